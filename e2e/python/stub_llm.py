@@ -1,0 +1,165 @@
+"""A small OpenAI-compatible LLM stub: the only fake in the end-to-end tests.
+
+It stands in for the LLM provider so that real SDKs and real instrumentation libraries run
+unchanged. Answers are deterministic:
+  * chat with `tools` and no tool result yet -> one tool call to the first tool;
+  * chat otherwise -> a text answer echoing the last user message;
+  * `stream: true` -> the same answer as server-sent events, usage in the last chunk;
+  * embeddings -> a fixed-size vector per input.
+Token usage is derived from the request so that tests can predict it, and it is also printed.
+
+Run: python stub_llm.py --port 0 --port-file FILE   (writes the chosen port to FILE)
+"""
+
+import argparse
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MODEL_SUFFIX = "-2024-08-06"
+
+
+def usage_for(messages):
+    prompt = 10 + sum(len(str(m.get("content") or "")) // 4 for m in messages)
+    completion = 7
+    return {
+        "prompt_tokens": prompt,
+        "completion_tokens": completion,
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": 2, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0},
+    }
+
+
+def chat_answer(req):
+    messages = req.get("messages") or []
+    tools = req.get("tools") or []
+    has_tool_result = any(m.get("role") == "tool" for m in messages)
+    last_user = next((m for m in reversed(messages) if m.get("role") == "user"), {})
+    if tools and not has_tool_result:
+        fn = tools[0].get("function", {})
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [{
+                "id": "call_stub_1",
+                "type": "function",
+                "function": {"name": fn.get("name", "tool"), "arguments": json.dumps({"city": "Paris"})},
+            }],
+        }
+        finish = "tool_calls"
+    else:
+        content = last_user.get("content")
+        if isinstance(content, list):
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+        text = "stub answer to: " + str(content or "")
+        if has_tool_result:
+            text = "It is sunny in Paris."
+        message = {"role": "assistant", "content": text}
+        finish = "stop"
+    return message, finish
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt, *args):  # keep test output quiet
+        pass
+
+    def _json(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path.rstrip("/").endswith("/models"):
+            return self._json(200, {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model"}]})
+        self._json(404, {"error": {"message": "not found", "type": "invalid_request_error"}})
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            req = json.loads(self.rfile.read(length) or b"{}")
+        except ValueError:
+            return self._json(400, {"error": {"message": "invalid JSON", "type": "invalid_request_error"}})
+        path = self.path.split("?")[0].rstrip("/")
+        if path.endswith("/chat/completions"):
+            return self._chat(req)
+        if path.endswith("/embeddings"):
+            return self._embeddings(req)
+        self._json(404, {"error": {"message": "unknown path " + path, "type": "invalid_request_error"}})
+
+    def _chat(self, req):
+        model = req.get("model", "gpt-4o-mini")
+        message, finish = chat_answer(req)
+        usage = usage_for(req.get("messages") or [])
+        created = int(time.time())
+        if not req.get("stream"):
+            return self._json(200, {
+                "id": "chatcmpl-stub", "object": "chat.completion", "created": created,
+                "model": model + MODEL_SUFFIX, "system_fingerprint": "fp_stub",
+                "choices": [{"index": 0, "message": message, "finish_reason": finish, "logprobs": None}],
+                "usage": usage,
+            })
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        base = {"id": "chatcmpl-stub", "object": "chat.completion.chunk", "created": created,
+                "model": model + MODEL_SUFFIX, "system_fingerprint": "fp_stub"}
+        delta = {"role": "assistant", "content": message.get("content") or ""}
+        if message.get("tool_calls"):
+            delta["tool_calls"] = [dict(tc, index=i) for i, tc in enumerate(message["tool_calls"])]
+        chunks = [
+            dict(base, choices=[{"index": 0, "delta": delta, "finish_reason": None}]),
+            dict(base, choices=[{"index": 0, "delta": {}, "finish_reason": finish}]),
+        ]
+        if (req.get("stream_options") or {}).get("include_usage"):
+            chunks.append(dict(base, choices=[], usage=usage))
+        for c in chunks:
+            self.wfile.write(b"data: " + json.dumps(c).encode() + b"\n\n")
+        self.wfile.write(b"data: [DONE]\n\n")
+        self.wfile.flush()
+        self.close_connection = True
+
+    def _embeddings(self, req):
+        inputs = req.get("input")
+        if isinstance(inputs, str):
+            inputs = [inputs]
+        data = [{"object": "embedding", "index": i, "embedding": [0.1, 0.2, 0.3]} for i, _ in enumerate(inputs or [])]
+        tokens = sum(max(1, len(str(x)) // 4) for x in inputs or [])
+        self._json(200, {"object": "list", "model": req.get("model", "text-embedding-3-small"), "data": data,
+                         "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+
+def serve(port=0):
+    """Start the stub in a background thread; returns the server (server.server_port)."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--port-file")
+    args = ap.parse_args()
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    if args.port_file:
+        with open(args.port_file, "w") as f:
+            f.write(str(server.server_port))
+    print(f"stub LLM listening on 127.0.0.1:{server.server_port}", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

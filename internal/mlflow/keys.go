@@ -1,0 +1,94 @@
+// Package mlflow holds what the exporter, the receiver and the tests share about MLflow: its
+// span attribute keys and span types, and a small client for its REST API.
+package mlflow // import "github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+
+// Span attribute keys MLflow reads (mlflow/tracing/constant.py, SpanAttributeKey).
+//
+// Every value under an mlflow.* key is written as a string holding JSON text, the way MLflow's
+// own SDK writes them (json.dumps): "\"CHAT_MODEL\"", "{\"messages\":[...]}". The tracking
+// server decodes one JSON layer from each string attribute it ingests, so JSON text round-trips
+// exactly, while a raw string that happens to look like JSON ("123", "{...}", "\"x\"") would not.
+const (
+	AttrSpanType       = "mlflow.spanType"
+	AttrSpanInputs     = "mlflow.spanInputs"
+	AttrSpanOutputs    = "mlflow.spanOutputs"
+	AttrChatTokenUsage = "mlflow.chat.tokenUsage"
+	AttrChatTools      = "mlflow.chat.tools"
+	AttrLLMModel       = "mlflow.llm.model"
+	AttrLLMProvider    = "mlflow.llm.provider"
+	AttrLLMCost        = "mlflow.llm.cost"
+	AttrMessageFormat  = "mlflow.message.format"
+	AttrExperimentID   = "mlflow.experimentId"
+	AttrTraceRequestID = "mlflow.traceRequestId"
+
+	// AttrTraceTagPrefix on a root span becomes the trace tag named by the rest of the key.
+	AttrTraceTagPrefix = "mlflow.traceTag."
+
+	// Session and user ids: the server turns them into trace metadata mlflow.trace.session and
+	// mlflow.trace.user. They are plain strings (OTel convention), not JSON text.
+	AttrSessionID = "session.id"
+	AttrUserID    = "user.id"
+
+	// Prefix of every attribute MLflow owns; a span that already carries one keeps it.
+	AttrPrefix = "mlflow."
+)
+
+// Span types (mlflow/entities/span.py SpanType; the server accepts any string).
+const (
+	SpanTypeLLM       = "LLM"
+	SpanTypeChatModel = "CHAT_MODEL"
+	SpanTypeChain     = "CHAIN"
+	SpanTypeAgent     = "AGENT"
+	SpanTypeTool      = "TOOL"
+	SpanTypeRetriever = "RETRIEVER"
+	SpanTypeEmbedding = "EMBEDDING"
+	SpanTypeReranker  = "RERANKER"
+	SpanTypeParser    = "PARSER"
+	SpanTypeMemory    = "MEMORY"
+	SpanTypeWorkflow  = "WORKFLOW"
+	SpanTypeTask      = "TASK"
+	SpanTypeGuardrail = "GUARDRAIL"
+	SpanTypeEvaluator = "EVALUATOR"
+	SpanTypeUnknown   = "UNKNOWN"
+)
+
+// Keys of the mlflow.chat.tokenUsage object (TokenUsageKey).
+const (
+	UsageInputTokens         = "input_tokens"
+	UsageOutputTokens        = "output_tokens"
+	UsageTotalTokens         = "total_tokens"
+	UsageCacheReadTokens     = "cache_read_input_tokens"
+	UsageCacheCreationTokens = "cache_creation_input_tokens"
+)
+
+// AttrExperimentName names, on a resource or a span, the experiment its spans belong to, as
+// AttrExperimentID does by id. MLflow itself does not read it: it is this distribution's
+// routing key, resolved to an id (and created if missing) by the mlflow exporter.
+const AttrExperimentName = "mlflow.experimentName"
+
+// DefaultExperimentID is the experiment ("Default") every tracking server creates at start.
+const DefaultExperimentID = "0"
+
+// HeaderExperimentID names the experiment a POST /v1/traces request writes into.
+const HeaderExperimentID = "x-mlflow-experiment-id"
+
+// PathOTLPTraces is the tracking server's OTLP/HTTP trace ingestion path.
+const PathOTLPTraces = "/v1/traces"
+
+// REST API paths (mlflow/protos/service.proto; the UI serves each under /ajax-api too).
+const (
+	PathGetExperimentByName = "/api/2.0/mlflow/experiments/get-by-name"
+	PathGetExperiment       = "/api/2.0/mlflow/experiments/get"
+	PathCreateExperiment    = "/api/2.0/mlflow/experiments/create"
+	PathSearchTraces        = "/api/3.0/mlflow/traces/search"
+	PathGetTrace            = "/api/3.0/mlflow/traces/get"
+)
+
+// MLflow error codes (mlflow/protos/databricks.proto ErrorCode) the client tells apart.
+const (
+	ErrorCodeNotFound      = "RESOURCE_DOES_NOT_EXIST"
+	ErrorCodeAlreadyExists = "RESOURCE_ALREADY_EXISTS"
+)
+
+// LifecycleDeleted is the lifecycle_stage of a deleted experiment.
+const LifecycleDeleted = "deleted"
