@@ -9,12 +9,12 @@ OCB_VERSION := v0.161.0
 VENV        := $(ROOT)/.venv
 BIN         := bin/otelcol-mlflow
 GO_SOURCES  := $(shell find processor exporter receiver internal -name '*.go' -not -name '*_test.go' 2>/dev/null)
-GO_DIRS     := $(wildcard cmd processor exporter receiver internal e2e tools)
+GO_DIRS     := $(wildcard cmd processor exporter receiver internal e2e tools deploy)
 COMPONENTS  := $(patsubst %/metadata.yaml,%,$(wildcard processor/*/metadata.yaml exporter/*/metadata.yaml receiver/*/metadata.yaml))
 
 export PATH := $(PATH):$(shell $(GO) env GOROOT)/bin
 
-.PHONY: help all build run demo test unit e2e lint generate venv bench clean
+.PHONY: help all build run demo test unit e2e deploy-check lint generate venv bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,18 +45,22 @@ run: build venv ## start a local MLflow server (SQLite) and the collector with c
 demo: venv ## send one traced LLM conversation to a running `make run` (stub LLM included)
 	scripts/demo.sh
 
-test: lint unit e2e ## everything CI runs: lint, unit tests, end-to-end tests against a real MLflow
+test: lint unit e2e deploy-check ## everything CI runs: lint, unit, end-to-end against a real MLflow, deploy manifests
 
 unit: venv ## unit and component tests (the exporter's also start a real MLflow server)
-	CI=$${CI:-} $(GO) test -count=1 ./...
+	$(GO) test -count=1 ./...
 
 e2e: build venv ## end-to-end: real MLflow, the built collector, real instrumented Python apps
 	$(GO) test -count=1 -tags e2e -timeout 40m -v ./e2e/...
+
+deploy-check: build ## Kubernetes manifests, Helm values and Dockerfile: strict decoding, invariants, `otelcol-mlflow validate`
+	cd deploy && $(GO) test -count=1 ./...
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $(GO_DIRS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
+	cd deploy && $(GO) vet ./...
 
 generate: ## regenerate mdatagen code and docs of every component
 	@for c in $(COMPONENTS); do echo "mdatagen $$c"; (cd $$c && $(GO) tool mdatagen metadata.yaml) || exit 1; done
