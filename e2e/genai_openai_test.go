@@ -27,24 +27,13 @@ func TestGenAIOpenAIAppToMLflow(t *testing.T) {
 		"MLFLOW_TRACKING_URI":    srv.URL,
 		"MLFLOW_EXPERIMENT_NAME": experiment,
 	})
-	stub := startStubLLM(t)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	app := parseAppOutput(t, python(t, ctx, "app_genai_openai.py", map[string]string{
-		"OTEL_EXPORTER_OTLP_ENDPOINT":                        "http://" + col.OTLPHTTP,
-		"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "SPAN_ONLY",
-		"OTEL_SEMCONV_STABILITY_OPT_IN":                      "gen_ai_latest_experimental",
-		"OPENAI_BASE_URL":                                    stub,
-		"OPENAI_API_KEY":                                     "sk-stub",
-		"APP_SESSION_ID":                                     "session-42",
-	}))
+	app := runGenAIApp(t, col, startStubLLM(t))
 	require.Len(t, app.Usage, 2)
 
 	trace := srv.WaitForTrace(t, "tr-"+app.TraceID, 4)
 
 	// The exporter resolved the experiment by name (creating it) and wrote the trace there.
-	exp, err := srv.Client.GetExperimentByName(ctx, experiment)
+	exp, err := srv.Client.GetExperimentByName(context.Background(), experiment)
 	require.NoError(t, err)
 	assert.Equal(t, exp.ID, trace.Info.ExperimentID)
 

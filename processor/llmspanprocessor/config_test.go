@@ -1,0 +1,48 @@
+package llmspanprocessor
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/confmap/confmaptest"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/metadata"
+)
+
+func TestLoadConfig(t *testing.T) {
+	tests := []struct {
+		id       component.ID
+		expected *Config
+		errMsg   string
+	}{
+		{id: component.NewID(metadata.Type), expected: &Config{}},
+		{
+			id:       component.NewIDWithName(metadata.Type, "custom"),
+			expected: &Config{Dialects: []string{"genai"}, MaxValueSize: 65536},
+		},
+		{id: component.NewIDWithName(metadata.Type, "unknown_dialect"), errMsg: `dialects: unknown ["openinference_typo"]; known dialects are genai`},
+		{id: component.NewIDWithName(metadata.Type, "duplicate_dialect"), errMsg: `dialects: "genai" is listed twice`},
+		{id: component.NewIDWithName(metadata.Type, "negative_size"), errMsg: "max_value_size: must not be negative, got -1"},
+	}
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.id.String(), func(t *testing.T) {
+			cfg := NewFactory().CreateDefaultConfig()
+			sub, err := cm.Sub(tt.id.String())
+			require.NoError(t, err)
+			require.NoError(t, sub.Unmarshal(cfg))
+			err = confmap.Validate(cfg)
+			if tt.errMsg != "" {
+				assert.ErrorContains(t, err, tt.errMsg)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.expected, cfg)
+		})
+	}
+}

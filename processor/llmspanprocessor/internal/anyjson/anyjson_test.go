@@ -1,0 +1,96 @@
+package anyjson
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+func TestParseRoundTrip(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // "" means the same as in
+	}{
+		{in: `{"a":1,"b":[true,null,"x"],"c":{"d":1.5}}`},
+		{in: ` [ 1 , 2 ] `, want: `[1,2]`},
+		{in: `"hello"`},
+		{in: `123`},
+		{in: `-1e3`, want: `-1000`},
+		{in: `"caf\u00e9 \ud83d\ude00 \n"`, want: `"café 😀 \n"`},
+		{in: `{}`},
+		{in: `[]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			v, ok := Parse(tt.in)
+			require.True(t, ok)
+			var e Encoder
+			e.Value(v)
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, e.String())
+		})
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	for _, in := range []string{``, `{`, `{"a":}`, `[1,]`, `{"a":1} x`, `hello`, `1-2`, `{"a" 1}`, `[` + string(make([]byte, 100)) + `]`} {
+		t.Run(in, func(t *testing.T) {
+			_, ok := Parse(in)
+			assert.False(t, ok)
+		})
+	}
+	deep := ""
+	for range maxDepth + 2 {
+		deep = "[" + deep + "]"
+	}
+	_, ok := Parse(deep)
+	assert.False(t, ok, "nesting beyond maxDepth")
+}
+
+func TestValue(t *testing.T) {
+	assert.Equal(t, pcommon.ValueTypeSlice, Value(pcommon.NewValueStr(` [{"a":1}]`)).Type())
+	assert.Equal(t, pcommon.ValueTypeStr, Value(pcommon.NewValueStr(`123`)).Type(), "only objects and arrays are parsed")
+	assert.Equal(t, pcommon.ValueTypeStr, Value(pcommon.NewValueStr(`[oops`)).Type())
+	assert.Equal(t, pcommon.ValueTypeInt, Value(pcommon.NewValueInt(1)).Type())
+}
+
+func TestEncoderStrings(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", `"plain"`},
+		{"q\"b\\s/", `"q\"b\\s/"`},
+		{"\x00\x1f\t\r\n", `"\u0000\u001f\t\r\n"`},
+		{"bad\xffutf8", `"bad\ufffdutf8"`},
+		{"<html>&", `"<html>&"`},
+	}
+	for _, tt := range tests {
+		var e Encoder
+		e.Str(tt.in)
+		assert.Equal(t, tt.want, e.String())
+		assert.True(t, json.Valid([]byte(e.String())))
+	}
+}
+
+func TestEncoderStructure(t *testing.T) {
+	var e Encoder
+	e.ObjectStart()
+	e.Key("a")
+	e.ArrayStart()
+	e.Int(1)
+	e.Null()
+	e.ObjectStart()
+	e.ObjectEnd()
+	e.ArrayEnd()
+	e.Key("b")
+	e.Str("x")
+	e.ObjectEnd()
+	assert.Equal(t, `{"a":[1,null,{}],"b":"x"}`, e.String())
+	e.Reset()
+	e.Value(pcommon.NewValueEmpty())
+	assert.Equal(t, `null`, e.String())
+}

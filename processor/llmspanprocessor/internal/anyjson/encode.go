@@ -1,0 +1,171 @@
+package anyjson // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+
+import (
+	"encoding/base64"
+	"math"
+	"strconv"
+	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Encoder appends compact JSON to a buffer that is reused between values. Separators are
+// inserted automatically, so callers only state structure: Key, then a value.
+type Encoder struct {
+	buf   []byte
+	comma bool // a value was just completed at the current level
+}
+
+// Reset empties the buffer, keeping its capacity.
+func (e *Encoder) Reset() {
+	e.buf = e.buf[:0]
+	e.comma = false
+}
+
+// Len is the number of bytes written since the last Reset.
+func (e *Encoder) Len() int { return len(e.buf) }
+
+// String returns a copy of what was written since the last Reset.
+func (e *Encoder) String() string { return string(e.buf) }
+
+func (e *Encoder) sep() {
+	if e.comma {
+		e.buf = append(e.buf, ',')
+	}
+}
+
+// ObjectStart opens an object.
+func (e *Encoder) ObjectStart() { e.open('{') }
+
+// ObjectEnd closes an object.
+func (e *Encoder) ObjectEnd() { e.close('}') }
+
+// ArrayStart opens an array.
+func (e *Encoder) ArrayStart() { e.open('[') }
+
+// ArrayEnd closes an array.
+func (e *Encoder) ArrayEnd() { e.close(']') }
+
+func (e *Encoder) open(c byte) {
+	e.sep()
+	e.buf = append(e.buf, c)
+	e.comma = false
+}
+
+func (e *Encoder) close(c byte) {
+	e.buf = append(e.buf, c)
+	e.comma = true
+}
+
+// Key writes an object key; the next call writes its value.
+func (e *Encoder) Key(k string) {
+	e.sep()
+	e.buf = appendString(e.buf, k)
+	e.buf = append(e.buf, ':')
+	e.comma = false
+}
+
+// String writes s as a JSON string. Invalid UTF-8 becomes U+FFFD so the output is always valid.
+func (e *Encoder) Str(s string) {
+	e.sep()
+	e.buf = appendString(e.buf, s)
+	e.comma = true
+}
+
+// Int writes an integer.
+func (e *Encoder) Int(n int64) {
+	e.sep()
+	e.buf = strconv.AppendInt(e.buf, n, 10)
+	e.comma = true
+}
+
+// Null writes null.
+func (e *Encoder) Null() {
+	e.sep()
+	e.buf = append(e.buf, "null"...)
+	e.comma = true
+}
+
+// Value writes any pdata value: maps become objects, slices arrays, bytes base64 strings (as
+// in OTLP/JSON), an empty value and non-finite doubles null.
+func (e *Encoder) Value(v pcommon.Value) {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		e.Str(v.Str())
+	case pcommon.ValueTypeInt:
+		e.Int(v.Int())
+	case pcommon.ValueTypeDouble:
+		f := v.Double()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			e.Null()
+			return
+		}
+		e.sep()
+		e.buf = strconv.AppendFloat(e.buf, f, 'g', -1, 64)
+		e.comma = true
+	case pcommon.ValueTypeBool:
+		e.sep()
+		e.buf = strconv.AppendBool(e.buf, v.Bool())
+		e.comma = true
+	case pcommon.ValueTypeBytes:
+		e.Str(base64.StdEncoding.EncodeToString(v.Bytes().AsRaw()))
+	case pcommon.ValueTypeMap:
+		e.ObjectStart()
+		for k, mv := range v.Map().All() {
+			e.Key(k)
+			e.Value(mv)
+		}
+		e.ObjectEnd()
+	case pcommon.ValueTypeSlice:
+		e.ArrayStart()
+		for _, sv := range v.Slice().All() {
+			e.Value(sv)
+		}
+		e.ArrayEnd()
+	default:
+		e.Null()
+	}
+}
+
+const hex = "0123456789abcdef"
+
+func appendString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}

@@ -1,0 +1,111 @@
+// Package dialect reads LLM spans written in the conventions of instrumentation libraries.
+// A dialect answers two questions: does this span speak me, and what does it say. It fills a
+// Record and never writes to the span; turning records into MLflow attributes is the job of
+// package mlflowattr.
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"math/bits"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Dialect is one instrumentation convention.
+type Dialect struct {
+	// Name identifies the dialect in configuration and telemetry.
+	Name string
+	// Scopes are instrumentation scope names that identify the dialect by themselves.
+	Scopes []string
+	// Namespaces are first segments of attribute keys that identify the dialect: "gen_ai"
+	// matches "gen_ai.request.model".
+	Namespaces []string
+	// Read fills rec, which is empty, from span.
+	Read func(span ptrace.Span, rec *Record)
+}
+
+// All lists every dialect in precedence order: a span that speaks several is read by the
+// first. More specific conventions come before the generic ones they build on.
+var All = []Dialect{
+	genAI,
+}
+
+// Names lists the names of All, in order.
+func Names() []string {
+	names := make([]string, len(All))
+	for i, d := range All {
+		names[i] = d.Name
+	}
+	return names
+}
+
+// Select returns the dialects of All named in names, in precedence order, and the names it
+// does not know. An empty names selects all.
+func Select(names []string) (selected []Dialect, unknown []string) {
+	if len(names) == 0 {
+		return All, nil
+	}
+	want := make(map[string]bool, len(names))
+	for _, n := range names {
+		want[n] = true
+	}
+	for _, d := range All {
+		if want[d.Name] {
+			selected = append(selected, d)
+			delete(want, d.Name)
+		}
+	}
+	for _, n := range names {
+		if want[n] {
+			unknown = append(unknown, n)
+		}
+	}
+	return selected, unknown
+}
+
+// Detector finds the dialect of a span with lookup tables built once: each scope name and key
+// namespace maps to the set of dialects it identifies, as a bit mask in precedence order.
+type Detector struct {
+	dialects   []Dialect
+	scopes     map[string]uint64
+	namespaces map[string]uint64
+}
+
+// NewDetector builds a detector for at most 64 dialects, given in precedence order.
+func NewDetector(dialects []Dialect) *Detector {
+	if len(dialects) > 64 {
+		panic("dialect: more than 64 dialects")
+	}
+	d := &Detector{dialects: dialects, scopes: map[string]uint64{}, namespaces: map[string]uint64{}}
+	for i, dl := range dialects {
+		for _, s := range dl.Scopes {
+			d.scopes[s] |= 1 << i
+		}
+		for _, ns := range dl.Namespaces {
+			d.namespaces[ns] |= 1 << i
+		}
+	}
+	return d
+}
+
+// Dialects returns the detector's dialects; Detect's results index into it.
+func (d *Detector) Dialects() []Dialect { return d.dialects }
+
+// ScopeMask returns the dialects a scope name identifies. Call it once per scope.
+func (d *Detector) ScopeMask(scope string) uint64 { return d.scopes[scope] }
+
+// Detect returns the index of the first dialect, in precedence order, that the span's scope
+// (scopeMask) or one of its attribute keys identifies.
+func (d *Detector) Detect(scopeMask uint64, attrs pcommon.Map) (int, bool) {
+	mask := scopeMask
+	for k := range attrs.All() {
+		if i := strings.IndexByte(k, '.'); i > 0 {
+			mask |= d.namespaces[k[:i]]
+		}
+	}
+	if mask == 0 {
+		return 0, false
+	}
+	return bits.TrailingZeros64(mask), true
+}

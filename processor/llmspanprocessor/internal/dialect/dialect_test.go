@@ -1,0 +1,86 @@
+package dialect
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func TestParseCount(t *testing.T) {
+	tests := []struct {
+		name string
+		v    pcommon.Value
+		want int64
+		ok   bool
+	}{
+		{"int", pcommon.NewValueInt(12), 12, true},
+		{"zero", pcommon.NewValueInt(0), 0, true},
+		{"negative", pcommon.NewValueInt(-1), 0, false},
+		{"integral double", pcommon.NewValueDouble(7), 7, true},
+		{"fractional double", pcommon.NewValueDouble(7.5), 0, false},
+		{"huge double", pcommon.NewValueDouble(1e300), 0, false},
+		{"string", pcommon.NewValueStr(" 174 "), 174, true},
+		{"JSON-quoted string", pcommon.NewValueStr(`"26"`), 26, true},
+		{"text", pcommon.NewValueStr("many"), 0, false},
+		{"bool", pcommon.NewValueBool(true), 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, ok := ParseCount(tt.v)
+			assert.Equal(t, tt.ok, ok)
+			if ok {
+				assert.Equal(t, tt.want, n)
+			}
+		})
+	}
+}
+
+func TestSelect(t *testing.T) {
+	all, unknown := Select(nil)
+	assert.Equal(t, All, all)
+	assert.Empty(t, unknown)
+
+	got, unknown := Select([]string{"nope", "genai"})
+	assert.Equal(t, []string{"nope"}, unknown)
+	assert.Len(t, got, 1)
+	assert.Equal(t, "genai", got[0].Name)
+}
+
+func TestDetectorPrecedence(t *testing.T) {
+	first := Dialect{Name: "first", Scopes: []string{"lib.first"}, Namespaces: []string{"first"}}
+	second := Dialect{Name: "second", Namespaces: []string{"gen_ai"}}
+	d := NewDetector([]Dialect{first, second})
+
+	attrs := pcommon.NewMap()
+	attrs.PutStr("http.method", "GET")
+	_, ok := d.Detect(0, attrs)
+	assert.False(t, ok, "no dialect")
+
+	attrs.PutStr("gen_ai.request.model", "m")
+	i, ok := d.Detect(0, attrs)
+	assert.True(t, ok)
+	assert.Equal(t, 1, i)
+
+	attrs.PutStr("first.kind", "x") // a later key of an earlier dialect still wins
+	i, _ = d.Detect(0, attrs)
+	assert.Equal(t, 0, i)
+
+	i, ok = d.Detect(d.ScopeMask("lib.first"), pcommon.NewMap())
+	assert.True(t, ok, "the scope alone identifies a dialect")
+	assert.Equal(t, 0, i)
+}
+
+// The dialects in All must be complete: named, readable, and detectable.
+func TestAllDialectsWellFormed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, d := range All {
+		assert.NotEmpty(t, d.Name)
+		assert.False(t, seen[d.Name], "duplicate %s", d.Name)
+		seen[d.Name] = true
+		assert.NotNil(t, d.Read, d.Name)
+		assert.NotEmpty(t, append(d.Scopes, d.Namespaces...), "%s cannot be detected", d.Name)
+		assert.NotPanics(t, func() { d.Read(ptrace.NewSpan(), &Record{}) }, d.Name)
+	}
+}

@@ -1,0 +1,134 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+// Field is one fact a dialect reads from a single attribute.
+type Field uint8
+
+const (
+	FieldOperation Field = iota // the dialect's own span kind or operation name
+	FieldInput                  // input messages
+	FieldOutput                 // output messages
+	FieldSystemInstructions
+	FieldToolDefinitions
+	FieldToolArguments
+	FieldToolResult
+	FieldToolName
+	FieldAgentName
+	FieldModel
+	FieldProvider
+	FieldSessionID
+	FieldUserID
+	FieldInputTokens
+	FieldOutputTokens
+	FieldTotalTokens
+	FieldCacheReadTokens
+	FieldCacheCreationTokens
+	numFields
+)
+
+// Key says which field an attribute fills, and its rank: when several attributes fill the same
+// field, the lowest rank wins, so current names can outrank deprecated ones.
+type Key struct {
+	Field Field
+	Rank  uint8
+}
+
+// Keys maps attribute keys to fields: a dialect's vocabulary as one table.
+type Keys map[string]Key
+
+// Fields collects the best-ranked value of each field while a dialect walks a span's
+// attributes once.
+type Fields struct {
+	vals [numFields]pcommon.Value
+	rank [numFields]uint8
+	set  [numFields]bool
+}
+
+// Put offers v for k.Field at k.Rank plus offset; the offset ranks a whole source (an event,
+// say) below another.
+func (f *Fields) Put(k Key, v pcommon.Value, offset uint8) {
+	r := k.Rank + offset
+	if f.set[k.Field] && f.rank[k.Field] <= r {
+		return
+	}
+	f.vals[k.Field], f.rank[k.Field], f.set[k.Field] = v, r, true
+}
+
+// Has reports whether a value was collected for field.
+func (f *Fields) Has(field Field) bool { return f.set[field] }
+
+// Get returns the value collected for field.
+func (f *Fields) Get(field Field) (pcommon.Value, bool) {
+	return f.vals[field], f.set[field]
+}
+
+// Any returns the value collected for field, as an Any.
+func (f *Fields) Any(field Field) Any {
+	if !f.set[field] {
+		return Any{}
+	}
+	return Some(f.vals[field])
+}
+
+// Str returns the field as a string; "" when absent or not a scalar.
+func (f *Fields) Str(field Field) string {
+	if !f.set[field] {
+		return ""
+	}
+	return scalarString(f.vals[field])
+}
+
+// FillCommon copies the fields whose meaning is the same in every dialect into rec: model,
+// provider, session, user and token usage.
+func (f *Fields) FillCommon(rec *Record) {
+	rec.Model = f.Str(FieldModel)
+	rec.Provider = strings.ToLower(f.Str(FieldProvider))
+	rec.SessionID = f.Str(FieldSessionID)
+	rec.UserID = f.Str(FieldUserID)
+	rec.Usage = Usage{
+		Input:         f.count(FieldInputTokens),
+		Output:        f.count(FieldOutputTokens),
+		Total:         f.count(FieldTotalTokens),
+		CacheRead:     f.count(FieldCacheReadTokens),
+		CacheCreation: f.count(FieldCacheCreationTokens),
+	}
+}
+
+func (f *Fields) count(field Field) Count {
+	if !f.set[field] {
+		return Count{}
+	}
+	n, ok := ParseCount(f.vals[field])
+	return Count{N: n, Set: ok}
+}
+
+// ParseCount reads a non-negative token count written as an int, an integral double or a
+// numeric string (possibly JSON-quoted, as some SDKs double-encode).
+func ParseCount(v pcommon.Value) (int64, bool) {
+	switch v.Type() {
+	case pcommon.ValueTypeInt:
+		return v.Int(), v.Int() >= 0
+	case pcommon.ValueTypeDouble:
+		d := v.Double()
+		if d < 0 || d >= math.MaxInt64 || d != math.Trunc(d) {
+			return 0, false
+		}
+		return int64(d), true
+	case pcommon.ValueTypeStr:
+		s := strings.TrimSpace(v.Str())
+		if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+			s = s[1 : len(s)-1]
+		}
+		n, err := strconv.ParseInt(s, 10, 64)
+		return n, err == nil && n >= 0
+	default:
+		return 0, false
+	}
+}

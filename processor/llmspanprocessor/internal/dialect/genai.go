@@ -1,0 +1,275 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// genAI reads the OpenTelemetry GenAI semantic conventions, current and deprecated forms:
+// https://github.com/open-telemetry/semantic-conventions-genai.
+var genAI = Dialect{
+	Name:       "genai",
+	Namespaces: []string{"gen_ai"},
+	Read:       readGenAI,
+}
+
+// genAIKeys is the GenAI vocabulary. Rank 1 marks deprecated names and fallbacks that give way
+// to the rank-0 name: the response model is what actually ran.
+var genAIKeys = Keys{
+	"gen_ai.operation.name":      {FieldOperation, 0},
+	"gen_ai.input.messages":      {FieldInput, 0},
+	"gen_ai.output.messages":     {FieldOutput, 0},
+	"gen_ai.system_instructions": {FieldSystemInstructions, 0},
+	"gen_ai.tool.definitions":    {FieldToolDefinitions, 0},
+	"gen_ai.tool.call.arguments": {FieldToolArguments, 0},
+	"gen_ai.tool.call.result":    {FieldToolResult, 0},
+	"gen_ai.tool.name":           {FieldToolName, 0},
+	"gen_ai.agent.name":          {FieldAgentName, 0},
+	"gen_ai.response.model":      {FieldModel, 0},
+	"gen_ai.request.model":       {FieldModel, 1},
+	"gen_ai.provider.name":       {FieldProvider, 0},
+	"gen_ai.system":              {FieldProvider, 1},
+	"gen_ai.conversation.id":     {FieldSessionID, 0},
+
+	"gen_ai.usage.input_tokens":                {FieldInputTokens, 0},
+	"gen_ai.usage.prompt_tokens":               {FieldInputTokens, 1},
+	"gen_ai.usage.output_tokens":               {FieldOutputTokens, 0},
+	"gen_ai.usage.completion_tokens":           {FieldOutputTokens, 1},
+	"gen_ai.usage.total_tokens":                {FieldTotalTokens, 0},
+	"gen_ai.usage.cache_read.input_tokens":     {FieldCacheReadTokens, 0},
+	"gen_ai.usage.cache_read_input_tokens":     {FieldCacheReadTokens, 1},
+	"gen_ai.usage.cache_creation.input_tokens": {FieldCacheCreationTokens, 0},
+	"gen_ai.usage.cache_creation_input_tokens": {FieldCacheCreationTokens, 1},
+}
+
+// genAIOperations maps gen_ai.operation.name (lower case) to MLflow span types.
+var genAIOperations = map[string]string{
+	"chat":             mlflow.SpanTypeChatModel,
+	"text_completion":  mlflow.SpanTypeLLM,
+	"generate_content": mlflow.SpanTypeLLM,
+	"response":         mlflow.SpanTypeLLM, // not in the spec; MLflow maps it
+	"embeddings":       mlflow.SpanTypeEmbedding,
+	"retrieval":        mlflow.SpanTypeRetriever,
+	"create_agent":     mlflow.SpanTypeAgent,
+	"invoke_agent":     mlflow.SpanTypeAgent,
+	"plan":             mlflow.SpanTypeAgent,
+	"execute_tool":     mlflow.SpanTypeTool,
+	"invoke_workflow":  mlflow.SpanTypeChain,
+}
+
+// genAIMessageEvents maps the deprecated per-message events to the role they imply.
+var genAIMessageEvents = map[string]string{
+	"gen_ai.system.message":    "system",
+	"gen_ai.user.message":      "user",
+	"gen_ai.assistant.message": "assistant",
+	"gen_ai.tool.message":      "tool",
+}
+
+const (
+	genAIEventChoice  = "gen_ai.choice"
+	genAIEventDetails = "gen_ai.client.inference.operation.details"
+	genAIPrompt       = "gen_ai.prompt."
+	genAICompletion   = "gen_ai.completion."
+
+	// detailsRank places the operation-details event's attributes below the span's own.
+	detailsRank = 16
+	// maxIndexed bounds flattened indices so that "gen_ai.prompt.99999999.role" cannot make
+	// the reader allocate millions of messages.
+	maxIndexed = 1024
+)
+
+func readGenAI(span ptrace.Span, rec *Record) {
+	var (
+		f                    Fields
+		prompts, completions indexedMessages
+	)
+	for k, v := range span.Attributes().All() {
+		if key, ok := genAIKeys[k]; ok {
+			f.Put(key, v, 0)
+		} else if rest, ok := strings.CutPrefix(k, genAIPrompt); ok {
+			prompts.put(rest, v)
+		} else if rest, ok := strings.CutPrefix(k, genAICompletion); ok {
+			completions.put(rest, v)
+		}
+	}
+	var eventInput, eventOutput []Message
+	for _, ev := range span.Events().All() {
+		name := ev.Name()
+		switch {
+		case name == genAIEventDetails:
+			for k, v := range ev.Attributes().All() {
+				if key, ok := genAIKeys[k]; ok {
+					f.Put(key, v, detailsRank)
+				}
+			}
+		case name == genAIEventChoice:
+			eventOutput = append(eventOutput, choiceMessage(ev.Attributes()))
+		default:
+			if role, ok := genAIMessageEvents[name]; ok {
+				eventInput = append(eventInput, eventMessage(ev.Attributes(), role))
+			}
+		}
+	}
+
+	f.FillCommon(rec)
+	rec.Input = genAIPayload(rec.Input.Messages, f.Any(FieldInput), prompts.messages(), eventInput, f.Any(FieldToolArguments))
+	rec.Output = genAIPayload(rec.Output.Messages, f.Any(FieldOutput), completions.messages(), eventOutput, f.Any(FieldToolResult))
+	if sys, ok := f.Get(FieldSystemInstructions); ok && !rec.Input.Value.Set && !hasRole(rec.Input.Messages, "system") {
+		if parts := contentParts(Some(anyjson.Value(sys))); len(parts) > 0 {
+			rec.Input.Messages = slices.Insert(rec.Input.Messages, 0, Message{Role: "system", Parts: parts})
+		}
+	}
+	if defs, ok := f.Get(FieldToolDefinitions); ok {
+		rec.Tools = appendToolDefinitions(rec.Tools, defs)
+	}
+	rec.SpanType = genAISpanType(&f, rec)
+}
+
+// genAIPayload picks one side's content, first found wins: the messages attribute, flattened
+// indexed attributes, deprecated events, the tool call value. Messages that cannot be read are
+// passed on as they are, rather than lost.
+func genAIPayload(buf []Message, messages Any, indexed, events []Message, tool Any) Payload {
+	if messages.Set {
+		if msgs, ok := appendGenAIMessages(buf, messages.Value); ok && len(msgs) > 0 {
+			return Payload{Messages: msgs}
+		}
+	}
+	switch {
+	case len(indexed) > 0:
+		return Payload{Messages: append(buf, indexed...)}
+	case len(events) > 0:
+		return Payload{Messages: append(buf, events...)}
+	case tool.Set:
+		return Payload{Value: tool}
+	case messages.Set:
+		return Payload{Value: messages}
+	}
+	return Payload{Messages: buf}
+}
+
+func genAISpanType(f *Fields, rec *Record) string {
+	if t, ok := genAIOperations[strings.ToLower(strings.TrimSpace(f.Str(FieldOperation)))]; ok {
+		return t
+	}
+	switch {
+	case f.Has(FieldToolName):
+		return mlflow.SpanTypeTool
+	case f.Has(FieldAgentName):
+		return mlflow.SpanTypeAgent
+	case rec.Model != "" && (len(rec.Input.Messages) > 0 || len(rec.Output.Messages) > 0):
+		return mlflow.SpanTypeChatModel
+	case rec.Model != "":
+		return mlflow.SpanTypeLLM
+	}
+	return ""
+}
+
+// eventMessage reads a deprecated gen_ai.{system,user,assistant,tool}.message event.
+func eventMessage(attrs pcommon.Map, role string) Message {
+	msg := openAIMessage(attrs, role)
+	if msg.ToolCallID == "" {
+		msg.ToolCallID = str(attrs, "id") // gen_ai.tool.message names the call "id"
+	}
+	return msg
+}
+
+// choiceMessage reads a deprecated gen_ai.choice event: {index, finish_reason, message} or,
+// in older forms, the message fields directly on the event.
+func choiceMessage(attrs pcommon.Map) Message {
+	msg := openAIMessage(attrs, "assistant")
+	if m, ok := attrs.Get("message"); ok {
+		switch m = anyjson.Value(m); m.Type() {
+		case pcommon.ValueTypeMap:
+			msg = openAIMessage(m.Map(), "assistant")
+		case pcommon.ValueTypeStr:
+			msg.Parts = []Part{{Text: m.Str()}}
+		}
+	}
+	msg.FinishReason = str(attrs, "finish_reason")
+	return msg
+}
+
+// indexedMessages collects flattened messages: N.role, N.content, N.tool_call_id,
+// N.finish_reason, N.tool_calls.K.{id,name,arguments}.
+type indexedMessages struct {
+	msgs []Message
+	seen []bool // gaps in the indices are skipped
+}
+
+func (x *indexedMessages) put(key string, v pcommon.Value) {
+	n, field, ok := cutIndex(key)
+	if !ok {
+		return
+	}
+	for len(x.msgs) <= n {
+		x.msgs = append(x.msgs, Message{})
+		x.seen = append(x.seen, false)
+	}
+	m := &x.msgs[n]
+	switch field {
+	case "role":
+		m.Role = scalarString(v)
+	case "content":
+		m.Parts = contentParts(Some(v))
+	case "tool_call_id":
+		m.ToolCallID = scalarString(v)
+	case "finish_reason":
+		m.FinishReason = scalarString(v)
+	default:
+		rest, ok := strings.CutPrefix(field, "tool_calls.")
+		if !ok || !putToolCall(m, rest, v) {
+			return
+		}
+	}
+	x.seen[n] = true
+}
+
+func putToolCall(m *Message, key string, v pcommon.Value) bool {
+	k, field, ok := cutIndex(key)
+	if !ok || (field != "id" && field != "name" && field != "arguments") {
+		return false
+	}
+	for len(m.ToolCalls) <= k {
+		m.ToolCalls = append(m.ToolCalls, ToolCall{})
+	}
+	call := &m.ToolCalls[k]
+	switch field {
+	case "id":
+		call.ID = scalarString(v)
+	case "name":
+		call.Name = scalarString(v)
+	default:
+		call.Arguments = Some(v)
+	}
+	return true
+}
+
+func (x *indexedMessages) messages() []Message {
+	var out []Message
+	for i, seen := range x.seen {
+		if seen {
+			out = append(out, x.msgs[i])
+		}
+	}
+	return out
+}
+
+// cutIndex splits "N.rest" into N and rest.
+func cutIndex(key string) (int, string, bool) {
+	idx, rest, ok := strings.Cut(key, ".")
+	if !ok {
+		return 0, "", false
+	}
+	n, err := strconv.Atoi(idx)
+	if err != nil || n < 0 || n >= maxIndexed {
+		return 0, "", false
+	}
+	return n, rest, true
+}

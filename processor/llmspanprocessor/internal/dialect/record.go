@@ -1,0 +1,87 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import "go.opentelemetry.io/collector/pdata/pcommon"
+
+// Record is what a dialect understood of one span, independent of any wire format. Zero
+// values mean "not said": the writer only adds what a record holds.
+type Record struct {
+	SpanType string // an mlflow.SpanType* constant
+	Input    Payload
+	Output   Payload
+	Tools    []Tool
+	Usage    Usage
+	Model    string
+	Provider string // lower case
+	// SessionID and UserID come from dialect-specific keys; the writer copies them to the OTel
+	// session.id and user.id keys when those are absent.
+	SessionID string
+	UserID    string
+	// MessageFormat names the UI parser for a native message shape the dialect passes on as a
+	// Value. Leave it empty for Messages: the writer sets the format of the shape it writes.
+	MessageFormat string
+}
+
+// Reset empties r, keeping the capacity of its slices for the next span.
+func (r *Record) Reset() {
+	*r = Record{
+		Input:  Payload{Messages: r.Input.Messages[:0]},
+		Output: Payload{Messages: r.Output.Messages[:0]},
+		Tools:  r.Tools[:0],
+	}
+}
+
+// Payload is a span's input or output: chat messages, or any other value.
+type Payload struct {
+	Messages []Message
+	Value    Any // used when Messages is empty
+}
+
+// Message is one chat message. Content parts keep their order.
+type Message struct {
+	Role         string
+	Name         string
+	Parts        []Part
+	ToolCalls    []ToolCall
+	ToolCallID   string // on a tool message: the call it answers
+	FinishReason string // on an output message, in the source's vocabulary
+}
+
+// Part is one piece of message content: text, or another part kept as the source wrote it.
+type Part struct {
+	Text  string
+	Value Any // a non-text part (image, reasoning, file, ...) or a structured tool result
+}
+
+// ToolCall is a model's request to call a tool.
+type ToolCall struct {
+	ID        string
+	Name      string
+	Arguments Any // a string holding JSON, or a structured value
+}
+
+// Tool is a tool definition offered to the model.
+type Tool struct {
+	Name        string
+	Description string
+	Parameters  Any // JSON schema
+}
+
+// Usage holds token counts. Input includes cached tokens, as in GenAI and MLflow.
+type Usage struct {
+	Input, Output, Total, CacheRead, CacheCreation Count
+}
+
+// Count is a token count that may be unknown; zero is a valid count.
+type Count struct {
+	N   int64
+	Set bool
+}
+
+// Any is an attribute value passed on as the instrumentation wrote it; it may be absent.
+type Any struct {
+	pcommon.Value
+	Set bool
+}
+
+// Some wraps a present value.
+func Some(v pcommon.Value) Any { return Any{Value: v, Set: true} }

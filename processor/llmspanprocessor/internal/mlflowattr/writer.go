@@ -1,0 +1,129 @@
+// Package mlflowattr turns dialect records into MLflow span attributes. It is the one place
+// that decides how MLflow values are encoded, and it never overwrites an attribute that is
+// already there.
+package mlflowattr // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/mlflowattr"
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+)
+
+// formatOpenAI tells MLflow's UI that inputs and outputs are OpenAI chat messages.
+const formatOpenAI = "openai"
+
+// Writer writes records as MLflow attributes. Every mlflow.* value is a string holding JSON
+// text, as MLflow's SDK writes it: the server decodes one JSON layer of each string attribute,
+// so JSON text round-trips exactly while a raw "123" or "{...}" would not. A Writer reuses its
+// buffers and is not safe for concurrent use.
+type Writer struct {
+	maxSize int // 0: no cap
+	enc     anyjson.Encoder
+	nested  anyjson.Encoder // JSON that is itself written as a string: tool call arguments
+}
+
+// NewWriter returns a Writer that skips any value longer than maxSize bytes once encoded,
+// leaving the source attributes to carry it; 0 disables the cap.
+func NewWriter(maxSize int) *Writer {
+	return &Writer{maxSize: maxSize}
+}
+
+// Write adds the MLflow attributes that rec implies to attrs and reports whether it added any.
+// Attributes that already exist are kept as they are.
+func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
+	wrote := false
+	put := func(key string, encode func()) {
+		if _, exists := attrs.Get(key); exists {
+			return
+		}
+		w.enc.Reset()
+		encode()
+		if w.maxSize > 0 && w.enc.Len() > w.maxSize {
+			return
+		}
+		attrs.PutStr(key, w.enc.String())
+		wrote = true
+	}
+
+	if rec.SpanType != "" {
+		put(mlflow.AttrSpanType, func() { w.enc.Str(rec.SpanType) })
+	}
+	format := rec.MessageFormat
+	if len(rec.Input.Messages) > 0 {
+		put(mlflow.AttrSpanInputs, func() { w.chatRequest(rec.Input.Messages) })
+		format = formatOpenAI
+	} else if rec.Input.Value.Set {
+		put(mlflow.AttrSpanInputs, func() { w.value(rec.Input.Value.Value) })
+	}
+	if len(rec.Output.Messages) > 0 {
+		put(mlflow.AttrSpanOutputs, func() { w.chatResponse(rec.Output.Messages) })
+		format = formatOpenAI
+	} else if rec.Output.Value.Set {
+		put(mlflow.AttrSpanOutputs, func() { w.value(rec.Output.Value.Value) })
+	}
+	if format != "" {
+		put(mlflow.AttrMessageFormat, func() { w.enc.Str(format) })
+	}
+	if u := rec.Usage; u.Input.Set || u.Output.Set {
+		put(mlflow.AttrChatTokenUsage, func() { w.usage(u) })
+	}
+	if len(rec.Tools) > 0 {
+		put(mlflow.AttrChatTools, func() { w.tools(rec.Tools) })
+	}
+	if rec.Model != "" {
+		put(mlflow.AttrLLMModel, func() { w.enc.Str(rec.Model) })
+	}
+	if rec.Provider != "" {
+		put(mlflow.AttrLLMProvider, func() { w.enc.Str(rec.Provider) })
+	}
+	// session.id and user.id are OTel keys and stay plain strings.
+	wrote = putPlain(attrs, mlflow.AttrSessionID, rec.SessionID) || wrote
+	wrote = putPlain(attrs, mlflow.AttrUserID, rec.UserID) || wrote
+	return wrote
+}
+
+func putPlain(attrs pcommon.Map, key, s string) bool {
+	if _, exists := attrs.Get(key); s == "" || exists {
+		return false
+	}
+	attrs.PutStr(key, s)
+	return true
+}
+
+// value writes a payload that is not chat messages. A string holding JSON is written as that
+// JSON; any other string as a JSON string.
+func (w *Writer) value(v pcommon.Value) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if parsed, ok := anyjson.Parse(v.Str()); ok {
+			v = parsed
+		}
+	}
+	w.enc.Value(v)
+}
+
+// usage writes mlflow.chat.tokenUsage. Counts the source leaves out are 0; the total is the
+// source's when it has one.
+func (w *Writer) usage(u dialect.Usage) {
+	total := u.Input.N + u.Output.N
+	if u.Total.Set {
+		total = u.Total.N
+	}
+	w.enc.ObjectStart()
+	w.enc.Key(mlflow.UsageInputTokens)
+	w.enc.Int(u.Input.N)
+	w.enc.Key(mlflow.UsageOutputTokens)
+	w.enc.Int(u.Output.N)
+	w.enc.Key(mlflow.UsageTotalTokens)
+	w.enc.Int(total)
+	if u.CacheRead.Set {
+		w.enc.Key(mlflow.UsageCacheReadTokens)
+		w.enc.Int(u.CacheRead.N)
+	}
+	if u.CacheCreation.Set {
+		w.enc.Key(mlflow.UsageCacheCreationTokens)
+		w.enc.Int(u.CacheCreation.N)
+	}
+	w.enc.ObjectEnd()
+}
