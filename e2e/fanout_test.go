@@ -40,7 +40,7 @@ func TestFanOutToAllBackends(t *testing.T) {
 	app := runGenAIApp(t, col, startStubLLM(t))
 
 	t.Run("mlflow", func(t *testing.T) {
-		trace := srv.WaitForTrace(t, "tr-"+app.TraceID, 4)
+		trace := srv.WaitForSpans(t, "tr-"+app.TraceID, 4)
 		var names []string
 		for _, s := range trace.Spans {
 			names = append(names, s.Name)

@@ -249,3 +249,10 @@ func decodeJSON(t testing.TB, s string) any {
 	require.NoError(t, json.Unmarshal([]byte(s), &v), "not JSON: %q", s)
 	return v
 }
+
+func toJSON(t testing.TB, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -41,7 +40,7 @@ func TestBadInputPassesThrough(t *testing.T) {
 	})
 	col.sendOTLP(t, td)
 
-	trace := srv.WaitForTrace(t, traceID, 3)
+	trace := srv.WaitForSpans(t, traceID, 3)
 	spans := spansByName(t, trace)
 
 	bad := spans["chat invalid"][0]
@@ -76,7 +75,7 @@ func TestMLflowDownThenUp(t *testing.T) {
 	col.waitForLog(t, "Will retry", time.Minute)
 
 	srv := mlflowtest.StartAt(t, addr)
-	trace := srv.WaitForTrace(t, traceID, 1)
+	trace := srv.WaitForSpans(t, traceID, 1)
 	assert.Equal(t, mlflow.SpanTypeChatModel, trace.Spans[0].Attributes[mlflow.AttrSpanType])
 	assert.EqualValues(t, 15, at(trace.Spans[0].Attributes[mlflow.AttrChatTokenUsage], "total_tokens"))
 }

@@ -92,3 +92,24 @@ const (
 
 // LifecycleDeleted is the lifecycle_stage of a deleted experiment.
 const LifecycleDeleted = "deleted"
+
+// AttrTraceMetadataPrefix on a root span carries the trace metadata entry named by the rest of
+// the key. MLflow itself does not read it: it is this distribution's convention (written by the
+// mlflow receiver), for the exporter to recreate the trace's metadata.
+const AttrTraceMetadataPrefix = "mlflow.traceMetadata."
+
+// Trace metadata keys (TraceMetadataKey) with a span-attribute counterpart.
+const (
+	MetadataSession = "mlflow.trace.session"
+	MetadataUser    = "mlflow.trace.user"
+)
+
+// Trace tags (TraceTagKey) a tracking server adds when it stores a trace.
+const (
+	// TagArtifactLocation is where the client uploads the trace's traces.json and attachments.
+	TagArtifactLocation = "mlflow.artifactLocation"
+	// TagSpansLocation set to SpansLocationTrackingStore tells the client the server already
+	// holds the spans (they came over OTLP), so it skips uploading traces.json.
+	TagSpansLocation           = "mlflow.trace.spansLocation"
+	SpansLocationTrackingStore = "TRACKING_STORE"
+)

@@ -1,0 +1,136 @@
+package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter"
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"runtime"
+	"strings"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/exporter"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter/internal/metadata"
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+type mlflowExporter struct {
+	cfg       *Config
+	settings  component.TelemetrySettings
+	logger    *zap.Logger
+	telemetry *metadata.TelemetryBuilder
+	userAgent string
+	tracesURL string
+
+	// Built at start, when the auth extensions are known.
+	client      *http.Client
+	restClient  *http.Client
+	experiments *experiments
+}
+
+func newExporter(cfg *Config, set exporter.Settings) (*mlflowExporter, error) {
+	telemetry, err := metadata.NewTelemetryBuilder(set.TelemetrySettings)
+	if err != nil {
+		return nil, err
+	}
+	return &mlflowExporter{
+		cfg:       cfg,
+		settings:  set.TelemetrySettings,
+		logger:    set.Logger,
+		telemetry: telemetry,
+		userAgent: fmt.Sprintf("%s/%s (%s/%s)",
+			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
+		tracesURL: strings.TrimRight(cfg.ClientConfig.Endpoint, "/") + mlflow.PathOTLPTraces,
+	}, nil
+}
+
+func (e *mlflowExporter) start(ctx context.Context, host component.Host) error {
+	client, err := e.cfg.ClientConfig.ToClient(ctx, host.GetExtensions(), e.settings)
+	if err != nil {
+		return fmt.Errorf("creating the HTTP client: %w", err)
+	}
+	// The REST API (Flask) does not read compressed bodies; it gets its own, uncompressed,
+	// client with the same TLS, headers and auth.
+	restConfig := e.cfg.ClientConfig
+	restConfig.Compression = ""
+	restClient, err := restConfig.ToClient(ctx, host.GetExtensions(), e.settings)
+	if err != nil {
+		return fmt.Errorf("creating the HTTP client: %w", err)
+	}
+	e.client, e.restClient = client, restClient
+	e.experiments = &experiments{
+		api:    mlflow.NewClient(e.cfg.ClientConfig.Endpoint, restClient),
+		logger: e.logger,
+		onCreated: func(ctx context.Context) {
+			e.telemetry.ExporterMlflowExperimentsCreated.Add(ctx, 1)
+		},
+	}
+	return nil
+}
+
+func (e *mlflowExporter) shutdown(context.Context) error {
+	for _, c := range []*http.Client{e.client, e.restClient} {
+		if c != nil {
+			c.CloseIdleConnections()
+		}
+	}
+	e.telemetry.Shutdown()
+	return nil
+}
+
+// pushTraces sends each experiment's spans in one request. When some experiments fail and may
+// be retried, only their spans are handed back for retry.
+func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
+	batches := route(td, e.cfg.experiment())
+	if len(batches) == 1 {
+		return e.export(ctx, batches[0])
+	}
+	var retryErrs, dropErrs []error
+	retry := ptrace.NewTraces()
+	for _, b := range batches {
+		err := e.export(ctx, b)
+		switch {
+		case err == nil:
+		case consumererror.IsPermanent(err):
+			dropErrs = append(dropErrs, err)
+		default:
+			retryErrs = append(retryErrs, err)
+			// b.traces is a copy made by route.
+			b.traces.ResourceSpans().MoveAndAppendTo(retry.ResourceSpans())
+		}
+	}
+	if len(retryErrs) == 0 {
+		return errors.Join(dropErrs...)
+	}
+	// The retry sender sees only the retryable part; what it will not see is logged here.
+	for _, err := range dropErrs {
+		e.logger.Error("Dropping spans MLflow refused", zap.Error(err))
+	}
+	return consumererror.NewTraces(errors.Join(retryErrs...), retry)
+}
+
+// export sends one experiment's spans.
+func (e *mlflowExporter) export(ctx context.Context, b batch) error {
+	id, err := e.experiments.id(ctx, b.experiment)
+	if err != nil {
+		return retryPolicy(fmt.Errorf("resolving the experiment with %s: %w", b.experiment, err))
+	}
+	err = e.post(ctx, id, b.traces)
+	outcome := "success"
+	if err != nil {
+		outcome = "failure"
+	}
+	attrs := metric.WithAttributeSet(attribute.NewSet(
+		attribute.String("experiment_id", id),
+		attribute.String("outcome", outcome),
+	))
+	e.telemetry.ExporterMlflowRequests.Add(ctx, 1, attrs)
+	e.telemetry.ExporterMlflowSpans.Add(ctx, int64(b.traces.SpanCount()), attrs)
+	return err
+}

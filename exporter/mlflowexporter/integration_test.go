@@ -1,0 +1,123 @@
+package mlflowexporter
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumererror"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
+)
+
+// TestIntegration exports through the factory-built exporter (gzip, the default) to a real
+// tracking server and reads the traces back. The subtests share the server; each writes its
+// own traces, most into their own experiments.
+func TestIntegration(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a real MLflow server")
+	}
+	srv := mlflowtest.Start(t)
+	api := srv.Client
+
+	t.Run("default experiment", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "root", trace: 1}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr := srv.WaitForTrace(t, firstTraceID(td, 0))
+		assert.Equal(t, mlflow.DefaultExperimentID, tr.Info.ExperimentID)
+	})
+
+	t.Run("experiment by id", func(t *testing.T) {
+		id, err := api.CreateExperiment(t.Context(), "it-by-id")
+		require.NoError(t, err)
+		exp := newTestExporter(t, srv.URL, func(c *Config) { c.ExperimentID = id })
+		td := newTraces(resource{spans: []span{{name: "root", trace: 1}, {name: "child", trace: 1}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr := srv.WaitForTrace(t, firstTraceID(td, 0))
+		assert.Equal(t, id, tr.Info.ExperimentID)
+		assert.ElementsMatch(t, []string{"root", "child"}, names(tr.Spans))
+		infos, err := api.SearchTraces(t.Context(), []string{id}, "")
+		require.NoError(t, err)
+		require.Len(t, infos, 1)
+		assert.Equal(t, tr.Info.TraceID, infos[0].TraceID)
+	})
+
+	t.Run("experiment by name, created then found", func(t *testing.T) {
+		first := newTraces(resource{spans: []span{{name: "first", trace: 1}}})
+		second := newTraces(resource{spans: []span{{name: "second", trace: 1}}})
+		byName := func(c *Config) { c.ExperimentName = "it-by-name" }
+
+		require.NoError(t, newTestExporter(t, srv.URL, byName).ConsumeTraces(t.Context(), first))
+		require.NoError(t, newTestExporter(t, srv.URL, byName).ConsumeTraces(t.Context(), second))
+
+		created, err := api.GetExperimentByName(t.Context(), "it-by-name")
+		require.NoError(t, err)
+		assert.Equal(t, created.ID, srv.WaitForTrace(t, firstTraceID(first, 0)).Info.ExperimentID)
+		assert.Equal(t, created.ID, srv.WaitForTrace(t, firstTraceID(second, 0)).Info.ExperimentID)
+	})
+
+	t.Run("routing by resource and span attributes", func(t *testing.T) {
+		configured, err := api.CreateExperiment(t.Context(), "it-routing-configured")
+		require.NoError(t, err)
+		byID, err := api.CreateExperiment(t.Context(), "it-routing-by-id")
+		require.NoError(t, err)
+		exp := newTestExporter(t, srv.URL, func(c *Config) { c.ExperimentID = configured })
+		td := newTraces(
+			resource{spans: []span{{name: "unrouted", trace: 1}}},
+			resource{attrs: map[string]string{mlflow.AttrExperimentID: byID}, spans: []span{{name: "by id", trace: 2}}},
+			resource{attrs: map[string]string{mlflow.AttrExperimentName: "it-routing-by-name"}, spans: []span{{name: "by name", trace: 3}}},
+			resource{spans: []span{{name: "by span", trace: 4, attrs: map[string]string{mlflow.AttrExperimentID: `"` + byID + `"`}}}},
+		)
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		byName, err := api.GetExperimentByName(t.Context(), "it-routing-by-name")
+		require.NoError(t, err)
+		for i, want := range []string{configured, byID, byName.ID, byID} {
+			assert.Equal(t, want, srv.WaitForTrace(t, firstTraceID(td, i)).Info.ExperimentID, "resource %d", i)
+		}
+	})
+
+	t.Run("JSON text values round-trip", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "llm", trace: 1, attrs: map[string]string{
+			mlflow.AttrSpanType:    `"CHAT_MODEL"`,
+			mlflow.AttrSpanOutputs: `"123"`,
+			mlflow.AttrSpanInputs:  `{"messages":[{"role":"user","content":"hi"}]}`,
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr := srv.WaitForTrace(t, firstTraceID(td, 0))
+		require.Len(t, tr.Spans, 1)
+		assert.Equal(t, mlflow.SpanTypeChatModel, tr.Spans[0].SpanType())
+		assert.Equal(t, "123", tr.Spans[0].Attributes[mlflow.AttrSpanOutputs], "a string, not the number 123")
+		assert.Equal(t, map[string]any{"messages": []any{map[string]any{"role": "user", "content": "hi"}}},
+			tr.Spans[0].Attributes[mlflow.AttrSpanInputs])
+		assert.Equal(t, "hi", tr.Info.RequestPreview)
+	})
+
+	t.Run("unknown experiment is permanent, with MLflow's message", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *Config) { c.ExperimentID = "987654" })
+
+		err := exp.ConsumeTraces(t.Context(), newTraces(resource{spans: []span{{name: "lost", trace: 1}}}))
+
+		assert.True(t, consumererror.IsPermanent(err), "%v", err)
+		assert.ErrorContains(t, err, "HTTP 404 RESOURCE_DOES_NOT_EXIST")
+		assert.ErrorContains(t, err, "987654")
+	})
+}
+
+func names(spans []mlflow.Span) []string {
+	out := make([]string, len(spans))
+	for i, s := range spans {
+		out[i] = s.Name
+	}
+	return out
+}

@@ -1,0 +1,176 @@
+package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter"
+
+import (
+	"encoding/json"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// experimentRef names an experiment by id or, when id is empty, by name.
+type experimentRef struct {
+	id, name string
+}
+
+func (r experimentRef) String() string {
+	if r.id != "" {
+		return "id " + r.id
+	}
+	return "name " + r.name
+}
+
+// batch is the part of the data bound for one experiment.
+type batch struct {
+	experiment experimentRef
+	traces     ptrace.Traces
+}
+
+// route splits td by experiment. A span goes to the experiment named by, in order:
+//  1. its resource's mlflow.experimentId, or else mlflow.experimentName;
+//  2. its own mlflow.experimentId, or else mlflow.experimentName;
+//  3. another span of the same trace in td, by rule 2, so a trace's unmarked spans follow it;
+//  4. def.
+//
+// When every span goes to one experiment, td itself is returned, uncopied.
+func route(td ptrace.Traces, def experimentRef) []batch {
+	resourceRefs, traceRefs := markedExperiments(td)
+	if len(resourceRefs) == 0 && len(traceRefs) == 0 {
+		return []batch{{experiment: def, traces: td}}
+	}
+
+	refOf := func(rs ptrace.ResourceSpans, span ptrace.Span) experimentRef {
+		if ref, ok := resourceRefs[rs]; ok {
+			return ref
+		}
+		if ref, ok := experimentOf(span.Attributes()); ok {
+			return ref
+		}
+		if ref, ok := traceRefs[span.TraceID()]; ok {
+			return ref
+		}
+		return def
+	}
+
+	var out splitter
+	for _, rs := range td.ResourceSpans().All() {
+		resources := map[experimentRef]ptrace.ResourceSpans{}
+		for _, ss := range rs.ScopeSpans().All() {
+			scopes := map[experimentRef]ptrace.SpanSlice{}
+			for _, span := range ss.Spans().All() {
+				ref := refOf(rs, span)
+				spans, ok := scopes[ref]
+				if !ok {
+					resource, ok := resources[ref]
+					if !ok {
+						resource = appendResource(out.traces(ref), rs)
+						resources[ref] = resource
+					}
+					spans = appendScope(resource, ss).Spans()
+					scopes[ref] = spans
+				}
+				span.CopyTo(spans.AppendEmpty())
+			}
+		}
+	}
+	if len(out.batches) == 1 {
+		out.batches[0].traces = td
+	}
+	return out.batches
+}
+
+// splitter holds one batch per experiment, in order of first appearance.
+type splitter struct {
+	batches []batch
+	index   map[experimentRef]int
+}
+
+func (s *splitter) traces(ref experimentRef) ptrace.Traces {
+	i, ok := s.index[ref]
+	if !ok {
+		if s.index == nil {
+			s.index = map[experimentRef]int{}
+		}
+		i = len(s.batches)
+		s.index[ref] = i
+		s.batches = append(s.batches, batch{experiment: ref, traces: ptrace.NewTraces()})
+	}
+	return s.batches[i].traces
+}
+
+// appendResource appends to td an empty copy of rs: its resource, without its spans.
+func appendResource(td ptrace.Traces, rs ptrace.ResourceSpans) ptrace.ResourceSpans {
+	out := td.ResourceSpans().AppendEmpty()
+	rs.Resource().CopyTo(out.Resource())
+	out.SetSchemaUrl(rs.SchemaUrl())
+	return out
+}
+
+// appendScope appends to rs an empty copy of ss: its scope, without its spans.
+func appendScope(rs ptrace.ResourceSpans, ss ptrace.ScopeSpans) ptrace.ScopeSpans {
+	out := rs.ScopeSpans().AppendEmpty()
+	ss.Scope().CopyTo(out.Scope())
+	out.SetSchemaUrl(ss.SchemaUrl())
+	return out
+}
+
+// markedExperiments finds the resources that name an experiment, and for the other resources
+// the experiment of each trace, from the first of its spans that names one.
+func markedExperiments(td ptrace.Traces) (map[ptrace.ResourceSpans]experimentRef, map[pcommon.TraceID]experimentRef) {
+	var resourceRefs map[ptrace.ResourceSpans]experimentRef
+	var traceRefs map[pcommon.TraceID]experimentRef
+	for _, rs := range td.ResourceSpans().All() {
+		if ref, ok := experimentOf(rs.Resource().Attributes()); ok {
+			if resourceRefs == nil {
+				resourceRefs = map[ptrace.ResourceSpans]experimentRef{}
+			}
+			resourceRefs[rs] = ref
+			continue
+		}
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				ref, ok := experimentOf(span.Attributes())
+				if !ok {
+					continue
+				}
+				if traceRefs == nil {
+					traceRefs = map[pcommon.TraceID]experimentRef{}
+				}
+				if _, seen := traceRefs[span.TraceID()]; !seen {
+					traceRefs[span.TraceID()] = ref
+				}
+			}
+		}
+	}
+	return resourceRefs, traceRefs
+}
+
+// experimentOf reads the experiment attrs name, id first; ok is false if they name none.
+func experimentOf(attrs pcommon.Map) (experimentRef, bool) {
+	if v, ok := attrs.Get(mlflow.AttrExperimentID); ok {
+		if id := attrText(v); id != "" {
+			return experimentRef{id: id}, true
+		}
+	}
+	if v, ok := attrs.Get(mlflow.AttrExperimentName); ok {
+		if name := attrText(v); name != "" {
+			return experimentRef{name: name}, true
+		}
+	}
+	return experimentRef{}, false
+}
+
+// attrText returns an attribute's value as text. A string holding a JSON string, the way
+// MLflow's SDK and the llmspan processor write mlflow.* values ("\"12\""), is unquoted.
+func attrText(v pcommon.Value) string {
+	s := v.AsString()
+	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
+		var unquoted string
+		if json.Unmarshal([]byte(s), &unquoted) == nil {
+			s = unquoted
+		}
+	}
+	return strings.TrimSpace(s)
+}
