@@ -14,7 +14,7 @@ COMPONENTS  := $(patsubst %/metadata.yaml,%,$(wildcard processor/*/metadata.yaml
 
 export PATH := $(PATH):$(shell $(GO) env GOROOT)/bin
 
-.PHONY: help all build run demo test unit e2e deploy-check lint generate venv bench clean
+.PHONY: help all build run demo test unit e2e backends deploy-check lint generate venv bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ test: lint unit e2e deploy-check ## everything CI runs: lint, unit, end-to-end a
 unit: venv ## unit and component tests (the exporter's also start a real MLflow server)
 	$(GO) test -count=1 ./...
 
-e2e: build venv ## end-to-end: real MLflow, the built collector, real instrumented Python apps
+backends: ## install real Zipkin and Jaeger and the Datadog intake stand-in into .tools/
+	scripts/install-backends.sh
+
+e2e: build venv backends ## end-to-end: real MLflow, Jaeger, Zipkin; the built collector; real instrumented apps
 	$(GO) test -count=1 -tags e2e -timeout 40m -v ./e2e/...
 
 deploy-check: build ## Kubernetes manifests, Helm values and Dockerfile: strict decoding, invariants, `otelcol-mlflow validate`

@@ -5,7 +5,9 @@ unchanged. Answers are deterministic:
   * chat with `tools` and no tool result yet -> one tool call to the first tool;
   * chat otherwise -> a text answer echoing the last user message;
   * `stream: true` -> the same answer as server-sent events, usage in the last chunk;
-  * embeddings -> a fixed-size vector per input.
+  * embeddings -> a fixed-size vector per input;
+  * Anthropic messages (POST /v1/messages) -> the same answers in Anthropic's shape, streamed
+    too; its usage counts input tokens excluding cache, as Anthropic does.
 Token usage is derived from the request so that tests can predict it, and it is also printed.
 
 Run: python stub_llm.py --port 0 --port-file FILE   (writes the chosen port to FILE)
@@ -92,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._chat(req)
         if path.endswith("/embeddings"):
             return self._embeddings(req)
+        if path.endswith("/messages"):
+            return self._anthropic(req)
         self._json(404, {"error": {"message": "unknown path " + path, "type": "invalid_request_error"}})
 
     def _chat(self, req):
@@ -135,6 +139,61 @@ class Handler(BaseHTTPRequestHandler):
         tokens = sum(max(1, len(str(x)) // 4) for x in inputs or [])
         self._json(200, {"object": "list", "model": req.get("model", "text-embedding-3-small"), "data": data,
                          "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+
+    def _anthropic(self, req):
+        message, finish = chat_answer(anthropic_as_openai(req))
+        if message.get("tool_calls"):
+            call = message["tool_calls"][0]
+            blocks = [{"type": "tool_use", "id": "toolu_stub_1", "name": call["function"]["name"],
+                       "input": json.loads(call["function"]["arguments"])}]
+            stop = "tool_use"
+        else:
+            blocks = [{"type": "text", "text": message["content"]}]
+            stop = "end_turn"
+        # Anthropic's input_tokens exclude the cache reads and writes reported beside them.
+        usage = {"input_tokens": usage_for(req.get("messages") or [])["prompt_tokens"], "output_tokens": 7,
+                 "cache_read_input_tokens": 2, "cache_creation_input_tokens": 1}
+        body = {"id": "msg_stub", "type": "message", "role": "assistant", "model": req.get("model", "claude"),
+                "content": blocks, "stop_reason": stop, "stop_sequence": None, "usage": usage}
+        if not req.get("stream"):
+            return self._json(200, body)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        events = [("message_start", {"type": "message_start", "message": dict(
+            body, content=[], stop_reason=None, usage=dict(usage, output_tokens=1))})]
+        for i, b in enumerate(blocks):
+            if b["type"] == "text":
+                start, delta = dict(b, text=""), {"type": "text_delta", "text": b["text"]}
+            else:
+                start, delta = dict(b, input={}), {"type": "input_json_delta", "partial_json": json.dumps(b["input"])}
+            events += [("content_block_start", {"type": "content_block_start", "index": i, "content_block": start}),
+                       ("content_block_delta", {"type": "content_block_delta", "index": i, "delta": delta}),
+                       ("content_block_stop", {"type": "content_block_stop", "index": i})]
+        events += [("message_delta", {"type": "message_delta", "delta": {"stop_reason": stop, "stop_sequence": None},
+                                      "usage": {"output_tokens": usage["output_tokens"]}}),
+                   ("message_stop", {"type": "message_stop"})]
+        for name, data in events:
+            self.wfile.write(f"event: {name}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+        self.close_connection = True
+
+
+def anthropic_as_openai(req):
+    """Reads an Anthropic request as the OpenAI chat request chat_answer understands."""
+    messages = []
+    for m in req.get("messages") or []:
+        content = m.get("content")
+        if isinstance(content, list):
+            if any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content):
+                messages.append({"role": "tool", "content": ""})
+                continue
+            content = " ".join(b.get("text", "") for b in content if isinstance(b, dict))
+        messages.append({"role": m.get("role"), "content": content})
+    tools = [{"function": {"name": t.get("name")}} for t in req.get("tools") or []]
+    return {"messages": messages, "tools": tools}
 
 
 def serve(port=0):
