@@ -10,9 +10,10 @@ COPY config.yaml /etc/otelcol-mlflow/config.yaml
 # Listen on all interfaces inside the container (config.yaml defaults to loopback).
 ENV OTLP_GRPC_ENDPOINT=0.0.0.0:4317 \
     OTLP_HTTP_ENDPOINT=0.0.0.0:4318 \
+    MLFLOW_RECEIVER_ENDPOINT=0.0.0.0:5050 \
     HEALTH_CHECK_ENDPOINT=0.0.0.0:13133
 
 USER 10001:10001
-EXPOSE 4317 4318 13133
+EXPOSE 4317 4318 5050 13133
 ENTRYPOINT ["/otelcol-mlflow"]
 CMD ["--config", "/etc/otelcol-mlflow/config.yaml"]

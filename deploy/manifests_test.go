@@ -91,7 +91,7 @@ func TestAgentDaemonSet(t *testing.T) {
 			hostPorts[p.HostPort] = true
 		}
 	}
-	assert.True(t, hostPorts[4317] && hostPorts[4318], "OTLP ports are host ports: %v", hostPorts)
+	assert.True(t, hostPorts[4317] && hostPorts[4318] && hostPorts[5050], "OTLP and mlflow receiver ports are host ports: %v", hostPorts)
 
 	checkPodBasics(t, pod, c)
 

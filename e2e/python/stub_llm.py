@@ -102,7 +102,7 @@ class Handler(BaseHTTPRequestHandler):
         model = req.get("model", "gpt-4o-mini")
         message, finish = chat_answer(req)
         usage = usage_for(req.get("messages") or [])
-        created = int(time.time())
+        created = 1700000000  # fixed, so two runs of an app produce equal outputs
         if not req.get("stream"):
             return self._json(200, {
                 "id": "chatcmpl-stub", "object": "chat.completion", "created": created,

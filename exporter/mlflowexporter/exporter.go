@@ -122,6 +122,9 @@ func (e *mlflowExporter) export(ctx context.Context, b batch) error {
 		return retryPolicy(fmt.Errorf("resolving the experiment with %s: %w", b.experiment, err))
 	}
 	err = e.post(ctx, id, b.traces)
+	if err == nil {
+		e.recordTraceInfo(ctx, id, b.traces)
+	}
 	outcome := "success"
 	if err != nil {
 		outcome = "failure"

@@ -61,6 +61,13 @@ const (
 	UsageCacheCreationTokens = "cache_creation_input_tokens"
 )
 
+// Keys of the mlflow.llm.cost object (CostKey), in USD.
+const (
+	CostInput  = "input_cost"
+	CostOutput = "output_cost"
+	CostTotal  = "total_cost"
+)
+
 // AttrExperimentName names, on a resource or a span, the experiment its spans belong to, as
 // AttrExperimentID does by id. MLflow itself does not read it: it is this distribution's
 // routing key, resolved to an id (and created if missing) by the mlflow exporter.
@@ -82,6 +89,7 @@ const (
 	PathCreateExperiment    = "/api/2.0/mlflow/experiments/create"
 	PathSearchTraces        = "/api/3.0/mlflow/traces/search"
 	PathGetTrace            = "/api/3.0/mlflow/traces/get"
+	PathStartTraceV3        = "/api/3.0/mlflow/traces"
 )
 
 // MLflow error codes (mlflow/protos/databricks.proto ErrorCode) the client tells apart.
@@ -113,3 +121,11 @@ const (
 	TagSpansLocation           = "mlflow.trace.spansLocation"
 	SpansLocationTrackingStore = "TRACKING_STORE"
 )
+
+// TagTraceName is the trace tag holding the trace's name (TraceTagKey.TRACE_NAME), the name the
+// UI and the API show. A root span sets it with the attribute AttrTraceTagPrefix+TagTraceName.
+const TagTraceName = "mlflow.traceName"
+
+// MetadataTokenUsage is the trace metadata entry holding the trace's token usage, JSON text the
+// server computes from its spans' mlflow.chat.tokenUsage.
+const MetadataTokenUsage = "mlflow.trace.tokenUsage"

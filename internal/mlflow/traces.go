@@ -99,6 +99,39 @@ func (c *Client) GetTrace(ctx context.Context, traceID string) (*Trace, error) {
 	return tr, nil
 }
 
+// StartTrace records a trace's info (StartTraceV3), as MLflow's SDK does once a trace's root
+// span has ended. For a trace whose spans the server already holds, it merges the info into the
+// stored trace: metadata and tags are added, the previews and token usage it computed stay.
+func (c *Client) StartTrace(ctx context.Context, info TraceInfo) error {
+	type traceInfoV3 struct {
+		TraceID           string            `json:"trace_id"`
+		TraceLocation     traceLocation     `json:"trace_location"`
+		RequestTime       string            `json:"request_time,omitempty"`
+		ExecutionDuration string            `json:"execution_duration,omitempty"`
+		State             string            `json:"state,omitempty"`
+		TraceMetadata     map[string]string `json:"trace_metadata,omitempty"`
+		Tags              map[string]string `json:"tags,omitempty"`
+	}
+	var in struct {
+		Trace struct {
+			TraceInfo traceInfoV3 `json:"trace_info"`
+		} `json:"trace"`
+	}
+	in.Trace.TraceInfo = traceInfoV3{
+		TraceID:           info.TraceID,
+		TraceLocation:     experimentLocation(info.ExperimentID),
+		ExecutionDuration: info.ExecutionDuration,
+		State:             info.State,
+		TraceMetadata:     info.TraceMetadata,
+		Tags:              info.Tags,
+	}
+	if !info.RequestTime.IsZero() {
+		in.Trace.TraceInfo.RequestTime = info.RequestTime.UTC().Format(time.RFC3339Nano)
+	}
+	var out struct{}
+	return c.post(ctx, PathStartTraceV3, in, &out)
+}
+
 type searchTracesRequest struct {
 	Locations  []traceLocation `json:"locations"`
 	Filter     string          `json:"filter,omitempty"`

@@ -1,0 +1,79 @@
+package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter"
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// tagTraceName is the trace tag MLflow shows as a trace's name; its SDK sets it to the root
+// span's name.
+const tagTraceName = "mlflow.traceName"
+
+// recordTraceInfo recreates what MLflow's OTLP ingestion cannot carry for traces that an MLflow
+// SDK client sent through the mlflow receiver: their trace metadata (the receiver puts it on the
+// root span as mlflow.traceMetadata.<key>), their tags and their name. Like the SDK, it sends
+// the root's trace info with StartTraceV3 after the spans; the server merges it into the stored
+// trace. A failure here does not fail the spans, which are stored: it is logged.
+func (e *mlflowExporter) recordTraceInfo(ctx context.Context, experimentID string, td ptrace.Traces) {
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				info, ok := sdkTraceInfo(span, experimentID)
+				if !ok {
+					continue
+				}
+				if err := e.experiments.api.StartTrace(ctx, info); err != nil {
+					e.logger.Warn("Could not record the trace's metadata and tags in MLflow; its spans are stored",
+						zap.String("trace_id", info.TraceID), zap.Error(err))
+				}
+			}
+		}
+	}
+}
+
+// sdkTraceInfo returns the trace info of a root span that carries MLflow SDK trace metadata.
+func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool) {
+	if !span.ParentSpanID().IsEmpty() {
+		return mlflow.TraceInfo{}, false
+	}
+	metadata := prefixed(span.Attributes(), mlflow.AttrTraceMetadataPrefix)
+	if len(metadata) == 0 {
+		return mlflow.TraceInfo{}, false
+	}
+	tags := prefixed(span.Attributes(), mlflow.AttrTraceTagPrefix)
+	if _, ok := tags[tagTraceName]; !ok {
+		tags[tagTraceName] = span.Name()
+	}
+	state := "OK"
+	if span.Status().Code() == ptrace.StatusCodeError {
+		state = "ERROR"
+	}
+	start, end := span.StartTimestamp().AsTime(), span.EndTimestamp().AsTime()
+	return mlflow.TraceInfo{
+		TraceID:           mlflow.TraceID(span.TraceID()),
+		ExperimentID:      experimentID,
+		State:             state,
+		RequestTime:       start,
+		ExecutionDuration: fmt.Sprintf("%.9fs", end.Sub(start).Seconds()),
+		TraceMetadata:     metadata,
+		Tags:              tags,
+	}, true
+}
+
+// prefixed returns the attributes under prefix, keyed by the rest of their key, as strings.
+func prefixed(attrs pcommon.Map, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range attrs.All() {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && rest != "" {
+			out[rest] = v.AsString()
+		}
+	}
+	return out
+}

@@ -1,0 +1,66 @@
+package mlflowexporter
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+func TestSDKTraceInfo(t *testing.T) {
+	start := time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)
+	newRoot := func() ptrace.Span {
+		s := ptrace.NewSpan()
+		s.SetTraceID(pcommon.TraceID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16})
+		s.SetSpanID(pcommon.SpanID{1})
+		s.SetName("weather_agent")
+		s.SetStartTimestamp(pcommon.NewTimestampFromTime(start))
+		s.SetEndTimestamp(pcommon.NewTimestampFromTime(start.Add(1500 * time.Millisecond)))
+		return s
+	}
+
+	t.Run("root with SDK metadata", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.app.version", "1.2.3")
+		s.Attributes().PutStr("mlflow.traceMetadata.mlflow.trace.session", "s-1")
+		s.Attributes().PutStr("mlflow.traceTag.team", "search")
+		s.Attributes().PutStr("gen_ai.operation.name", "invoke_agent")
+		s.Status().SetCode(ptrace.StatusCodeError)
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, "tr-0102030405060708090a0b0c0d0e0f10", info.TraceID)
+		assert.Equal(t, "7", info.ExperimentID)
+		assert.Equal(t, "ERROR", info.State)
+		assert.Equal(t, start, info.RequestTime)
+		assert.Equal(t, "1.500000000s", info.ExecutionDuration)
+		assert.Equal(t, map[string]string{"app.version": "1.2.3", "mlflow.trace.session": "s-1"}, info.TraceMetadata)
+		assert.Equal(t, map[string]string{"team": "search", "mlflow.traceName": "weather_agent"}, info.Tags)
+	})
+
+	t.Run("trace name from the tag wins", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
+		s.Attributes().PutStr("mlflow.traceTag.mlflow.traceName", "renamed")
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, "renamed", info.Tags["mlflow.traceName"])
+	})
+
+	t.Run("no SDK metadata: nothing to record", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceTag.team", "search")
+		_, ok := sdkTraceInfo(s, "7")
+		assert.False(t, ok)
+	})
+
+	t.Run("child spans are not roots", func(t *testing.T) {
+		s := newRoot()
+		s.SetParentSpanID(pcommon.SpanID{9})
+		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
+		_, ok := sdkTraceInfo(s, "7")
+		assert.False(t, ok)
+	})
+}

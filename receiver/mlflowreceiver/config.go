@@ -1,0 +1,63 @@
+package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver"
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/config/confighttp"
+	"go.opentelemetry.io/collector/config/configoptional"
+)
+
+// Config defines the mlflow receiver's configuration.
+type Config struct {
+	// ServerConfig is where MLflow clients connect (MLFLOW_TRACKING_URI=http://<endpoint>):
+	// endpoint, TLS, auth, CORS, max_request_body_size.
+	ServerConfig confighttp.ServerConfig `mapstructure:",squash"`
+
+	// Upstream is a real MLflow tracking server. When set, experiment calls are forwarded to it,
+	// so experiment ids are MLflow's own and spans carry mlflow.experimentId. When unset, the
+	// receiver keeps its own name<->id registry and spans carry mlflow.experimentName.
+	Upstream configoptional.Optional[confighttp.ClientConfig] `mapstructure:"upstream"`
+
+	// RegistryFile is where the local experiment registry is kept across restarts (local mode
+	// only). Empty keeps it in memory.
+	RegistryFile string `mapstructure:"registry_file"`
+
+	// TraceTimeout bounds how long a trace's root span is held waiting for the trace's tags
+	// and metadata (StartTraceV3) before it is sent on without them.
+	TraceTimeout time.Duration `mapstructure:"trace_timeout"`
+
+	// MaxPendingTraces bounds how many traces the receiver tracks at once to join spans with
+	// trace info; past it the oldest is released early.
+	MaxPendingTraces int `mapstructure:"max_pending_traces"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+// Validate checks the configuration, naming the offending field.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if cfg.ServerConfig.NetAddr.Endpoint == "" {
+		errs = append(errs, errors.New("endpoint: must not be empty"))
+	}
+	if cfg.TraceTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("trace_timeout: must be positive, got %s", cfg.TraceTimeout))
+	}
+	if cfg.MaxPendingTraces <= 0 {
+		errs = append(errs, fmt.Errorf("max_pending_traces: must be positive, got %d", cfg.MaxPendingTraces))
+	}
+	if cfg.Upstream.HasValue() {
+		if cfg.Upstream.Get().Endpoint == "" {
+			errs = append(errs, errors.New("upstream::endpoint: must not be empty"))
+		}
+		if cfg.RegistryFile != "" {
+			errs = append(errs, errors.New("registry_file: only used without upstream, where experiment ids are the upstream's"))
+		}
+	}
+	return errors.Join(errs...)
+}

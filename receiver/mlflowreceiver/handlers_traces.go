@@ -1,0 +1,248 @@
+package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver"
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	"go.uber.org/zap"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// traceDataFile is the artifact holding a trace's spans (TRACE_DATA_FILE_NAME).
+const traceDataFile = "traces.json"
+
+// startTraceV3Request is StartTraceV3's body (mlflow/protos/service.proto); trace_info is also
+// kept raw, to be echoed back with the fields this receiver does not read.
+type startTraceV3Request struct {
+	Trace struct {
+		TraceInfo json.RawMessage `json:"trace_info"`
+	} `json:"trace"`
+}
+
+type traceInfoV3 struct {
+	TraceID       string `json:"trace_id"`
+	TraceLocation struct {
+		MLflowExperiment struct {
+			ExperimentID string `json:"experiment_id"`
+		} `json:"mlflow_experiment"`
+	} `json:"trace_location"`
+	TraceMetadata map[string]string `json:"trace_metadata"`
+	Tags          map[string]string `json:"tags"`
+}
+
+// startTraceV3 takes the trace's info, which the SDK sends once the trace has ended. The answer
+// echoes it with the tags a tracking server adds; spansLocation=TRACKING_STORE tells the client
+// the spans came over OTLP, so it does not upload traces.json too.
+func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) {
+	var body startTraceV3Request
+	if !decodeJSON(w, req, &body) {
+		return
+	}
+	var ti traceInfoV3
+	var echo map[string]json.RawMessage
+	if len(body.Trace.TraceInfo) == 0 || json.Unmarshal(body.Trace.TraceInfo, &ti) != nil || json.Unmarshal(body.Trace.TraceInfo, &echo) != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "trace.trace_info must be a TraceInfoV3 object")
+		return
+	}
+	if ti.TraceID == "" {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'trace.trace_info.trace_id'.")
+		return
+	}
+	expID := ti.TraceLocation.MLflowExperiment.ExperimentID
+	root, hasRoot, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
+		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata})
+	if hasRoot {
+		if err := r.send(req.Context(), root, formatOTLP); err != nil {
+			r.pending.hold(ti.TraceID, root)
+			writeConsumerError(w, err)
+			return
+		}
+		r.pending.commit(r.pending.rootCommit(ti.TraceID, root), false)
+	}
+	r.sendReleased(req.Context())
+
+	tags := map[string]string{}
+	for k, v := range ti.Tags {
+		tags[k] = v
+	}
+	tags[mlflow.TagArtifactLocation] = artifactLocation(expID, ti.TraceID)
+	if spansHere {
+		tags[mlflow.TagSpansLocation] = mlflow.SpansLocationTrackingStore
+	}
+	echo["tags"], _ = json.Marshal(tags)
+	writeJSON(w, http.StatusOK, map[string]any{"trace": map[string]any{"trace_info": echo}})
+}
+
+// artifactLocation is where the client uploads the trace's traces.json: back to this receiver
+// (mlflow-artifacts: resolves against the tracking URI).
+func artifactLocation(experimentID, traceID string) string {
+	return "mlflow-artifacts:/" + experimentID + "/traces/" + traceID + "/artifacts"
+}
+
+// keyValue is the v2 API's form of metadata and tags.
+type keyValue struct {
+	Key   string `json:"key"`
+	Value string `json:"value"`
+}
+
+func kvMap(kvs []keyValue) map[string]string {
+	m := make(map[string]string, len(kvs))
+	for _, kv := range kvs {
+		m[kv.Key] = kv.Value
+	}
+	return m
+}
+
+func kvList(m map[string]string) []keyValue {
+	kvs := make([]keyValue, 0, len(m))
+	for k, v := range m {
+		kvs = append(kvs, keyValue{Key: k, Value: v})
+	}
+	return kvs
+}
+
+// v2TraceRequest is the body of the v2 StartTrace and EndTrace calls.
+type v2TraceRequest struct {
+	ExperimentID    string     `json:"experiment_id"`
+	TimestampMs     int64      `json:"timestamp_ms"`
+	Status          string     `json:"status"`
+	RequestMetadata []keyValue `json:"request_metadata"`
+	Tags            []keyValue `json:"tags"`
+}
+
+// startTraceV2 is MLflow 2's StartTrace, called when the root span starts: the server issues
+// the trace's request id, which the client then stamps on its spans and upload path.
+func (r *mlflowReceiver) startTraceV2(w http.ResponseWriter, req *http.Request) {
+	var body v2TraceRequest
+	if !decodeJSON(w, req, &body) {
+		return
+	}
+	if body.ExperimentID == "" {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'experiment_id'.")
+		return
+	}
+	var raw [16]byte
+	_, _ = rand.Read(raw[:])
+	id := hex.EncodeToString(raw[:]) // MLflow 2 servers issue uuid4().hex
+	r.pending.addInfo(id, traceInfo{experimentID: body.ExperimentID, tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)}, false)
+	r.writeTraceInfoV2(w, id, body.TimestampMs, "IN_PROGRESS")
+}
+
+// endTraceV2 is MLflow 2's EndTrace: the trace's final metadata and tags.
+func (r *mlflowReceiver) endTraceV2(w http.ResponseWriter, req *http.Request) {
+	id := req.PathValue("id")
+	var body v2TraceRequest
+	if !decodeJSON(w, req, &body) {
+		return
+	}
+	if !r.pending.addInfo(id, traceInfo{tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)}, true) {
+		r.settings.Logger.Warn("EndTrace came after the trace's root span was sent on; its tags and metadata are not propagated", zap.String("trace_id", id))
+	}
+	r.writeTraceInfoV2(w, id, body.TimestampMs, body.Status)
+}
+
+func (r *mlflowReceiver) writeTraceInfoV2(w http.ResponseWriter, id string, timestampMs int64, status string) {
+	info := r.pending.info(id)
+	info.tags[mlflow.TagArtifactLocation] = artifactLocation(info.experimentID, id)
+	writeJSON(w, http.StatusOK, map[string]any{"trace_info": map[string]any{
+		"request_id":       id,
+		"experiment_id":    info.experimentID,
+		"timestamp_ms":     timestampMs,
+		"status":           status,
+		"request_metadata": kvList(info.metadata),
+		"tags":             kvList(info.tags),
+	}})
+}
+
+// setTraceTag is SetTraceTag (v2 and v3 paths). A tag reaches the trace only while its root
+// span is still held here; the SDK calls this for traces that already ended, which usually
+// were sent on already.
+func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
+	id := req.PathValue("id")
+	var body keyValue
+	if !decodeJSON(w, req, &body) {
+		return
+	}
+	if body.Key == "" {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
+		return
+	}
+	if !r.pending.addInfo(id, traceInfo{tags: map[string]string{body.Key: body.Value}}, false) {
+		r.settings.Logger.Warn("Trace tag set after the trace was sent on; it is not propagated", zap.String("trace_id", id), zap.String("key", body.Key))
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// deleteTraceTag is DeleteTraceTag, with the same reach as setTraceTag.
+func (r *mlflowReceiver) deleteTraceTag(w http.ResponseWriter, req *http.Request) {
+	id, key := req.PathValue("id"), req.URL.Query().Get("key")
+	if key == "" {
+		var body keyValue // some clients send the key in a body
+		if b, ok := readBody(w, req); !ok {
+			return
+		} else if len(b) > 0 && json.Unmarshal(b, &body) == nil {
+			key = body.Key
+		}
+	}
+	if key == "" {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
+		return
+	}
+	if !r.pending.deleteTag(id, key) {
+		r.settings.Logger.Warn("Trace tag deleted after the trace was sent on; it is not propagated", zap.String("trace_id", id), zap.String("key", key))
+	}
+	writeJSON(w, http.StatusOK, struct{}{})
+}
+
+// linkPrompts accepts LinkPromptsToTrace: prompts live in MLflow's registry, which the
+// collector does not serve, so there is nothing to link; answering keeps the client quiet.
+func (r *mlflowReceiver) linkPrompts(w http.ResponseWriter, req *http.Request) {
+	if _, ok := readBody(w, req); ok {
+		writeJSON(w, http.StatusOK, struct{}{})
+	}
+}
+
+// uploadArtifact takes traces.json, uploaded to the artifact location StartTraceV3 answered
+// (<experiment>/traces/<trace id>/artifacts/traces.json). Other artifacts (attachments) are
+// refused: the collector keeps no files.
+func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request) {
+	parts := strings.Split(req.PathValue("path"), "/")
+	if len(parts) != 5 || parts[1] != "traces" || parts[3] != "artifacts" || parts[4] != traceDataFile {
+		writeError(w, http.StatusNotFound, codeEndpointNotFound, "the collector accepts only trace data uploads (<experiment>/traces/<trace id>/artifacts/traces.json)")
+		return
+	}
+	pathExpID, traceID := parts[0], parts[2]
+	body, ok := readBody(w, req)
+	if !ok {
+		return
+	}
+	td, err := traceDataToTraces(body)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, err.Error())
+		return
+	}
+	expID := r.pending.info(traceID).experimentID
+	if expID == "" {
+		expID = pathExpID
+	}
+	key, value, known := r.exps.resourceAttribute(expID)
+	if !known {
+		writeError(w, http.StatusNotFound, codeNotFound, "No Experiment with id="+expID+" exists")
+		return
+	}
+	td.ResourceSpans().At(0).Resource().Attributes().PutStr(key, value)
+
+	commits := r.pending.fromArtifact(traceID, td)
+	if td.SpanCount() > 0 {
+		if err := r.send(req.Context(), td, formatMLflowJSON); err != nil {
+			writeConsumerError(w, err)
+			return
+		}
+	}
+	r.pending.commit(commits, true)
+	writeJSON(w, http.StatusOK, struct{}{})
+}

@@ -1,0 +1,186 @@
+package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver"
+
+import (
+	"context"
+	"errors"
+	"math"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+	"go.opentelemetry.io/collector/component/componentstatus"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/receiver"
+	"go.opentelemetry.io/collector/receiver/receiverhelper"
+	"go.uber.org/zap"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// serverVersion is the MLflow version the receiver answers GET /version with: the one whose
+// client it was checked against. The client logs spans over OTLP only from servers >= 3.4.
+const serverVersion = "3.17.2"
+
+// Data formats for self-telemetry.
+const (
+	formatOTLP       = "protobuf"
+	formatOTLPJSON   = "json"
+	formatMLflowJSON = "mlflow_json"
+)
+
+type mlflowReceiver struct {
+	cfg      *Config
+	settings receiver.Settings
+	next     consumer.Traces
+	obsrep   *receiverhelper.ObsReport
+	pending  *pending
+	exps     experiments
+
+	server   *http.Server
+	stopOnce sync.Once
+	stop     chan struct{}
+	wg       sync.WaitGroup
+}
+
+func newReceiver(cfg *Config, set receiver.Settings, next consumer.Traces) (*mlflowReceiver, error) {
+	obsrep, err := receiverhelper.NewObsReport(receiverhelper.ObsReportSettings{
+		ReceiverID:             set.ID,
+		Transport:              "http",
+		ReceiverCreateSettings: set,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &mlflowReceiver{
+		cfg:      cfg,
+		settings: set,
+		next:     next,
+		obsrep:   obsrep,
+		pending:  newPending(cfg.TraceTimeout, cfg.MaxPendingTraces),
+		stop:     make(chan struct{}),
+	}, nil
+}
+
+func (r *mlflowReceiver) Start(ctx context.Context, host component.Host) error {
+	exps, err := r.newExperiments(ctx, host)
+	if err != nil {
+		return err
+	}
+	r.exps = exps
+	r.server, err = r.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r.routes())
+	if err != nil {
+		return err
+	}
+	ln, err := r.cfg.ServerConfig.ToListener(ctx)
+	if err != nil {
+		return err
+	}
+	r.settings.Logger.Info("Starting MLflow tracking API", zap.String("endpoint", ln.Addr().String()))
+	r.wg.Add(2)
+	go func() {
+		defer r.wg.Done()
+		if err := r.server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			componentstatus.ReportStatus(host, componentstatus.NewFatalErrorEvent(err))
+		}
+	}()
+	go func() {
+		defer r.wg.Done()
+		r.sweepLoop()
+	}()
+	return nil
+}
+
+func (r *mlflowReceiver) newExperiments(ctx context.Context, host component.Host) (experiments, error) {
+	if r.cfg.Upstream.HasValue() {
+		up := r.cfg.Upstream.Get()
+		client, err := up.ToClient(ctx, host.GetExtensions(), r.settings.TelemetrySettings)
+		if err != nil {
+			return nil, err
+		}
+		return &upstreamExperiments{baseURL: trimBaseURL(up.Endpoint), client: client}, nil
+	}
+	reg, err := loadRegistry(r.cfg.RegistryFile)
+	if err != nil {
+		return nil, err
+	}
+	return &localExperiments{reg: reg}, nil
+}
+
+// routes serves the tracking API's trace-logging subset; anything else gets MLflow's 404.
+func (r *mlflowReceiver) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", endpointNotFound)
+	mux.HandleFunc("GET /version", plainText(serverVersion))
+	mux.HandleFunc("GET /health", plainText("OK"))
+
+	mux.HandleFunc("GET "+mlflow.PathGetExperimentByName, func(w http.ResponseWriter, req *http.Request) { r.exps.getByName(w, req) })
+	mux.HandleFunc("GET "+mlflow.PathGetExperiment, func(w http.ResponseWriter, req *http.Request) { r.exps.get(w, req) })
+	mux.HandleFunc("POST "+mlflow.PathCreateExperiment, func(w http.ResponseWriter, req *http.Request) { r.exps.create(w, req) })
+
+	mux.HandleFunc("POST "+mlflow.PathOTLPTraces, r.otlpTraces)
+	mux.HandleFunc("POST /api/3.0/mlflow/traces", r.startTraceV3)
+	mux.HandleFunc("POST /api/2.0/mlflow/traces", r.startTraceV2)
+	mux.HandleFunc("PATCH /api/2.0/mlflow/traces/{id}", r.endTraceV2)
+	mux.HandleFunc("POST /api/2.0/mlflow/traces/link-prompts", r.linkPrompts)
+	for _, v := range []string{"2.0", "3.0"} {
+		mux.HandleFunc("PATCH /api/"+v+"/mlflow/traces/{id}/tags", r.setTraceTag)
+		mux.HandleFunc("DELETE /api/"+v+"/mlflow/traces/{id}/tags", r.deleteTraceTag)
+	}
+	mux.HandleFunc("PUT /api/2.0/mlflow-artifacts/artifacts/{path...}", r.uploadArtifact)
+	return mux
+}
+
+func plainText(body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set(headerContentType, "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte(body))
+	}
+}
+
+// send hands td to the next consumer, with self-telemetry.
+func (r *mlflowReceiver) send(ctx context.Context, td ptrace.Traces, format string) error {
+	ctx = r.obsrep.StartTracesOp(ctx)
+	err := r.next.ConsumeTraces(ctx, td)
+	r.obsrep.EndTracesOp(ctx, format, td.SpanCount(), err)
+	return err
+}
+
+// sendReleased sends root spans released without their trace info. Nobody is waiting on them
+// to retry, so a refusal is only logged (and counted as refused).
+func (r *mlflowReceiver) sendReleased(ctx context.Context) {
+	for _, td := range r.pending.takeReleased() {
+		if err := r.send(context.WithoutCancel(ctx), td, formatOTLP); err != nil {
+			r.settings.Logger.Warn("Dropping a root span released without its trace info", zap.Error(err))
+		}
+	}
+}
+
+// sweepLoop releases root spans whose trace info did not come within trace_timeout.
+func (r *mlflowReceiver) sweepLoop() {
+	tick := time.NewTicker(max(r.cfg.TraceTimeout/10, 100*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.stop:
+			return
+		case now := <-tick.C:
+			r.pending.sweep(now)
+			r.sendReleased(context.Background())
+		}
+	}
+}
+
+// Shutdown stops serving, then sends every root span still held, so nothing is lost.
+func (r *mlflowReceiver) Shutdown(ctx context.Context) error {
+	var err error
+	if r.server != nil {
+		err = r.server.Shutdown(ctx)
+	}
+	r.stopOnce.Do(func() { close(r.stop) })
+	r.wg.Wait()
+	r.pending.sweep(time.UnixMilli(math.MaxInt64))
+	r.sendReleased(ctx)
+	return err
+}
