@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -81,6 +82,12 @@ type collector struct {
 // environment, on free loopback ports, and waits until its health check answers.
 func startCollector(t testing.TB, env map[string]string, extraConfigs ...string) *collector {
 	t.Helper()
+	return startCollectorWith(t, env, append([]string{"config.yaml"}, extraConfigs...)...)
+}
+
+// startCollectorWith is startCollector with the whole list of config files (repo-relative).
+func startCollectorWith(t testing.TB, env map[string]string, configs ...string) *collector {
+	t.Helper()
 	root := repoRoot(t)
 	bin := filepath.Join(root, "bin", "otelcol-mlflow")
 	_, err := os.Stat(bin)
@@ -95,8 +102,8 @@ func startCollector(t testing.TB, env map[string]string, extraConfigs ...string)
 		done:     make(chan struct{}),
 	}
 	_, metricsPort, _ := net.SplitHostPort(freeAddr(t))
-	args := []string{"--config", filepath.Join(root, "config.yaml")}
-	for _, f := range extraConfigs {
+	var args []string
+	for _, f := range configs {
 		args = append(args, "--config", filepath.Join(root, f))
 	}
 	c.cmd = exec.Command(bin, args...)
@@ -273,3 +280,5 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+func sortStrings(s []string) { sort.Strings(s) }
