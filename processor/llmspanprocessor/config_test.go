@@ -10,8 +10,11 @@ import (
 	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/confmap/confmaptest"
 
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/cost"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/metadata"
 )
+
+func ptr[T any](v T) *T { return &v }
 
 func TestLoadConfig(t *testing.T) {
 	tests := []struct {
@@ -19,12 +22,23 @@ func TestLoadConfig(t *testing.T) {
 		expected *Config
 		errMsg   string
 	}{
-		{id: component.NewID(metadata.Type), expected: &Config{}},
+		{id: component.NewID(metadata.Type), expected: &Config{Cost: CostConfig{Enabled: true, DefaultPrices: true}}},
 		{
 			id:       component.NewIDWithName(metadata.Type, "custom"),
-			expected: &Config{Dialects: []string{"genai"}, MaxValueSize: 65536},
+			expected: &Config{Dialects: []string{"genai"}, MaxValueSize: 65536, Cost: CostConfig{Enabled: true, DefaultPrices: true}},
 		},
-		{id: component.NewIDWithName(metadata.Type, "unknown_dialect"), errMsg: `dialects: unknown ["openinference_typo"]; known dialects are genai`},
+		{
+			id: component.NewIDWithName(metadata.Type, "prices"),
+			expected: &Config{Cost: CostConfig{Enabled: true, DefaultPrices: false, PricesFile: "testdata/prices.yaml", Prices: []cost.Entry{
+				{Provider: "openai", Model: "ft:gpt-4o-mini:acme*", Input: 0.3, Output: 1.2, CacheRead: ptr(0.15)},
+				{Model: "in-house-llm", Input: 1, Output: 2},
+			}}},
+		},
+		{id: component.NewIDWithName(metadata.Type, "cost_disabled"), expected: &Config{Cost: CostConfig{DefaultPrices: true}}},
+		{id: component.NewIDWithName(metadata.Type, "negative_price"), errMsg: `cost: prices[0]: model "x": prices must not be negative`},
+		{id: component.NewIDWithName(metadata.Type, "empty_model"), errMsg: "cost: prices[0]: model must not be empty"},
+		{id: component.NewIDWithName(metadata.Type, "nothing_to_price"), errMsg: "cost: default_prices is false and no prices or prices_file is given"},
+		{id: component.NewIDWithName(metadata.Type, "unknown_dialect"), errMsg: `dialects: unknown ["openinference_typo"]; known dialects are`},
 		{id: component.NewIDWithName(metadata.Type, "duplicate_dialect"), errMsg: `dialects: "genai" is listed twice`},
 		{id: component.NewIDWithName(metadata.Type, "negative_size"), errMsg: "max_value_size: must not be negative, got -1"},
 	}

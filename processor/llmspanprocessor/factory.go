@@ -23,7 +23,7 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{}
+	return &Config{Cost: CostConfig{Enabled: true, DefaultPrices: true}}
 }
 
 func createTracesProcessor(

@@ -86,6 +86,17 @@ func (e *Encoder) Null() {
 	e.comma = true
 }
 
+// Float writes a number; a non-finite one is null.
+func (e *Encoder) Float(f float64) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		e.Null()
+		return
+	}
+	e.sep()
+	e.buf = strconv.AppendFloat(e.buf, f, 'g', -1, 64)
+	e.comma = true
+}
+
 // Value writes any pdata value: maps become objects, slices arrays, bytes base64 strings (as
 // in OTLP/JSON), an empty value and non-finite doubles null.
 func (e *Encoder) Value(v pcommon.Value) {
@@ -95,14 +106,7 @@ func (e *Encoder) Value(v pcommon.Value) {
 	case pcommon.ValueTypeInt:
 		e.Int(v.Int())
 	case pcommon.ValueTypeDouble:
-		f := v.Double()
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			e.Null()
-			return
-		}
-		e.sep()
-		e.buf = strconv.AppendFloat(e.buf, f, 'g', -1, 64)
-		e.comma = true
+		e.Float(v.Double())
 	case pcommon.ValueTypeBool:
 		e.sep()
 		e.buf = strconv.AppendBool(e.buf, v.Bool())

@@ -18,6 +18,9 @@ type Dialect struct {
 	Name string
 	// Scopes are instrumentation scope names that identify the dialect by themselves.
 	Scopes []string
+	// ScopePrefixes are beginnings of scope names that identify the dialect, for libraries
+	// that name a tracer per instrumented package ("openlit." matches "openlit.instrumentation.openai").
+	ScopePrefixes []string
 	// Namespaces are first segments of attribute keys that identify the dialect: "gen_ai"
 	// matches "gen_ai.request.model".
 	Namespaces []string
@@ -28,6 +31,29 @@ type Dialect struct {
 // All lists every dialect in precedence order: a span that speaks several is read by the
 // first. More specific conventions come before the generic ones they build on.
 var All = []Dialect{
+	// Frameworks identified by their instrumentation scope or own namespace, most of which
+	// also write GenAI keys.
+	claudeCode,
+	geminiCLI,
+	vercelAI,
+	genkit,
+	pydanticAI,
+	strands,
+	googleADK,
+	semanticKernel,
+	agentFramework,
+	liteLLM,
+	liveKit,
+	voltAgent,
+	laminar,
+	springAI,
+	// SDK attributes that may sit on spans of any convention below.
+	langfuse,
+	mcp,
+	// Instrumentation libraries; OpenLLMetry and OpenLIT write GenAI keys plus their own.
+	openInference,
+	openLLMetry,
+	openLIT,
 	genAI,
 }
 
@@ -69,7 +95,13 @@ func Select(names []string) (selected []Dialect, unknown []string) {
 type Detector struct {
 	dialects   []Dialect
 	scopes     map[string]uint64
+	prefixes   []scopePrefix
 	namespaces map[string]uint64
+}
+
+type scopePrefix struct {
+	prefix string
+	mask   uint64
 }
 
 // NewDetector builds a detector for at most 64 dialects, given in precedence order.
@@ -82,6 +114,9 @@ func NewDetector(dialects []Dialect) *Detector {
 		for _, s := range dl.Scopes {
 			d.scopes[s] |= 1 << i
 		}
+		for _, p := range dl.ScopePrefixes {
+			d.prefixes = append(d.prefixes, scopePrefix{p, 1 << i})
+		}
 		for _, ns := range dl.Namespaces {
 			d.namespaces[ns] |= 1 << i
 		}
@@ -93,7 +128,15 @@ func NewDetector(dialects []Dialect) *Detector {
 func (d *Detector) Dialects() []Dialect { return d.dialects }
 
 // ScopeMask returns the dialects a scope name identifies. Call it once per scope.
-func (d *Detector) ScopeMask(scope string) uint64 { return d.scopes[scope] }
+func (d *Detector) ScopeMask(scope string) uint64 {
+	mask := d.scopes[scope]
+	for _, p := range d.prefixes {
+		if strings.HasPrefix(scope, p.prefix) {
+			mask |= p.mask
+		}
+	}
+	return mask
+}
 
 // Detect returns the index of the first dialect, in precedence order, that the span's scope
 // (scopeMask) or one of its attribute keys identifies.

@@ -90,6 +90,9 @@ func (f *Fields) Str(field Field) string {
 func (f *Fields) FillCommon(rec *Record) {
 	rec.Model = f.Str(FieldModel)
 	rec.Provider = strings.ToLower(f.Str(FieldProvider))
+	if frameworkProviders[rec.Provider] {
+		rec.Provider = ""
+	}
 	rec.SessionID = f.Str(FieldSessionID)
 	rec.UserID = f.Str(FieldUserID)
 	rec.Usage = Usage{
@@ -98,6 +101,46 @@ func (f *Fields) FillCommon(rec *Record) {
 		Total:         f.count(FieldTotalTokens),
 		CacheRead:     f.count(FieldCacheReadTokens),
 		CacheCreation: f.count(FieldCacheCreationTokens),
+	}
+}
+
+// frameworkProviders are gen_ai.system / gen_ai.provider.name values that name the
+// instrumenting framework, not the model provider: they are not written as the provider.
+var frameworkProviders = map[string]bool{
+	"strands-agents":   true, // Strands Agents
+	"gcp.vertex.agent": true, // Google ADK
+	"spring_ai":        true, // Spring AI ChatClient spans
+}
+
+// withKeys returns a new table holding base and extra, extra winning; dialects that speak
+// another convention plus their own keys build theirs once, at start.
+func withKeys(base, extra Keys) Keys {
+	keys := make(Keys, len(base)+len(extra))
+	for k, v := range base {
+		keys[k] = v
+	}
+	for k, v := range extra {
+		keys[k] = v
+	}
+	return keys
+}
+
+// includeCache adds the cache counts to an input count that excludes them (Anthropic,
+// Bedrock), so that input includes cached tokens as MLflow expects.
+func (u *Usage) includeCache() {
+	if u.Input.Set {
+		u.Input.N += u.CacheRead.N + u.CacheCreation.N
+	}
+}
+
+// includeCacheIfExclusive adds the cache counts to the input when the source's own total
+// shows the input left them out: total = input + output + cache, with some cache. Sources that
+// pass on each model provider's counts (Strands) are inclusive with some providers and
+// exclusive with others; an inclusive input never satisfies that sum.
+func (u *Usage) includeCacheIfExclusive() {
+	cache := u.CacheRead.N + u.CacheCreation.N
+	if u.Total.Set && cache > 0 && u.Total.N == u.Input.N+u.Output.N+cache {
+		u.includeCache()
 	}
 }
 
@@ -131,4 +174,20 @@ func ParseCount(v pcommon.Value) (int64, bool) {
 	default:
 		return 0, false
 	}
+}
+
+// countOf reads one token count attribute.
+func countOf(v pcommon.Value) Count {
+	n, ok := ParseCount(v)
+	return Count{N: n, Set: ok}
+}
+
+// firstSet returns the first present value.
+func firstSet(vals ...Any) Any {
+	for _, v := range vals {
+		if v.Set {
+			return v
+		}
+	}
+	return Any{}
 }

@@ -86,17 +86,24 @@ const (
 )
 
 func readGenAI(span ptrace.Span, rec *Record) {
-	var (
-		f                    Fields
-		prompts, completions indexedMessages
-	)
+	var f Fields
+	readGenAIWith(span, rec, &f, genAIKeys, nil)
+}
+
+// readGenAIWith reads span as GenAI with keys in place of genAIKeys, for dialects that speak
+// GenAI plus extras: build keys once with withKeys. other, when not nil, receives every span
+// attribute that keys does not hold, in the same single pass. f is left filled for the caller.
+func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys Keys, other func(k string, v pcommon.Value)) {
+	var prompts, completions indexedMessages
 	for k, v := range span.Attributes().All() {
-		if key, ok := genAIKeys[k]; ok {
+		if key, ok := keys[k]; ok {
 			f.Put(key, v, 0)
 		} else if rest, ok := strings.CutPrefix(k, genAIPrompt); ok {
 			prompts.put(rest, v)
 		} else if rest, ok := strings.CutPrefix(k, genAICompletion); ok {
 			completions.put(rest, v)
+		} else if other != nil {
+			other(k, v)
 		}
 	}
 	var eventInput, eventOutput []Message
@@ -105,7 +112,7 @@ func readGenAI(span ptrace.Span, rec *Record) {
 		switch {
 		case name == genAIEventDetails:
 			for k, v := range ev.Attributes().All() {
-				if key, ok := genAIKeys[k]; ok {
+				if key, ok := keys[k]; ok {
 					f.Put(key, v, detailsRank)
 				}
 			}
@@ -129,7 +136,7 @@ func readGenAI(span ptrace.Span, rec *Record) {
 	if defs, ok := f.Get(FieldToolDefinitions); ok {
 		rec.Tools = appendToolDefinitions(rec.Tools, defs)
 	}
-	rec.SpanType = genAISpanType(&f, rec)
+	rec.SpanType = genAISpanType(f, rec)
 }
 
 // genAIPayload picks one side's content, first found wins: the messages attribute, flattened

@@ -2,6 +2,7 @@ package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/ll
 
 import (
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
@@ -20,16 +21,11 @@ const (
 // {role, parts, name, finish_reason}) to msgs. ok is false when v is not such a list; msgs is
 // then returned unchanged.
 func appendGenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
-	v = anyjson.Value(v)
-	if v.Type() != pcommon.ValueTypeSlice {
+	list, ok := mapList(v)
+	if !ok {
 		return msgs, false
 	}
-	for _, item := range v.Slice().All() {
-		if item.Type() != pcommon.ValueTypeMap {
-			return msgs, false
-		}
-	}
-	for _, item := range v.Slice().All() {
+	for _, item := range list.All() {
 		msgs = appendGenAIMessage(msgs, item.Map())
 	}
 	return msgs, true
@@ -67,7 +63,11 @@ func appendGenAIMessage(msgs []Message, m pcommon.Map) []Message {
 			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: str(pm, "id"), Name: str(pm, "name"), Arguments: get(pm, "arguments")})
 		case partToolCallResponse:
 			responses++
-			msgs = append(msgs, Message{Role: "tool", ToolCallID: str(pm, "id"), Parts: contentParts(get(pm, "response"))})
+			resp := get(pm, "response")
+			if !resp.Set {
+				resp = get(pm, "result") // Pydantic AI's spelling
+			}
+			msgs = append(msgs, Message{Role: "tool", ToolCallID: str(pm, "id"), Parts: contentParts(resp)})
 		default:
 			msg.Parts = append(msg.Parts, Part{Value: Some(p)})
 		}
@@ -159,6 +159,7 @@ func appendToolDefinitions(tools []Tool, v pcommon.Value) []Tool {
 		return tools
 	}
 	for _, item := range v.Slice().All() {
+		item = anyjson.Value(item) // the AI SDK writes each definition as a JSON string
 		if item.Type() != pcommon.ValueTypeMap {
 			continue
 		}
@@ -170,13 +171,126 @@ func appendToolDefinitions(tools []Tool, v pcommon.Value) []Tool {
 		if name == "" {
 			continue
 		}
-		params := get(def, "parameters")
-		if params.Set {
-			params = Some(anyjson.Value(params.Value))
-		}
-		tools = append(tools, Tool{Name: name, Description: str(def, "description"), Parameters: params})
+		tools = append(tools, Tool{Name: name, Description: str(def, "description"), Parameters: toolSchema(def)})
 	}
 	return tools
+}
+
+// toolSchemaKeys name a tool's parameter schema in the shapes seen: OpenAI and GenAI
+// "parameters", AI SDK and Strands "inputSchema", Pydantic AI "parameters_json_schema",
+// Anthropic "input_schema".
+var toolSchemaKeys = [...]string{"parameters", "inputSchema", "parameters_json_schema", "input_schema"}
+
+// toolSchema returns the parameter schema of a tool definition; a Bedrock-style {"json": schema}
+// wrapper is removed.
+func toolSchema(def pcommon.Map) Any {
+	for _, k := range toolSchemaKeys {
+		if p, ok := def.Get(k); ok {
+			p = anyjson.Value(p)
+			if p.Type() == pcommon.ValueTypeMap && p.Map().Len() == 1 {
+				if inner, ok := p.Map().Get("json"); ok {
+					p = anyjson.Value(inner)
+				}
+			}
+			return Some(p)
+		}
+	}
+	return Any{}
+}
+
+// appendOpenAIMessages appends the messages of a list of OpenAI chat messages (maps that each
+// have a role). ok is false, and msgs unchanged, when v is not such a list.
+func appendOpenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	list, ok := mapList(v)
+	if !ok || list.Len() == 0 {
+		return msgs, false
+	}
+	for _, item := range list.All() {
+		if str(item.Map(), "role") == "" {
+			return msgs, false
+		}
+	}
+	for _, item := range list.All() {
+		msgs = append(msgs, openAIMessage(item.Map(), ""))
+	}
+	return msgs, true
+}
+
+// appendGeminiContents appends Gemini contents, [{role, parts: [{text} | {function_call} |
+// {function_response} | ...]}], in the Python (snake_case) or JS (camelCase) spelling. Role
+// "model" becomes "assistant"; each function response becomes a tool message. ok is false,
+// and msgs unchanged, when v is not such a list.
+func appendGeminiContents(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	list, ok := mapList(v)
+	if !ok || list.Len() == 0 {
+		return msgs, false
+	}
+	for _, item := range list.All() {
+		if p, ok := item.Map().Get("parts"); !ok || p.Type() != pcommon.ValueTypeSlice {
+			return msgs, false
+		}
+	}
+	for _, item := range list.All() {
+		msgs = appendGeminiContent(msgs, item.Map(), "")
+	}
+	return msgs, true
+}
+
+// appendGeminiContent appends one Gemini content; role is used when it has none.
+func appendGeminiContent(msgs []Message, c pcommon.Map, role string) []Message {
+	msg := Message{Role: geminiRole(str(c, "role"), role)}
+	parts, _ := c.Get("parts")
+	parts = anyjson.Value(parts)
+	if parts.Type() != pcommon.ValueTypeSlice {
+		return append(msgs, msg)
+	}
+	var responses int
+	for _, p := range parts.Slice().All() {
+		if p.Type() != pcommon.ValueTypeMap {
+			msg.Parts = append(msg.Parts, Part{Value: Some(p)})
+			continue
+		}
+		pm := p.Map()
+		if call, ok := geminiField(pm, "function_call", "functionCall"); ok {
+			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: str(call, "id"), Name: str(call, "name"), Arguments: get(call, "args")})
+		} else if resp, ok := geminiField(pm, "function_response", "functionResponse"); ok {
+			responses++
+			msgs = append(msgs, Message{Role: "tool", Name: str(resp, "name"), ToolCallID: str(resp, "id"), Parts: resultParts(get(resp, "response"))})
+		} else if text, ok := pm.Get("text"); ok && text.Type() == pcommon.ValueTypeStr && !isTrue(pm, "thought") {
+			msg.Parts = append(msg.Parts, Part{Text: text.Str()})
+		} else {
+			msg.Parts = append(msg.Parts, Part{Value: Some(p)})
+		}
+	}
+	if responses > 0 && len(msg.Parts) == 0 && len(msg.ToolCalls) == 0 {
+		return msgs
+	}
+	return append(msgs, msg)
+}
+
+func geminiField(m pcommon.Map, snake, camel string) (pcommon.Map, bool) {
+	for _, k := range [2]string{snake, camel} {
+		if v, ok := m.Get(k); ok && v.Type() == pcommon.ValueTypeMap {
+			return v.Map(), true
+		}
+	}
+	return pcommon.Map{}, false
+}
+
+// geminiRole maps Gemini's "model" role to "assistant"; def is used for an empty role.
+func geminiRole(role, def string) string {
+	switch role {
+	case "":
+		return def
+	case "model":
+		return "assistant"
+	}
+	return role
+}
+
+func isTrue(m pcommon.Map, k string) bool {
+	v, ok := m.Get(k)
+	return ok && v.Type() == pcommon.ValueTypeBool && v.Bool()
 }
 
 // hasRole reports whether a message has the given role.
@@ -214,4 +328,103 @@ func scalarString(v pcommon.Value) string {
 	default:
 		return v.AsString()
 	}
+}
+
+// openAIPayload reads a value that may hold a list of OpenAI chat messages, as framework keys
+// and the deprecated gen_ai.content.* events' gen_ai.prompt and gen_ai.completion often do:
+// the messages when it does, else the value as it is.
+func openAIPayload(buf []Message, v pcommon.Value) Payload {
+	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+		return Payload{Messages: msgs}
+	}
+	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// legacyContentEvents returns the gen_ai.prompt and gen_ai.completion attributes of a span's
+// gen_ai.content.prompt and gen_ai.content.completion events.
+func legacyContentEvents(span ptrace.Span) (prompt, completion Any) {
+	for _, ev := range span.Events().All() {
+		switch ev.Name() {
+		case "gen_ai.content.prompt":
+			prompt = get(ev.Attributes(), "gen_ai.prompt")
+		case "gen_ai.content.completion":
+			completion = get(ev.Attributes(), "gen_ai.completion")
+		}
+	}
+	return prompt, completion
+}
+
+// resultParts holds a tool result: text as a text part, any other value as it is.
+func resultParts(result Any) []Part {
+	switch {
+	case !result.Set || result.Type() == pcommon.ValueTypeEmpty:
+		return nil
+	case result.Type() == pcommon.ValueTypeStr:
+		return []Part{{Text: result.Str()}}
+	}
+	return []Part{{Value: result}}
+}
+
+// jsonMap returns a's map, parsed when a is a string holding a JSON object; an empty map when a
+// is absent or holds something else.
+func jsonMap(a Any) pcommon.Map {
+	if a.Set {
+		if v := anyjson.Value(a.Value); v.Type() == pcommon.ValueTypeMap {
+			return v.Map()
+		}
+	}
+	return pcommon.NewMap()
+}
+
+// indexedTools collects flattened tool definitions, N.name, N.description, N.parameters, as
+// OpenLLMetry and LiteLLM write them under llm.request.functions.
+type indexedTools struct {
+	tools []Tool
+}
+
+func (x *indexedTools) put(key string, v pcommon.Value) {
+	n, field, ok := cutIndex(key)
+	if !ok {
+		return
+	}
+	for len(x.tools) <= n {
+		x.tools = append(x.tools, Tool{})
+	}
+	switch field {
+	case "name":
+		x.tools[n].Name = scalarString(v)
+	case "description":
+		x.tools[n].Description = scalarString(v)
+	case "parameters":
+		x.tools[n].Parameters = Some(v)
+	}
+}
+
+// appendTo appends the named definitions, in index order, parsing JSON parameters.
+func (x *indexedTools) appendTo(tools []Tool) []Tool {
+	for _, t := range x.tools {
+		if t.Name == "" {
+			continue
+		}
+		if t.Parameters.Set {
+			t.Parameters = Some(anyjson.Value(t.Parameters.Value))
+		}
+		tools = append(tools, t)
+	}
+	return tools
+}
+
+// mapList returns v, parsed when it is a string holding JSON, as a list when every item of it
+// is a map: the shape of every message list.
+func mapList(v pcommon.Value) (pcommon.Slice, bool) {
+	v = anyjson.Value(v)
+	if v.Type() != pcommon.ValueTypeSlice {
+		return pcommon.Slice{}, false
+	}
+	for _, item := range v.Slice().All() {
+		if item.Type() != pcommon.ValueTypeMap {
+			return pcommon.Slice{}, false
+		}
+	}
+	return v.Slice(), true
 }

@@ -19,6 +19,9 @@ type Record struct {
 	// MessageFormat names the UI parser for a native message shape the dialect passes on as a
 	// Value. Leave it empty for Messages: the writer sets the format of the shape it writes.
 	MessageFormat string
+	// Cost is the call's cost as the source reported it. Unset, the processor prices Usage
+	// from its price table; either way the writer writes it as mlflow.llm.cost.
+	Cost Cost
 }
 
 // Reset empties r, keeping the capacity of its slices for the next span.
@@ -69,6 +72,13 @@ type Tool struct {
 // Usage holds token counts. Input includes cached tokens, as in GenAI and MLflow.
 type Usage struct {
 	Input, Output, Total, CacheRead, CacheCreation Count
+}
+
+// Cost is a cost in USD. A part the source leaves out is 0; Total is Input + Output when the
+// source gives no total.
+type Cost struct {
+	Input, Output, Total float64
+	Set                  bool
 }
 
 // Count is a token count that may be unknown; zero is a valid count.

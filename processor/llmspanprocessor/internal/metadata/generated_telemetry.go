@@ -26,7 +26,9 @@ type TelemetryBuilder struct {
 	meter                             metric.Meter
 	mu                                sync.Mutex
 	registrations                     []metric.Registration
+	ProcessorLlmspanCostUnknownModel  metric.Int64Counter
 	ProcessorLlmspanSpansNormalized   metric.Int64Counter
+	ProcessorLlmspanSpansPriced       metric.Int64Counter
 	ProcessorLlmspanSpansUnrecognized metric.Int64Counter
 }
 
@@ -59,9 +61,21 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 	}
 	builder.meter = Meter(settings)
 	var err, errs error
+	builder.ProcessorLlmspanCostUnknownModel, err = builder.meter.Int64Counter(
+		"otelcol_processor_llmspan_cost_unknown_model",
+		metric.WithDescription("Number of LLM spans with token usage that got no cost because the price table has no price for their model, by `model` (as the span names it). [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
 	builder.ProcessorLlmspanSpansNormalized, err = builder.meter.Int64Counter(
 		"otelcol_processor_llmspan_spans_normalized",
 		metric.WithDescription("Number of spans a dialect recognized and that received at least one MLflow attribute, by `dialect`. [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorLlmspanSpansPriced, err = builder.meter.Int64Counter(
+		"otelcol_processor_llmspan_spans_priced",
+		metric.WithDescription("Number of LLM spans that received mlflow.llm.cost, by `source` (`table` when priced from the price table, `span` when the instrumentation reported the cost). [Alpha]"),
 		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)

@@ -19,9 +19,17 @@ func TestSetupTelemetry(t *testing.T) {
 	tb, err := metadata.NewTelemetryBuilder(testTel.NewTelemetrySettings())
 	require.NoError(t, err)
 	defer tb.Shutdown()
+	tb.ProcessorLlmspanCostUnknownModel.Add(context.Background(), 1)
 	tb.ProcessorLlmspanSpansNormalized.Add(context.Background(), 1)
+	tb.ProcessorLlmspanSpansPriced.Add(context.Background(), 1)
 	tb.ProcessorLlmspanSpansUnrecognized.Add(context.Background(), 1)
+	AssertEqualProcessorLlmspanCostUnknownModel(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorLlmspanSpansNormalized(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorLlmspanSpansPriced(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorLlmspanSpansUnrecognized(t, testTel,

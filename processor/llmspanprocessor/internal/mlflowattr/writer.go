@@ -78,6 +78,9 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
 	if rec.Provider != "" {
 		put(mlflow.AttrLLMProvider, func() { w.enc.Str(rec.Provider) })
 	}
+	if rec.Cost.Set {
+		put(mlflow.AttrLLMCost, func() { w.cost(rec.Cost) })
+	}
 	// session.id and user.id are OTel keys and stay plain strings.
 	wrote = putPlain(attrs, mlflow.AttrSessionID, rec.SessionID) || wrote
 	wrote = putPlain(attrs, mlflow.AttrUserID, rec.UserID) || wrote
@@ -125,5 +128,17 @@ func (w *Writer) usage(u dialect.Usage) {
 		w.enc.Key(mlflow.UsageCacheCreationTokens)
 		w.enc.Int(u.CacheCreation.N)
 	}
+	w.enc.ObjectEnd()
+}
+
+// cost writes mlflow.llm.cost: {"input_cost","output_cost","total_cost"} in USD.
+func (w *Writer) cost(c dialect.Cost) {
+	w.enc.ObjectStart()
+	w.enc.Key(mlflow.CostInput)
+	w.enc.Float(c.Input)
+	w.enc.Key(mlflow.CostOutput)
+	w.enc.Float(c.Output)
+	w.enc.Key(mlflow.CostTotal)
+	w.enc.Float(c.Total)
 	w.enc.ObjectEnd()
 }

@@ -1,0 +1,111 @@
+package cost
+
+import (
+	"math"
+	"strconv"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+)
+
+// Outcome tells what Fill did with a record.
+type Outcome uint8
+
+const (
+	NotPriced    Outcome = iota // not an LLM call with usage and a model, or cost already set
+	FromSource                  // the span reported its own cost
+	Priced                      // priced from the table
+	UnknownModel                // an LLM call with usage whose model the table does not price
+)
+
+// Fill sets rec.Cost, unless a dialect already did: to the cost the span's attributes report
+// (FromAttributes), else, for an LLM, chat-model or embedding span with token usage and a
+// model, to the usage priced from t. t may be nil: only source costs are then passed on.
+func (t *Table) Fill(rec *dialect.Record, attrs pcommon.Map) Outcome {
+	if rec.Cost.Set {
+		return FromSource
+	}
+	if c, ok := FromAttributes(attrs); ok {
+		rec.Cost = c
+		return FromSource
+	}
+	switch rec.SpanType {
+	case mlflow.SpanTypeLLM, mlflow.SpanTypeChatModel, mlflow.SpanTypeEmbedding:
+	default:
+		return NotPriced
+	}
+	if t == nil || rec.Model == "" || (!rec.Usage.Input.Set && !rec.Usage.Output.Set) {
+		return NotPriced
+	}
+	price, ok := t.Lookup(rec.Provider, rec.Model)
+	if !ok {
+		return UnknownModel
+	}
+	rec.Cost = price.Of(rec.Usage)
+	return Priced
+}
+
+// Of prices usage: uncached input tokens (input − cache read − cache creation, never below
+// zero) at the input price, cache reads and cache writes each at their own price, output at
+// the output price. Counts the usage leaves out are 0.
+func (p Price) Of(u dialect.Usage) dialect.Cost {
+	uncached := max(u.Input.N-u.CacheRead.N-u.CacheCreation.N, 0)
+	in := (float64(uncached)*p.Input + float64(u.CacheRead.N)*p.CacheRead + float64(u.CacheCreation.N)*p.CacheWrite) / 1e6
+	out := float64(u.Output.N) * p.Output / 1e6
+	return dialect.Cost{Input: in, Output: out, Total: in + out, Set: true}
+}
+
+// Source-reported cost attributes, read when a dialect did not fill the record's cost.
+const (
+	attrOICostPrompt     = "llm.cost.prompt"     // OpenInference
+	attrOICostCompletion = "llm.cost.completion" // OpenInference
+	attrOICostTotal      = "llm.cost.total"      // OpenInference
+	attrOpenLITCost      = "gen_ai.usage.cost"   // OpenLIT: total only
+)
+
+// FromAttributes reads a cost the instrumentation already reported on the span: OpenInference
+// llm.cost.{prompt,completion,total} or OpenLIT gen_ai.usage.cost (a total). A missing part is
+// 0 and a missing total is input + output. It reports false when no such attribute holds a
+// finite, non-negative number (ints, doubles and numeric strings are read).
+func FromAttributes(attrs pcommon.Map) (dialect.Cost, bool) {
+	in, okIn := number(attrs, attrOICostPrompt)
+	out, okOut := number(attrs, attrOICostCompletion)
+	total, okTotal := number(attrs, attrOICostTotal)
+	if !okTotal {
+		total, okTotal = number(attrs, attrOpenLITCost)
+	}
+	if !okIn && !okOut && !okTotal {
+		return dialect.Cost{}, false
+	}
+	if !okTotal {
+		total = in + out
+	}
+	return dialect.Cost{Input: in, Output: out, Total: total, Set: true}, true
+}
+
+func number(attrs pcommon.Map, key string) (float64, bool) {
+	v, ok := attrs.Get(key)
+	if !ok {
+		return 0, false
+	}
+	var f float64
+	switch v.Type() {
+	case pcommon.ValueTypeDouble:
+		f = v.Double()
+	case pcommon.ValueTypeInt:
+		f = float64(v.Int())
+	case pcommon.ValueTypeStr:
+		var err error
+		if f, err = strconv.ParseFloat(v.Str(), 64); err != nil {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	if math.IsNaN(f) || math.IsInf(f, 0) || f < 0 {
+		return 0, false
+	}
+	return f, true
+}

@@ -1,0 +1,225 @@
+package cost
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+)
+
+func defaultTable(t testing.TB) *Table {
+	t.Helper()
+	tab, err := New(true, nil)
+	require.NoError(t, err)
+	return tab
+}
+
+// TestEmbeddedTable checks that every match clause of the generated table compiles, and that
+// the file records where it came from.
+func TestEmbeddedTable(t *testing.T) {
+	tab := defaultTable(t)
+	assert.Regexp(t, `^genai-prices \d+\.\d+\.\d+ \(\d{4}-\d{2}-\d{2}\)$`, tab.Source)
+	assert.Greater(t, len(tab.providers), 20)
+	var head struct{ License string }
+	require.NoError(t, json.Unmarshal(defaultPrices, &head))
+	assert.Contains(t, head.License, "MIT")
+	_, err := os.Stat("LICENSE.genai-prices")
+	assert.NoError(t, err, "the MIT notice must ship with the data")
+}
+
+func TestLookup(t *testing.T) {
+	tab := defaultTable(t)
+	tests := []struct {
+		provider, model string
+		input, output   float64
+		cacheRead       float64
+	}{
+		{"openai", "gpt-4o-mini", 0.15, 0.6, 0.075},
+		{"", "gpt-4o-mini", 0.15, 0.6, 0.075},                    // provider from the model name
+		{"openai", "gpt-4o-mini-2024-08-06", 0.15, 0.6, 0.075},   // unknown date: stripped
+		{"OpenAI", "GPT-4o-mini-2024-07-18", 0.15, 0.6, 0.075},   // case-insensitive
+		{"", "openai/gpt-4o-mini", 0.15, 0.6, 0.075},             // routing prefix
+		{"azure.ai.openai", "gpt-4o-mini", 0.15, 0.6, 0.075},     // provider by provider_match
+		{"langchain", "gpt-4o-mini", 0.15, 0.6, 0.075},           // unknown provider: from the model
+		{"anthropic", "claude-3-5-haiku-20241022", 0.8, 4, 0.08}, // date in the table's match
+		{"aws.bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0", 0.8, 4, 0.08},
+		{"gcp.vertex_ai", "claude-3-5-haiku@20241022", 0.8, 4, 0.08},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider+"/"+tt.model, func(t *testing.T) {
+			p, ok := tab.Lookup(tt.provider, tt.model)
+			require.True(t, ok)
+			assert.InDelta(t, tt.input, p.Input, 1e-9)
+			assert.InDelta(t, tt.output, p.Output, 1e-9)
+			assert.InDelta(t, tt.cacheRead, p.CacheRead, 1e-9)
+		})
+	}
+	for _, m := range []string{"", "no-such-model-xyz", "gpt-4o-mini-but-not-really-9"} {
+		_, ok := tab.Lookup("openai", m)
+		assert.False(t, ok, m)
+	}
+}
+
+func TestCandidates(t *testing.T) {
+	assert.Equal(t, []candidate{{"", "openai/gpt-4o-2024-08-06"}, {"openai", "gpt-4o-2024-08-06"}, {"openai", "gpt-4o"}},
+		candidates("", "openai/gpt-4o-2024-08-06"))
+	assert.Equal(t, []candidate{{"aws", "us.anthropic.claude-3-haiku-20240307-v1:0"}, {"aws", "claude-3-haiku-20240307"}, {"aws", "claude-3-haiku"}},
+		candidates("aws", "us.anthropic.claude-3-haiku-20240307-v1:0"))
+	assert.Equal(t, []candidate{{"google", "claude-3-5-sonnet-v2@20241022"}, {"google", "claude-3-5-sonnet-v2"}},
+		candidates("google", "claude-3-5-sonnet-v2@20241022"))
+	assert.Equal(t, []candidate{{"", "gpt-4"}}, candidates("", "gpt-4"))
+}
+
+func TestOverrides(t *testing.T) {
+	f := 0.5
+	tab, err := New(true, []Entry{
+		{Provider: "openai", Model: "gpt-4o-mini", Input: 100, Output: 200},
+		{Model: "gpt-4o-mini", Input: 1, Output: 2},
+		{Model: "ft:gpt-4o-mini:acme*", Input: 3, Output: 4, CacheRead: &f},
+	})
+	require.NoError(t, err)
+	p, ok := tab.Lookup("openai", "gpt-4o-mini")
+	require.True(t, ok)
+	assert.Equal(t, Price{Input: 100, Output: 200, CacheRead: 100, CacheWrite: 100}, p, "provider-specific entry first; cache prices default to input")
+	p, _ = tab.Lookup("azure", "gpt-4o-mini")
+	assert.Equal(t, 1.0, p.Input, "any-provider entry over the default table")
+	p, ok = tab.Lookup("openai", "ft:gpt-4o-mini:acme:custom:abc123")
+	require.True(t, ok)
+	assert.Equal(t, Price{Input: 3, Output: 4, CacheRead: 0.5, CacheWrite: 3}, p)
+	p, _ = tab.Lookup("openai", "gpt-4o")
+	assert.Equal(t, 2.5, p.Input, "others still from the default table")
+
+	only, err := New(false, []Entry{{Model: "mine", Input: 1, Output: 1}})
+	require.NoError(t, err)
+	_, ok = only.Lookup("openai", "gpt-4o")
+	assert.False(t, ok, "default_prices: false")
+	_, ok = only.Lookup("", "MINE")
+	assert.True(t, ok)
+}
+
+func TestReadEntries(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "p.json")
+	require.NoError(t, os.WriteFile(path, []byte(`{"prices":[{"provider":"x","model":"m","input":1,"output":2,"cache_write":3}]}`), 0o600))
+	es, err := ReadEntries(path)
+	require.NoError(t, err)
+	require.Len(t, es, 1)
+	assert.Equal(t, 3.0, *es[0].CacheWrite)
+
+	require.NoError(t, os.WriteFile(path, []byte("prices:\n  - model: m\n    input: -1\n"), 0o600))
+	_, err = ReadEntries(path)
+	assert.ErrorContains(t, err, "prices[0]: model \"m\": prices must not be negative")
+	require.NoError(t, os.WriteFile(path, []byte("prices:\n  - model: m\n    inptu: 1\n"), 0o600))
+	_, err = ReadEntries(path)
+	assert.ErrorContains(t, err, "inptu")
+	_, err = ReadEntries(filepath.Join(dir, "missing"))
+	assert.Error(t, err)
+}
+
+func count(n int64) dialect.Count { return dialect.Count{N: n, Set: true} }
+
+func TestOf(t *testing.T) {
+	p := Price{Input: 3, Output: 15, CacheRead: 0.3, CacheWrite: 3.75}
+	// 10,000 input tokens of which 6,000 read from and 2,000 written to the cache.
+	c := p.Of(dialect.Usage{Input: count(10000), Output: count(1000), CacheRead: count(6000), CacheCreation: count(2000)})
+	assert.InDelta(t, (2000*3+6000*0.3+2000*3.75)/1e6, c.Input, 1e-12)
+	assert.InDelta(t, 1000*15/1e6, c.Output, 1e-12)
+	assert.InDelta(t, c.Input+c.Output, c.Total, 1e-12)
+	assert.True(t, c.Set)
+
+	// Exclusive counts mislabelled as inclusive never go negative.
+	c = p.Of(dialect.Usage{Input: count(10), CacheRead: count(500)})
+	assert.InDelta(t, 500*0.3/1e6, c.Input, 1e-12)
+}
+
+func TestFromAttributes(t *testing.T) {
+	attrs := pcommon.NewMap()
+	_, ok := FromAttributes(attrs)
+	assert.False(t, ok)
+
+	attrs.PutDouble("llm.cost.prompt", 0.01)
+	attrs.PutStr("llm.cost.completion", "0.02")
+	c, ok := FromAttributes(attrs)
+	require.True(t, ok)
+	assert.InDelta(t, 0.03, c.Total, 1e-12)
+
+	attrs = pcommon.NewMap()
+	attrs.PutDouble("gen_ai.usage.cost", 0.5)
+	c, _ = FromAttributes(attrs)
+	assert.Equal(t, dialect.Cost{Total: 0.5, Set: true}, c)
+
+	for _, bad := range []func(pcommon.Map){
+		func(m pcommon.Map) { m.PutDouble("gen_ai.usage.cost", -1) },
+		func(m pcommon.Map) { m.PutStr("gen_ai.usage.cost", "NaN") },
+		func(m pcommon.Map) { m.PutBool("gen_ai.usage.cost", true) },
+	} {
+		m := pcommon.NewMap()
+		bad(m)
+		_, ok := FromAttributes(m)
+		assert.False(t, ok)
+	}
+}
+
+func TestFill(t *testing.T) {
+	tab := defaultTable(t)
+	llm := func() *dialect.Record {
+		return &dialect.Record{SpanType: mlflow.SpanTypeChatModel, Model: "gpt-4o-mini", Provider: "openai",
+			Usage: dialect.Usage{Input: count(1000), Output: count(100)}}
+	}
+	rec := llm()
+	assert.Equal(t, Priced, tab.Fill(rec, pcommon.NewMap()))
+	assert.InDelta(t, (1000*0.15+100*0.6)/1e6, rec.Cost.Total, 1e-12)
+
+	rec = llm()
+	attrs := pcommon.NewMap()
+	attrs.PutDouble("llm.cost.total", 9)
+	assert.Equal(t, FromSource, tab.Fill(rec, attrs))
+	assert.Equal(t, 9.0, rec.Cost.Total)
+
+	rec = llm()
+	rec.Cost = dialect.Cost{Total: 7, Set: true}
+	assert.Equal(t, FromSource, tab.Fill(rec, attrs), "a dialect's cost comes first")
+	assert.Equal(t, 7.0, rec.Cost.Total)
+
+	rec = llm()
+	rec.Model = "no-such-model"
+	assert.Equal(t, UnknownModel, tab.Fill(rec, pcommon.NewMap()))
+	assert.False(t, rec.Cost.Set)
+
+	rec = llm()
+	rec.SpanType = mlflow.SpanTypeAgent
+	assert.Equal(t, NotPriced, tab.Fill(rec, pcommon.NewMap()), "agent spans may carry roll-up usage")
+	rec = llm()
+	rec.Usage = dialect.Usage{}
+	assert.Equal(t, NotPriced, tab.Fill(rec, pcommon.NewMap()))
+	var none *Table
+	assert.Equal(t, NotPriced, none.Fill(llm(), pcommon.NewMap()))
+}
+
+func TestLookupCachedDoesNotAllocate(t *testing.T) {
+	tab := defaultTable(t)
+	tab.Lookup("openai", "gpt-4o-mini-2024-08-06")
+	allocs := testing.AllocsPerRun(100, func() { tab.Lookup("openai", "gpt-4o-mini-2024-08-06") })
+	assert.Zero(t, allocs)
+}
+
+func BenchmarkLookup(b *testing.B) {
+	tab := defaultTable(b)
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			tab.Lookup("openai", "gpt-4o-mini-2024-08-06")
+		}
+	})
+	b.Run("uncached", func(b *testing.B) {
+		for b.Loop() {
+			tab.resolve("openai", "gpt-4o-mini-2024-08-06")
+		}
+	})
+}

@@ -1,0 +1,154 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// googleADK reads Google's Agent Development Kit (google/adk-python
+// src/google/adk/telemetry/tracing.py): GenAI keys with gen_ai.system "gcp.vertex.agent" (the
+// framework, dropped as provider), plus the model call as JSON in
+// gcp.vertex.agent.llm_request ({model, config: {system_instruction, tools}, contents}) and
+// llm_response ({content, finish_reason, usage_metadata}), in Gemini's content shape, and tool
+// calls in gcp.vertex.agent.tool_call_args and tool_response. Tool spans hold "{}" in
+// llm_request and llm_response.
+var googleADK = Dialect{
+	Name:   "google_adk",
+	Scopes: []string{"gcp.vertex.agent"},
+	Read:   readGoogleADK,
+}
+
+var googleADKKeys = withKeys(genAIKeys, Keys{
+	"gcp.vertex.agent.tool_call_args": {FieldToolArguments, 1},
+	"gcp.vertex.agent.tool_response":  {FieldToolResult, 1},
+	"gcp.vertex.agent.session_id":     {FieldSessionID, 1},
+})
+
+type googleADKSpan struct {
+	request, response Any
+}
+
+func (s *googleADKSpan) put(k string, v pcommon.Value) {
+	switch k {
+	case "gcp.vertex.agent.llm_request":
+		s.request = Some(v)
+	case "gcp.vertex.agent.llm_response":
+		s.response = Some(v)
+	}
+}
+
+// geminiFinishReasons maps Gemini's finish reasons to OpenAI's.
+var geminiFinishReasons = map[string]string{
+	"STOP":       "stop",
+	"MAX_TOKENS": "length",
+	"SAFETY":     "content_filter",
+}
+
+func readGoogleADK(span ptrace.Span, rec *Record) {
+	var (
+		f Fields
+		s googleADKSpan
+	)
+	readGenAIWith(span, rec, &f, googleADKKeys, s.put)
+
+	if req := jsonMap(s.request); req.Len() > 0 && len(rec.Input.Messages) == 0 {
+		rec.Input.Messages = googleADKRequest(rec, req)
+		if len(rec.Input.Messages) > 0 {
+			rec.Input.Value = Any{}
+		}
+	}
+	if resp := jsonMap(s.response); resp.Len() > 0 && len(rec.Output.Messages) == 0 {
+		googleADKResponse(rec, resp)
+	}
+	if rec.SpanType == "" || rec.SpanType == mlflow.SpanTypeLLM && span.Name() == "call_llm" {
+		rec.SpanType = genAISpanType(&f, rec) // call_llm has no operation name
+	}
+}
+
+// googleADKRequest reads an LLM request's system instruction, contents and tool declarations.
+func googleADKRequest(rec *Record, req pcommon.Map) []Message {
+	msgs := rec.Input.Messages[:0]
+	config, _ := req.Get("config")
+	if config.Type() == pcommon.ValueTypeMap {
+		if sys, ok := config.Map().Get("system_instruction"); ok {
+			switch sys.Type() {
+			case pcommon.ValueTypeStr:
+				if sys.Str() != "" {
+					msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: sys.Str()}}})
+				}
+			case pcommon.ValueTypeMap:
+				msgs = appendGeminiContent(msgs, sys.Map(), "system")
+			}
+		}
+		if tools, ok := config.Map().Get("tools"); ok && tools.Type() == pcommon.ValueTypeSlice && len(rec.Tools) == 0 {
+			for _, t := range tools.Slice().All() {
+				if t.Type() != pcommon.ValueTypeMap {
+					continue
+				}
+				for _, k := range [...]string{"function_declarations", "functionDeclarations"} {
+					if decls, ok := t.Map().Get(k); ok {
+						rec.Tools = appendToolDefinitions(rec.Tools, decls)
+					}
+				}
+			}
+		}
+	}
+	if model := str(req, "model"); model != "" && rec.Model == "" {
+		rec.Model = model
+	}
+	if contents, ok := req.Get("contents"); ok {
+		msgs, _ = appendGeminiContents(msgs, contents)
+	}
+	return msgs
+}
+
+// googleADKResponse reads an LLM response's content, finish reason and, when the GenAI keys
+// lack them, its usage_metadata. Gemini's prompt count includes cached tokens.
+func googleADKResponse(rec *Record, resp pcommon.Map) {
+	if c, ok := resp.Get("content"); ok && c.Type() == pcommon.ValueTypeMap {
+		rec.Output.Messages = appendGeminiContent(rec.Output.Messages[:0], c.Map(), "assistant")
+		if n := len(rec.Output.Messages); n > 0 {
+			fr := str(resp, "finish_reason")
+			if mapped, ok := geminiFinishReasons[fr]; ok {
+				fr = mapped
+			}
+			rec.Output.Messages[n-1].FinishReason = strings.ToLower(fr)
+			rec.Output.Value = Any{}
+		}
+	}
+	um, ok := resp.Get("usage_metadata")
+	if !ok || um.Type() != pcommon.ValueTypeMap {
+		return
+	}
+	// Output includes the thinking tokens, as OpenAI's completion tokens do.
+	var read Usage
+	var thoughts Count
+	for k, v := range um.Map().All() {
+		switch k {
+		case "prompt_token_count":
+			read.Input = countOf(v)
+		case "candidates_token_count":
+			read.Output = countOf(v)
+		case "total_token_count":
+			read.Total = countOf(v)
+		case "cached_content_token_count":
+			read.CacheRead = countOf(v)
+		case "thoughts_token_count":
+			thoughts = countOf(v)
+		}
+	}
+	if read.Output.Set && thoughts.Set {
+		read.Output.N += thoughts.N
+	}
+	u := &rec.Usage
+	if !u.Input.Set && !u.Output.Set {
+		u.Input, u.Output, u.Total = read.Input, read.Output, read.Total
+	}
+	if !u.CacheRead.Set {
+		u.CacheRead = read.CacheRead
+	}
+}

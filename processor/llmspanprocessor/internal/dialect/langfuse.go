@@ -1,0 +1,152 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// langfuse reads the attributes of Langfuse's SDKs (langfuse/langfuse
+// packages/shared/src/server/otel/attributes.ts): langfuse.observation.{type,input,output,
+// model.name,usage_details}, langfuse.trace.{input,output}, langfuse.session.id and
+// langfuse.user.id. They are the explicit choice of whoever set them and outrank the GenAI
+// keys a span may also carry. usage_details holds Langfuse's buckets, where cached input is
+// apart from input.
+var langfuse = Dialect{
+	Name:       "langfuse",
+	Scopes:     []string{"langfuse-sdk"},
+	Namespaces: []string{"langfuse"},
+	Read:       readLangfuse,
+}
+
+var langfuseKeys = withKeys(genAIKeys, Keys{
+	"langfuse.observation.model.name": {FieldModel, 0},
+	"gen_ai.response.model":           {FieldModel, 1},
+	"gen_ai.request.model":            {FieldModel, 2},
+	"langfuse.session.id":             {FieldSessionID, 0},
+	"gen_ai.conversation.id":          {FieldSessionID, 1},
+	"langfuse.user.id":                {FieldUserID, 0},
+})
+
+// langfuseTypes maps langfuse.observation.type; "span" and "event" say nothing and leave the
+// GenAI type, if any.
+var langfuseTypes = map[string]string{
+	"generation": mlflow.SpanTypeLLM,
+	"embedding":  mlflow.SpanTypeEmbedding,
+	"agent":      mlflow.SpanTypeAgent,
+	"tool":       mlflow.SpanTypeTool,
+	"chain":      mlflow.SpanTypeChain,
+	"retriever":  mlflow.SpanTypeRetriever,
+	"evaluator":  mlflow.SpanTypeEvaluator,
+	"guardrail":  mlflow.SpanTypeGuardrail,
+}
+
+type langfuseSpan struct {
+	typ                                           string
+	input, output, traceInput, traceOutput, usage Any
+}
+
+func (s *langfuseSpan) put(k string, v pcommon.Value) {
+	switch k {
+	case "langfuse.observation.type":
+		s.typ = scalarString(v)
+	case "langfuse.observation.input":
+		s.input = Some(v)
+	case "langfuse.observation.output":
+		s.output = Some(v)
+	case "langfuse.trace.input":
+		s.traceInput = Some(v)
+	case "langfuse.trace.output":
+		s.traceOutput = Some(v)
+	case "langfuse.observation.usage_details":
+		s.usage = Some(v)
+	}
+}
+
+func readLangfuse(span ptrace.Span, rec *Record) {
+	var (
+		f Fields
+		s langfuseSpan
+	)
+	readGenAIWith(span, rec, &f, langfuseKeys, s.put)
+	if t, ok := langfuseTypes[s.typ]; ok {
+		rec.SpanType = t
+	} else if rec.SpanType == "" && s.typ != "" {
+		rec.SpanType = mlflow.SpanTypeUnknown
+	}
+	if in := firstSet(s.input, s.traceInput); in.Set {
+		rec.Input = langfuseInput(rec, in.Value)
+	}
+	if out := firstSet(s.output, s.traceOutput); out.Set {
+		rec.Output = langfuseOutput(rec.Output.Messages[:0], out.Value)
+	}
+	if s.usage.Set {
+		langfuseUsage(&rec.Usage, s.usage.Value)
+	}
+}
+
+// langfuseInput reads an observation input: chat messages, {messages, tools} (as LiteLLM
+// writes it), or any other value, passed on.
+func langfuseInput(rec *Record, v pcommon.Value) Payload {
+	buf := rec.Input.Messages[:0]
+	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+		return Payload{Messages: msgs}
+	}
+	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap {
+		if m, ok := p.Map().Get("messages"); ok {
+			if msgs, ok := appendOpenAIMessages(buf, m); ok {
+				if tools, ok := p.Map().Get("tools"); ok && len(rec.Tools) == 0 {
+					rec.Tools = appendToolDefinitions(rec.Tools, tools)
+				}
+				return Payload{Messages: msgs}
+			}
+		}
+	}
+	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// langfuseOutput reads an observation output: one chat message, a list of them, or any other
+// value, passed on.
+func langfuseOutput(buf []Message, v pcommon.Value) Payload {
+	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+		return Payload{Messages: msgs}
+	}
+	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap && str(p.Map(), "role") != "" {
+		return Payload{Messages: append(buf, openAIMessage(p.Map(), ""))}
+	}
+	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// langfuseUsage reads usage_details, replacing the GenAI usage. Langfuse keeps cached input
+// apart from input, so the cache is added to the input, unless the details' own total shows
+// the input already held it.
+func langfuseUsage(u *Usage, v pcommon.Value) {
+	d := anyjson.Value(v)
+	if d.Type() != pcommon.ValueTypeMap {
+		return
+	}
+	var read Usage
+	for k, c := range d.Map().All() {
+		switch k {
+		case "input", "input_tokens", "prompt_tokens":
+			read.Input = countOf(c)
+		case "output", "output_tokens", "completion_tokens":
+			read.Output = countOf(c)
+		case "total", "total_tokens":
+			read.Total = countOf(c)
+		case "input_cached_tokens", "cache_read_input_tokens", "input_cache_read":
+			read.CacheRead = countOf(c)
+		case "input_cache_creation", "cache_creation_input_tokens":
+			read.CacheCreation = countOf(c)
+		}
+	}
+	if !read.Input.Set && !read.Output.Set {
+		return
+	}
+	if !(read.Total.Set && read.Total.N == read.Input.N+read.Output.N) {
+		read.includeCache()
+	}
+	*u = read
+}

@@ -1,0 +1,33 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// mcp reads the OpenTelemetry conventions for Model Context Protocol client and server spans
+// (semantic-conventions docs/gen-ai/mcp.md): mcp.method.name, with the tool in
+// gen_ai.tool.name and GenAI's tool-call keys. mcp.session.id names a protocol session, not a
+// user's conversation, and is not written as session.id.
+var mcp = Dialect{
+	Name:       "mcp",
+	Namespaces: []string{"mcp"},
+	Read:       readMCP,
+}
+
+// mcpMethods maps the MCP methods that do work a span type names.
+var mcpMethods = map[string]string{
+	"tools/call":     mlflow.SpanTypeTool,
+	"resources/read": mlflow.SpanTypeRetriever,
+}
+
+var mcpKeys = withKeys(genAIKeys, Keys{"mcp.method.name": {FieldOperation, 1}})
+
+func readMCP(span ptrace.Span, rec *Record) {
+	var f Fields
+	readGenAIWith(span, rec, &f, mcpKeys, nil)
+	if t, ok := mcpMethods[f.Str(FieldOperation)]; ok {
+		rec.SpanType = t
+	}
+}

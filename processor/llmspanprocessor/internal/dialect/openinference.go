@@ -1,0 +1,409 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// openInference reads OpenInference (Arize Phoenix), whose spans all carry
+// openinference.span.kind: https://github.com/Arize-ai/openinference/tree/main/spec. Recorded
+// from openinference-instrumentation-openai and -langchain. A span that also carries GenAI keys
+// is completed from them where OpenInference left a field empty.
+var openInference = Dialect{
+	Name:       "openinference",
+	Namespaces: []string{"openinference"},
+	Read:       readOpenInference,
+}
+
+var openInferenceKeys = Keys{
+	"openinference.span.kind": {FieldOperation, 0},
+	"tool.name":               {FieldToolName, 0},
+	"llm.response.model_name": {FieldModel, 0},
+	"llm.model_name":          {FieldModel, 1},
+	"llm.request.model_name":  {FieldModel, 2},
+	"embedding.model_name":    {FieldModel, 3},
+	"reranker.model_name":     {FieldModel, 4},
+	"llm.provider":            {FieldProvider, 0},
+	"llm.system":              {FieldProvider, 1},
+
+	// Prompt counts include the prompt_details (spec/llm_spans.md), as MLflow's do.
+	"llm.token_count.prompt":                     {FieldInputTokens, 0},
+	"llm.token_count.completion":                 {FieldOutputTokens, 0},
+	"llm.token_count.total":                      {FieldTotalTokens, 0},
+	"llm.token_count.prompt_details.cache_read":  {FieldCacheReadTokens, 0},
+	"llm.token_count.prompt_details.cache_write": {FieldCacheCreationTokens, 0},
+}
+
+// openInferenceKinds maps openinference.span.kind (upper case) to MLflow span types. LLM is
+// refined to CHAT_MODEL when the span holds chat messages, as MLflow's own autolog types chat
+// calls; PROMPT (a prompt template rendering) has no MLflow type and becomes CHAIN.
+var openInferenceKinds = map[string]string{
+	"LLM":       mlflow.SpanTypeLLM,
+	"CHAIN":     mlflow.SpanTypeChain,
+	"TOOL":      mlflow.SpanTypeTool,
+	"AGENT":     mlflow.SpanTypeAgent,
+	"RETRIEVER": mlflow.SpanTypeRetriever,
+	"EMBEDDING": mlflow.SpanTypeEmbedding,
+	"RERANKER":  mlflow.SpanTypeReranker,
+	"GUARDRAIL": mlflow.SpanTypeGuardrail,
+	"EVALUATOR": mlflow.SpanTypeEvaluator,
+	"PROMPT":    mlflow.SpanTypeChain,
+	"UNKNOWN":   mlflow.SpanTypeUnknown,
+}
+
+const (
+	oiInputMessages  = "llm.input_messages."
+	oiOutputMessages = "llm.output_messages."
+	oiTools          = "llm.tools."
+	oiPrompts        = "llm.prompts."
+	oiChoices        = "llm.choices."
+	oiDocuments      = "retrieval.documents."
+	oiEmbeddings     = "embedding.embeddings."
+)
+
+// openInferenceSpan holds what one pass over the attributes found beyond the Keys table.
+type openInferenceSpan struct {
+	input, output         oiMessages
+	prompts, choices      indexedValues // llm.prompts.N.prompt.text, llm.choices.N.completion.text
+	documents, embeddings indexedValues // retrieval.documents.N.document.*, embedding.embeddings.N.embedding.text
+	tools                 []pcommon.Value
+	inputValue            Any
+	outputValue           Any
+	finishReason          string
+	genAI                 bool
+}
+
+func readOpenInference(span ptrace.Span, rec *Record) {
+	var (
+		f Fields
+		s openInferenceSpan
+	)
+	for k, v := range span.Attributes().All() {
+		if key, ok := openInferenceKeys[k]; ok {
+			f.Put(key, v, 0)
+			continue
+		}
+		s.put(k, v)
+	}
+	f.FillCommon(rec)
+	kind := strings.ToUpper(strings.TrimSpace(f.Str(FieldOperation)))
+
+	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(), s.prompts.texts("prompt.text"), s.inputValue)
+	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(), s.choices.texts("completion.text"), s.outputValue)
+	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
+		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
+			rec.Input.Value = Some(stringList(texts))
+		}
+	}
+	if docs := s.documents.documents(); docs.Set && (kind == "RETRIEVER" || !rec.Output.Value.Set) && len(rec.Output.Messages) == 0 {
+		rec.Output.Value = docs
+	}
+	if len(rec.Output.Messages) == 1 && rec.Output.Messages[0].FinishReason == "" {
+		rec.Output.Messages[0].FinishReason = s.finishReason
+	}
+	if kind == "TOOL" {
+		rec.Output.Value = langChainToolResult(rec.Output.Value)
+	}
+	for _, t := range s.tools {
+		rec.Tools = appendToolDefinitions(rec.Tools, listOf(anyjson.Value(t)))
+	}
+
+	rec.SpanType = openInferenceKinds[kind]
+	switch {
+	case rec.SpanType == mlflow.SpanTypeLLM && (len(rec.Input.Messages) > 0 || len(rec.Output.Messages) > 0):
+		rec.SpanType = mlflow.SpanTypeChatModel
+	case rec.SpanType != "":
+	case f.Has(FieldToolName):
+		rec.SpanType = mlflow.SpanTypeTool
+	case s.documents.len() > 0:
+		rec.SpanType = mlflow.SpanTypeRetriever
+	case len(rec.Input.Messages) > 0 && rec.Model != "":
+		rec.SpanType = mlflow.SpanTypeChatModel
+	case rec.Model != "":
+		rec.SpanType = mlflow.SpanTypeLLM
+	}
+	if s.genAI {
+		var g Record
+		readGenAI(span, &g)
+		rec.fillFrom(&g)
+	}
+}
+
+func (s *openInferenceSpan) put(k string, v pcommon.Value) {
+	switch {
+	case k == "input.value":
+		s.inputValue = Some(v)
+	case k == "output.value":
+		s.outputValue = Some(v)
+	case k == "llm.finish_reason":
+		s.finishReason = scalarString(v)
+	case strings.HasPrefix(k, oiInputMessages):
+		s.input.put(k[len(oiInputMessages):], v)
+	case strings.HasPrefix(k, oiOutputMessages):
+		s.output.put(k[len(oiOutputMessages):], v)
+	case strings.HasPrefix(k, oiTools):
+		if _, field, ok := cutIndex(k[len(oiTools):]); ok && field == "tool.json_schema" {
+			s.tools = append(s.tools, v)
+		}
+	case strings.HasPrefix(k, oiPrompts):
+		s.prompts.put(k[len(oiPrompts):], v)
+	case strings.HasPrefix(k, oiChoices):
+		s.choices.put(k[len(oiChoices):], v)
+	case strings.HasPrefix(k, oiDocuments):
+		s.documents.put(k[len(oiDocuments):], v)
+	case strings.HasPrefix(k, oiEmbeddings):
+		s.embeddings.put(k[len(oiEmbeddings):], v)
+	case strings.HasPrefix(k, "gen_ai."):
+		s.genAI = true
+	}
+}
+
+// oiPayload picks one side's content: flattened chat messages, then completion-API texts, then
+// input.value / output.value as they are (the writer parses JSON text).
+func oiPayload(buf, msgs []Message, texts []string, value Any) Payload {
+	switch {
+	case len(msgs) > 0:
+		return Payload{Messages: append(buf, msgs...)}
+	case len(texts) == 1:
+		return Payload{Messages: buf, Value: Some(pcommon.NewValueStr(texts[0]))}
+	case len(texts) > 1:
+		return Payload{Messages: buf, Value: Some(stringList(texts))}
+	}
+	return Payload{Messages: buf, Value: value}
+}
+
+// langChainToolResult unwraps the ToolMessage that the LangChain instrumentation writes as a
+// tool's output, {"type":"tool","data":{"content":...}}, to its content.
+func langChainToolResult(v Any) Any {
+	if !v.Set {
+		return v
+	}
+	m := jsonMap(v)
+	if str(m, "type") != "tool" {
+		return v
+	}
+	if data, ok := m.Get("data"); ok && data.Type() == pcommon.ValueTypeMap {
+		if content, ok := data.Map().Get("content"); ok {
+			return Some(content)
+		}
+	}
+	return v
+}
+
+// oiMessages collects llm.{input,output}_messages.N.message.{role, content, name,
+// tool_call_id, contents.M.message_content.*, tool_calls.K.tool_call.*}.
+type oiMessages struct {
+	msgs []oiMessage
+}
+
+type oiMessage struct {
+	Message
+	seen     bool
+	contents indexedValues // contents.M.message_content.{type,text,image.image.url}
+}
+
+func (x *oiMessages) put(key string, v pcommon.Value) {
+	n, rest, ok := cutIndex(key)
+	if !ok {
+		return
+	}
+	field, ok := strings.CutPrefix(rest, "message.")
+	if !ok {
+		return
+	}
+	for len(x.msgs) <= n {
+		x.msgs = append(x.msgs, oiMessage{})
+	}
+	m := &x.msgs[n]
+	switch field {
+	case "role":
+		m.Role = scalarString(v)
+	case "content":
+		m.Parts = contentParts(Some(v))
+	case "name":
+		m.Name = scalarString(v)
+	case "tool_call_id":
+		m.ToolCallID = scalarString(v)
+	default:
+		if rest, ok := strings.CutPrefix(field, "contents."); ok {
+			m.contents.put(rest, v)
+		} else if rest, ok := strings.CutPrefix(field, "tool_calls."); ok {
+			if !putOIToolCall(&m.Message, rest, v) {
+				return
+			}
+		} else {
+			return
+		}
+	}
+	m.seen = true
+}
+
+// putOIToolCall reads K.tool_call.{id, function.name, function.arguments}.
+func putOIToolCall(m *Message, key string, v pcommon.Value) bool {
+	k, field, ok := cutIndex(key)
+	if !ok {
+		return false
+	}
+	switch field {
+	case "tool_call.id":
+		field = "id"
+	case "tool_call.function.name":
+		field = "name"
+	case "tool_call.function.arguments":
+		field = "arguments"
+	default:
+		return false
+	}
+	return putToolCall(m, strconv.Itoa(k)+"."+field, v)
+}
+
+func (x *oiMessages) messages() []Message {
+	var out []Message
+	for i := range x.msgs {
+		m := &x.msgs[i]
+		if !m.seen {
+			continue
+		}
+		if len(m.Parts) == 0 {
+			m.Parts = m.contents.contentParts()
+		}
+		out = append(out, m.Message)
+	}
+	return out
+}
+
+// indexedValues collects flattened "N.rest" attributes as one map per index.
+type indexedValues struct {
+	items []pcommon.Map
+}
+
+func (x *indexedValues) put(key string, v pcommon.Value) {
+	n, rest, ok := cutIndex(key)
+	if !ok {
+		return
+	}
+	for len(x.items) <= n {
+		x.items = append(x.items, pcommon.NewMap())
+	}
+	v.CopyTo(x.items[n].PutEmpty(rest))
+}
+
+func (x *indexedValues) len() int { return len(x.items) }
+
+// texts returns the string under key of each index that has one.
+func (x *indexedValues) texts(key string) []string {
+	var out []string
+	for _, m := range x.items {
+		if v, ok := m.Get(key); ok && v.Type() == pcommon.ValueTypeStr {
+			out = append(out, v.Str())
+		}
+	}
+	return out
+}
+
+// contentParts reads message_content.{type, text, image.image.url} items as content parts.
+func (x *indexedValues) contentParts() []Part {
+	var parts []Part
+	for _, m := range x.items {
+		typ := str(m, "message_content.type")
+		text, hasText := m.Get("message_content.text")
+		switch {
+		case hasText && (typ == "" || typ == partText):
+			parts = append(parts, Part{Text: text.AsString()})
+		case typ == "image":
+			p := pcommon.NewValueMap()
+			p.Map().PutStr("type", "image_url")
+			p.Map().PutEmptyMap("image_url").PutStr("url", str(m, "message_content.image.image.url"))
+			parts = append(parts, Part{Value: Some(p)})
+		case m.Len() > 0:
+			p := pcommon.NewValueMap()
+			m.CopyTo(p.Map())
+			parts = append(parts, Part{Value: Some(p)})
+		}
+	}
+	return parts
+}
+
+// documents returns retrieval documents in MLflow's Document shape, [{page_content, metadata,
+// id}], with the score in the metadata.
+func (x *indexedValues) documents() Any {
+	if len(x.items) == 0 {
+		return Any{}
+	}
+	out := pcommon.NewValueSlice()
+	for _, m := range x.items {
+		doc := out.Slice().AppendEmpty().SetEmptyMap()
+		doc.PutStr("page_content", str(m, "document.content"))
+		meta := doc.PutEmptyMap("metadata")
+		if v, ok := m.Get("document.metadata"); ok {
+			if mv := anyjson.Value(v); mv.Type() == pcommon.ValueTypeMap {
+				mv.Map().CopyTo(meta)
+			}
+		}
+		if v, ok := m.Get("document.score"); ok {
+			v.CopyTo(meta.PutEmpty("score"))
+		}
+		if id := str(m, "document.id"); id != "" {
+			doc.PutStr("id", id)
+		}
+	}
+	return Some(out)
+}
+
+func stringList(texts []string) pcommon.Value {
+	v := pcommon.NewValueSlice()
+	for _, t := range texts {
+		v.Slice().AppendEmpty().SetStr(t)
+	}
+	return v
+}
+
+// listOf wraps a single value in a list; a list is returned as it is.
+func listOf(v pcommon.Value) pcommon.Value {
+	if v.Type() == pcommon.ValueTypeSlice {
+		return v
+	}
+	l := pcommon.NewValueSlice()
+	v.CopyTo(l.Slice().AppendEmpty())
+	return l
+}
+
+// fillFrom completes r with what o holds where r holds nothing: the way a span that speaks two
+// dialects is read, the first dialect's facts winning field by field. Token usage moves as one
+// block, so counts from sources with different semantics are never mixed.
+func (r *Record) fillFrom(o *Record) {
+	if r.SpanType == "" {
+		r.SpanType = o.SpanType
+	}
+	if len(r.Input.Messages) == 0 && !r.Input.Value.Set {
+		r.Input.Messages = append(r.Input.Messages, o.Input.Messages...)
+		r.Input.Value = o.Input.Value
+	}
+	if len(r.Output.Messages) == 0 && !r.Output.Value.Set {
+		r.Output.Messages = append(r.Output.Messages, o.Output.Messages...)
+		r.Output.Value = o.Output.Value
+	}
+	if len(r.Tools) == 0 {
+		r.Tools = append(r.Tools, o.Tools...)
+	}
+	if !r.Usage.Input.Set && !r.Usage.Output.Set {
+		r.Usage = o.Usage
+	}
+	for _, p := range [...]struct{ dst, src *string }{
+		{&r.Model, &o.Model}, {&r.Provider, &o.Provider}, {&r.SessionID, &o.SessionID},
+		{&r.UserID, &o.UserID}, {&r.MessageFormat, &o.MessageFormat},
+	} {
+		if *p.dst == "" {
+			*p.dst = *p.src
+		}
+	}
+	if !r.Cost.Set {
+		r.Cost = o.Cost
+	}
+}

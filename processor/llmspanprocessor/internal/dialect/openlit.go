@@ -1,0 +1,69 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// openLIT reads OpenLIT (tracers "openlit.instrumentation.<library>"): GenAI keys with
+// operation names of its own, the total as gen_ai.client.token.usage, and the call's cost as
+// gen_ai.usage.cost. Older versions put content in gen_ai.content.prompt/completion events.
+// Recorded from openlit 1.45.0; its input counts include cached tokens.
+var openLIT = Dialect{
+	Name:          "openlit",
+	ScopePrefixes: []string{"openlit."},
+	Namespaces:    []string{"openlit"},
+	Read:          readOpenLIT,
+}
+
+var openLITKeys = withKeys(genAIKeys, Keys{
+	"gen_ai.client.token.usage": {FieldTotalTokens, 1},
+})
+
+// openLITOperations maps OpenLIT operation names that GenAI does not define.
+var openLITOperations = map[string]string{
+	"embedding":              mlflow.SpanTypeEmbedding, // before 1.3x
+	"vectordb":               mlflow.SpanTypeRetriever,
+	"framework":              mlflow.SpanTypeChain,
+	"agent":                  mlflow.SpanTypeAgent,
+	"task":                   mlflow.SpanTypeTask,
+	"execute_task":           mlflow.SpanTypeTask,
+	"execution":              mlflow.SpanTypeChain,
+	"model_request":          mlflow.SpanTypeLLM,
+	"user_prompt_processing": mlflow.SpanTypeChain,
+	"tool_coordination":      mlflow.SpanTypeChain,
+	"image":                  mlflow.SpanTypeLLM,
+	"audio":                  mlflow.SpanTypeLLM,
+}
+
+func readOpenLIT(span ptrace.Span, rec *Record) {
+	var (
+		f    Fields
+		cost Any
+	)
+	readGenAIWith(span, rec, &f, openLITKeys, func(k string, v pcommon.Value) {
+		if k == "gen_ai.usage.cost" {
+			cost = Some(v)
+		}
+	})
+	if t, ok := openLITOperations[strings.ToLower(f.Str(FieldOperation))]; ok {
+		rec.SpanType = t
+	}
+	if len(rec.Input.Messages) == 0 && !rec.Input.Value.Set || len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
+		prompt, completion := legacyContentEvents(span)
+		if len(rec.Input.Messages) == 0 && !rec.Input.Value.Set && prompt.Set {
+			rec.Input = openAIPayload(rec.Input.Messages, prompt.Value)
+		}
+		if len(rec.Output.Messages) == 0 && !rec.Output.Value.Set && completion.Set {
+			rec.Output = openAIPayload(rec.Output.Messages, completion.Value)
+		}
+	}
+	// OpenLIT writes 0 when it has no price for the model: only a positive cost is a price.
+	if cost.Set && cost.Type() == pcommon.ValueTypeDouble && cost.Double() > 0 {
+		rec.Cost = Cost{Total: cost.Double(), Set: true}
+	}
+}

@@ -1,0 +1,85 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// openLLMetry reads OpenLLMetry (Traceloop): its instrumentations write GenAI keys (the current
+// gen_ai.input.messages form since 0.5x, indexed gen_ai.prompt.N.* before), plus keys of their
+// own; the Traceloop SDK's decorators write traceloop.span.kind and traceloop.entity.*.
+// Recorded from opentelemetry-instrumentation-openai and -anthropic 0.62.4, whose input token
+// counts include cache reads and writes (the Anthropic one adds them to Anthropic's count).
+var openLLMetry = Dialect{
+	Name:       "openllmetry",
+	Scopes:     []string{"opentelemetry.instrumentation.openai.v1", "opentelemetry.instrumentation.anthropic"},
+	Namespaces: []string{"traceloop", "llm"},
+	Read:       readOpenLLMetry,
+}
+
+var openLLMetryKeys = withKeys(genAIKeys, Keys{
+	"traceloop.span.kind":                         {FieldOperation, 0},
+	"gen_ai.operation.name":                       {FieldOperation, 1},
+	"llm.usage.total_tokens":                      {FieldTotalTokens, 1},
+	"traceloop.association.properties.session_id": {FieldSessionID, 1},
+	"traceloop.association.properties.user_id":    {FieldUserID, 0},
+})
+
+// openLLMetryKinds maps traceloop.span.kind as MLflow's Traceloop translator does.
+var openLLMetryKinds = map[string]string{
+	"workflow": mlflow.SpanTypeWorkflow,
+	"task":     mlflow.SpanTypeTask,
+	"agent":    mlflow.SpanTypeAgent,
+	"tool":     mlflow.SpanTypeTool,
+	"unknown":  mlflow.SpanTypeUnknown,
+}
+
+// openLLMetryRequestTypes maps llm.request.type, the only kind on LLM spans of older versions.
+var openLLMetryRequestTypes = map[string]string{
+	"chat":       mlflow.SpanTypeChatModel,
+	"completion": mlflow.SpanTypeLLM,
+	"embedding":  mlflow.SpanTypeEmbedding,
+	"rerank":     mlflow.SpanTypeReranker,
+}
+
+const openLLMetryFunctions = "llm.request.functions."
+
+func readOpenLLMetry(span ptrace.Span, rec *Record) {
+	var (
+		f                   Fields
+		tools               indexedTools
+		requestType         string
+		entityIn, entityOut Any
+	)
+	readGenAIWith(span, rec, &f, openLLMetryKeys, func(k string, v pcommon.Value) {
+		switch {
+		case k == "traceloop.entity.input":
+			entityIn = Some(v)
+		case k == "traceloop.entity.output":
+			entityOut = Some(v)
+		case k == "llm.request.type":
+			requestType = scalarString(v)
+		case strings.HasPrefix(k, openLLMetryFunctions):
+			tools.put(k[len(openLLMetryFunctions):], v)
+		}
+	})
+	if t, ok := openLLMetryKinds[strings.ToLower(f.Str(FieldOperation))]; ok {
+		rec.SpanType = t
+	} else if t, ok := openLLMetryRequestTypes[requestType]; ok && !f.Has(FieldOperation) {
+		rec.SpanType = t // outranks GenAI's guesses from the keys present, not its operation name
+	}
+	// The decorators' {"args":[...],"kwargs":{...}} and return value are the entity's own I/O.
+	if entityIn.Set {
+		rec.Input = Payload{Messages: rec.Input.Messages[:0], Value: entityIn}
+	}
+	if entityOut.Set {
+		rec.Output = Payload{Messages: rec.Output.Messages[:0], Value: entityOut}
+	}
+	if len(rec.Tools) == 0 {
+		rec.Tools = tools.appendTo(rec.Tools)
+	}
+}

@@ -1,0 +1,73 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// pydanticAI reads Pydantic AI's instrumentation (also what Logfire shows), data format
+// versions 2 and later: model request spans in GenAI, plus the agent run span's
+// pydantic_ai.all_messages and final_result, version 2's tool_arguments and tool_response, and
+// model_request_parameters' tool definitions. Version 1 (messages as a JSON "events"
+// attribute) is not read. The agent run span's usage sums its model requests' and is dropped.
+var pydanticAI = Dialect{
+	Name:       "pydantic_ai",
+	Scopes:     []string{"pydantic-ai"},
+	Namespaces: []string{"pydantic_ai"},
+	Read:       readPydanticAI,
+}
+
+var pydanticAIKeys = withKeys(genAIKeys, Keys{
+	"tool_arguments": {FieldToolArguments, 1},
+	"tool_response":  {FieldToolResult, 1},
+	"agent_name":     {FieldAgentName, 1},
+	"model_name":     {FieldModel, 2},
+})
+
+type pydanticAISpan struct {
+	allMessages, finalResult, requestParameters Any
+}
+
+func (s *pydanticAISpan) put(k string, v pcommon.Value) {
+	switch k {
+	case "pydantic_ai.all_messages":
+		s.allMessages = Some(v)
+	case "final_result":
+		s.finalResult = Some(v)
+	case "model_request_parameters":
+		s.requestParameters = Some(v)
+	}
+}
+
+func readPydanticAI(span ptrace.Span, rec *Record) {
+	var (
+		f Fields
+		s pydanticAISpan
+	)
+	readGenAIWith(span, rec, &f, pydanticAIKeys, s.put)
+
+	// The agent run's history; a system message from gen_ai.system_instructions stays first.
+	if in := rec.Input.Messages; s.allMessages.Set && (len(in) == 0 || len(in) == 1 && in[0].Role == "system") {
+		if msgs, ok := appendGenAIMessages(in, s.allMessages.Value); ok {
+			rec.Input = Payload{Messages: msgs}
+		}
+	}
+	if s.finalResult.Set && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
+		rec.Output.Value = s.finalResult
+	}
+	if len(rec.Tools) == 0 && s.requestParameters.Set {
+		if p := anyjson.Value(s.requestParameters.Value); p.Type() == pcommon.ValueTypeMap {
+			for _, k := range [...]string{"function_tools", "output_tools"} {
+				if defs, ok := p.Map().Get(k); ok {
+					rec.Tools = appendToolDefinitions(rec.Tools, defs)
+				}
+			}
+		}
+	}
+	if rec.SpanType == mlflow.SpanTypeAgent {
+		rec.Usage = Usage{} // the run's total over its model requests
+	}
+}

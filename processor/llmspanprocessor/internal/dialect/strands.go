@@ -1,0 +1,202 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// strands reads Strands Agents (strands-agents/sdk-python src/strands/telemetry/tracer.py).
+// It speaks GenAI, with gen_ai.system or gen_ai.provider.name "strands-agents" (dropped: it is
+// not the model's provider), and puts messages either in the deprecated per-message events
+// with Bedrock Converse content blocks as JSON ([{"text"}, {"toolUse"}, {"toolResult"}]), or,
+// with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental, in the operation-details
+// event. Agent spans carry the usage accumulated over the agent's model calls: it is dropped.
+var strands = Dialect{
+	Name:   "strands",
+	Scopes: []string{"strands.telemetry.tracer"},
+	Read:   readStrands,
+}
+
+var strandsKeys = withKeys(genAIKeys, Keys{
+	"gen_ai.usage.cache_write_input_tokens": {FieldCacheCreationTokens, 1},
+})
+
+const strandsCycle = "execute_event_loop_cycle"
+
+func readStrands(span ptrace.Span, rec *Record) {
+	var f Fields
+	readGenAIWith(span, rec, &f, strandsKeys, nil)
+
+	op := f.Str(FieldOperation)
+	switch {
+	case span.Name() == strandsCycle || op == strandsCycle:
+		rec.SpanType = mlflow.SpanTypeChain
+	case strings.HasPrefix(op, "invoke_"): // invoke_agent, and invoke_swarm, invoke_graph, ...
+		rec.SpanType = mlflow.SpanTypeAgent
+	}
+
+	if rec.SpanType == mlflow.SpanTypeTool {
+		strandsToolPayloads(span, rec, &f)
+	} else {
+		strandsEventMessages(span, rec)
+	}
+	if rec.SpanType == mlflow.SpanTypeAgent {
+		rec.Usage = Usage{} // accumulated over the agent's model calls
+	}
+	// inputTokens excludes cache with Bedrock and Anthropic models and includes it with OpenAI
+	// ones; Strands' totalTokens tells which.
+	rec.Usage.includeCacheIfExclusive()
+}
+
+// strandsEventMessages replaces the messages read from deprecated events, whose content is a
+// JSON list of content blocks, with the messages those blocks hold.
+func strandsEventMessages(span ptrace.Span, rec *Record) {
+	var in, out []Message
+	for _, ev := range span.Events().All() {
+		attrs := ev.Attributes()
+		if ev.Name() == genAIEventChoice {
+			msg := Message{Role: "assistant", FinishReason: str(attrs, "finish_reason")}
+			if m, ok := attrs.Get("message"); ok {
+				msg = strandsMessage(msg, m)
+			}
+			out = append(out, msg)
+			continue
+		}
+		role, ok := genAIMessageEvents[ev.Name()]
+		if !ok {
+			continue
+		}
+		if r := str(attrs, "role"); r != "" {
+			role = r
+		}
+		c, _ := attrs.Get("content")
+		in = appendStrandsMessage(in, role, c)
+	}
+	if len(in) > 0 {
+		rec.Input = Payload{Messages: append(rec.Input.Messages[:0], in...)}
+	}
+	if len(out) > 0 {
+		rec.Output = Payload{Messages: append(rec.Output.Messages[:0], out...)}
+	}
+}
+
+// appendStrandsMessage appends a message of the given role made of content blocks; each
+// toolResult block becomes a tool message.
+func appendStrandsMessage(msgs []Message, role string, content pcommon.Value) []Message {
+	blocks := anyjson.Value(content)
+	if blocks.Type() != pcommon.ValueTypeSlice {
+		return append(msgs, Message{Role: role, Parts: contentParts(Some(content))})
+	}
+	msg := Message{Role: role}
+	var results int
+	for _, b := range blocks.Slice().All() {
+		if b.Type() != pcommon.ValueTypeMap {
+			msg.Parts = append(msg.Parts, Part{Value: Some(b)})
+			continue
+		}
+		bm := b.Map()
+		if text, ok := bm.Get("text"); ok && text.Type() == pcommon.ValueTypeStr {
+			msg.Parts = append(msg.Parts, Part{Text: text.Str()})
+		} else if use, ok := bm.Get("toolUse"); ok && use.Type() == pcommon.ValueTypeMap {
+			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: str(use.Map(), "toolUseId"), Name: str(use.Map(), "name"), Arguments: get(use.Map(), "input")})
+		} else if res, ok := bm.Get("toolResult"); ok && res.Type() == pcommon.ValueTypeMap {
+			results++
+			msgs = append(msgs, Message{Role: "tool", ToolCallID: str(res.Map(), "toolUseId"), Parts: resultParts(strandsResult(get(res.Map(), "content")))})
+		} else {
+			msg.Parts = append(msg.Parts, Part{Value: Some(b)})
+		}
+	}
+	if results > 0 && len(msg.Parts) == 0 && len(msg.ToolCalls) == 0 {
+		return msgs
+	}
+	if msg.Role == "tool" && results > 0 {
+		msg.Role = "user" // the rest of a tool result message, as Bedrock sends it
+	}
+	return append(msgs, msg)
+}
+
+// strandsMessage fills an output message from a gen_ai.choice message: content blocks, or
+// the agent's final text.
+func strandsMessage(msg Message, m pcommon.Value) Message {
+	read := appendStrandsMessage(nil, msg.Role, m)
+	if len(read) == 1 && read[0].Role == msg.Role {
+		msg.Parts, msg.ToolCalls = read[0].Parts, read[0].ToolCalls
+	}
+	return msg
+}
+
+// strandsResult simplifies a tool result's content blocks: text blocks become their text, a
+// single json block its value; anything else stays as it is.
+func strandsResult(content Any) Any {
+	if !content.Set {
+		return content
+	}
+	blocks := anyjson.Value(content.Value)
+	if blocks.Type() != pcommon.ValueTypeSlice || blocks.Slice().Len() == 0 {
+		return content
+	}
+	var texts []string
+	for _, b := range blocks.Slice().All() {
+		if b.Type() != pcommon.ValueTypeMap {
+			return Some(blocks)
+		}
+		if blocks.Slice().Len() == 1 {
+			if j, ok := b.Map().Get("json"); ok {
+				return Some(j)
+			}
+		}
+		t, ok := b.Map().Get("text")
+		if !ok || t.Type() != pcommon.ValueTypeStr {
+			return Some(blocks)
+		}
+		texts = append(texts, t.Str())
+	}
+	return Some(pcommon.NewValueStr(strings.Join(texts, "\n")))
+}
+
+// strandsToolPayloads sets a tool span's input to the tool's arguments and its output to its
+// result, from the deprecated events (gen_ai.tool.message content, gen_ai.choice message) or
+// the operation-details event's single tool_call / tool_call_response part.
+func strandsToolPayloads(span ptrace.Span, rec *Record, f *Fields) {
+	args, result := strandsPart(f, FieldInput, "arguments"), strandsPart(f, FieldOutput, "response")
+	for _, ev := range span.Events().All() {
+		switch ev.Name() {
+		case "gen_ai.tool.message":
+			if !args.Set {
+				args = get(ev.Attributes(), "content")
+			}
+		case genAIEventChoice:
+			if !result.Set {
+				result = get(ev.Attributes(), "message")
+			}
+		}
+	}
+	if args.Set {
+		rec.Input = Payload{Messages: rec.Input.Messages[:0], Value: args}
+	}
+	if result.Set {
+		rec.Output = Payload{Messages: rec.Output.Messages[:0], Value: strandsResult(result)}
+	}
+}
+
+// strandsPart returns key of the first part of the first message in a GenAI messages field.
+func strandsPart(f *Fields, field Field, key string) Any {
+	v, ok := f.Get(field)
+	if !ok {
+		return Any{}
+	}
+	msgs := anyjson.Value(v)
+	if msgs.Type() != pcommon.ValueTypeSlice || msgs.Slice().Len() == 0 || msgs.Slice().At(0).Type() != pcommon.ValueTypeMap {
+		return Any{}
+	}
+	parts, ok := msgs.Slice().At(0).Map().Get("parts")
+	if !ok || parts.Type() != pcommon.ValueTypeSlice || parts.Slice().Len() == 0 || parts.Slice().At(0).Type() != pcommon.ValueTypeMap {
+		return Any{}
+	}
+	return get(parts.Slice().At(0).Map(), key)
+}

@@ -1,0 +1,279 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// vercelAI reads the Vercel AI SDK's telemetry (ai-sdk.dev/docs/ai-sdk-core/telemetry): spans
+// of scope "ai" named by ai.operationId. An outer call (ai.generateText, ai.streamText, ...)
+// wraps one inner model call per step (ai.generateText.doGenerate, ...) and the tool calls
+// between them; both levels carry usage, so only inner calls' usage is written. Model call
+// spans also carry GenAI keys, which are read as in genai; AI SDK 7's GenAI-only spans are
+// read as GenAI too.
+var vercelAI = Dialect{
+	Name:       "vercel_ai",
+	Scopes:     []string{"ai"},
+	Namespaces: []string{"ai"},
+	Read:       readVercelAI,
+}
+
+// vercelKeys adds the AI SDK's scalar keys to GenAI's, ranked below the GenAI names that
+// model call spans also carry.
+var vercelKeys = withKeys(genAIKeys, Keys{
+	"ai.response.model":               {FieldModel, 0},
+	"ai.model.id":                     {FieldModel, 2},
+	"ai.model.provider":               {FieldProvider, 2},
+	"ai.usage.inputTokens":            {FieldInputTokens, 2},
+	"ai.usage.promptTokens":           {FieldInputTokens, 3},
+	"ai.usage.outputTokens":           {FieldOutputTokens, 2},
+	"ai.usage.completionTokens":       {FieldOutputTokens, 3},
+	"ai.usage.totalTokens":            {FieldTotalTokens, 2},
+	"ai.usage.tokens":                 {FieldTotalTokens, 3},
+	"ai.usage.cachedInputTokens":      {FieldCacheReadTokens, 2},
+	"ai.telemetry.metadata.sessionId": {FieldSessionID, 0},
+	"ai.telemetry.metadata.userId":    {FieldUserID, 0},
+	"ai.toolCall.name":                {FieldToolName, 1},
+	"ai.toolCall.args":                {FieldToolArguments, 1},
+	"ai.toolCall.result":              {FieldToolResult, 1},
+	"ai.prompt.tools":                 {FieldToolDefinitions, 1},
+})
+
+// vercelOp is what an operation id says about a span.
+type vercelOp struct {
+	spanType  string
+	aggregate bool // its usage sums its children's
+}
+
+var vercelOps = map[string]vercelOp{
+	"ai.generateText":              {mlflow.SpanTypeAgent, true},
+	"ai.streamText":                {mlflow.SpanTypeAgent, true},
+	"ai.generateObject":            {mlflow.SpanTypeAgent, true},
+	"ai.streamObject":              {mlflow.SpanTypeAgent, true},
+	"ai.generateText.doGenerate":   {mlflow.SpanTypeChatModel, false},
+	"ai.streamText.doStream":       {mlflow.SpanTypeChatModel, false},
+	"ai.generateObject.doGenerate": {mlflow.SpanTypeChatModel, false},
+	"ai.streamObject.doStream":     {mlflow.SpanTypeChatModel, false},
+	"ai.embed":                     {mlflow.SpanTypeEmbedding, true},
+	"ai.embedMany":                 {mlflow.SpanTypeEmbedding, true},
+	"ai.embed.doEmbed":             {mlflow.SpanTypeEmbedding, false},
+	"ai.embedMany.doEmbed":         {mlflow.SpanTypeEmbedding, false},
+	"ai.toolCall":                  {mlflow.SpanTypeTool, false},
+	// AI SDK 7 (@ai-sdk/otel) GenAI operations that GenAI itself does not name.
+	"invoke_agent": {mlflow.SpanTypeAgent, true},
+	"agent_step":   {mlflow.SpanTypeChain, true},
+	"rerank":       {mlflow.SpanTypeReranker, false},
+}
+
+// vercelSpan holds the AI SDK's structured keys of one span.
+type vercelSpan struct {
+	operationID, operationName                    string
+	prompt, promptMessages                        Any
+	text, toolCalls, finishReason, object, values Any
+}
+
+func (s *vercelSpan) put(k string, v pcommon.Value) {
+	switch k {
+	case "ai.operationId":
+		s.operationID = scalarString(v)
+	case "operation.name":
+		s.operationName = scalarString(v)
+	case "ai.prompt":
+		s.prompt = Some(v)
+	case "ai.prompt.messages":
+		s.promptMessages = Some(v)
+	case "ai.response.text", "ai.result.text":
+		if !s.text.Set || k == "ai.response.text" {
+			s.text = Some(v)
+		}
+	case "ai.response.toolCalls", "ai.result.toolCalls":
+		if !s.toolCalls.Set || k == "ai.response.toolCalls" {
+			s.toolCalls = Some(v)
+		}
+	case "ai.response.finishReason", "ai.finishReason":
+		s.finishReason = Some(v)
+	case "ai.response.object", "ai.result.object", "ai.embedding", "ai.embeddings":
+		s.object = Some(v)
+	case "ai.value", "ai.values":
+		s.values = Some(v)
+	}
+}
+
+func readVercelAI(span ptrace.Span, rec *Record) {
+	var (
+		f Fields
+		s vercelSpan
+	)
+	readGenAIWith(span, rec, &f, vercelKeys, s.put)
+
+	id := s.operationID
+	if id == "" { // "ai.generateText.doGenerate my-function"
+		id, _, _ = strings.Cut(s.operationName, " ")
+	}
+	if id == "" {
+		id = f.Str(FieldOperation)
+	}
+	op, known := vercelOps[id]
+	if known {
+		rec.SpanType = op.spanType
+	}
+	if op.aggregate {
+		rec.Usage = Usage{}
+	} else if u := &rec.Usage; op.spanType == mlflow.SpanTypeEmbedding && !u.Input.Set && u.Total.Set {
+		u.Input = u.Total // an embedding's ai.usage.tokens counts its input
+	}
+	// "openai.chat" names the provider and the API.
+	rec.Provider, _, _ = strings.Cut(rec.Provider, ".")
+
+	if len(rec.Input.Messages) == 0 {
+		switch {
+		case s.promptMessages.Set:
+			rec.Input = vercelPayload(rec.Input.Messages, s.promptMessages.Value)
+		case s.prompt.Set:
+			rec.Input = vercelPrompt(rec.Input.Messages, s.prompt.Value)
+		case s.values.Set && !rec.Input.Value.Set:
+			rec.Input.Value = s.values
+		}
+	}
+	if len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
+		switch {
+		case s.text.Set || s.toolCalls.Set:
+			rec.Output.Messages = append(rec.Output.Messages, vercelResponse(&s))
+		case s.object.Set:
+			rec.Output.Value = s.object
+		}
+	}
+	if !known && rec.SpanType == "" {
+		rec.SpanType = genAISpanType(&f, rec)
+	}
+}
+
+// vercelPayload reads AI SDK messages, or passes v on when it holds something else.
+func vercelPayload(buf []Message, v pcommon.Value) Payload {
+	if msgs, ok := appendVercelMessages(buf, v); ok {
+		return Payload{Messages: msgs}
+	}
+	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// vercelPrompt reads an outer call's ai.prompt: {system?, prompt?, messages?}, where prompt is
+// text or messages.
+func vercelPrompt(buf []Message, v pcommon.Value) Payload {
+	p := anyjson.Value(v)
+	if p.Type() != pcommon.ValueTypeMap {
+		return Payload{Messages: buf, Value: Some(v)}
+	}
+	msgs := buf
+	if sys := str(p.Map(), "system"); sys != "" {
+		msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: sys}}})
+	}
+	for _, k := range [...]string{"prompt", "messages"} {
+		item, ok := p.Map().Get(k)
+		if !ok {
+			continue
+		}
+		if item.Type() == pcommon.ValueTypeStr {
+			msgs = append(msgs, Message{Role: "user", Parts: []Part{{Text: item.Str()}}})
+		} else if read, ok := appendVercelMessages(msgs, item); ok {
+			msgs = read
+		}
+	}
+	if len(msgs) == len(buf) {
+		return Payload{Messages: buf, Value: Some(v)}
+	}
+	return Payload{Messages: msgs}
+}
+
+// appendVercelMessages reads AI SDK model messages: {role, content}, where content is text or
+// parts {type: text | reasoning | image | file | tool-call | tool-result}. Each tool result
+// becomes a tool message.
+func appendVercelMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	list, ok := mapList(v)
+	if !ok {
+		return msgs, false
+	}
+	for _, item := range list.All() {
+		m := item.Map()
+		msg := Message{Role: str(m, "role")}
+		content, _ := m.Get("content")
+		if content.Type() != pcommon.ValueTypeSlice {
+			msg.Parts = contentParts(get(m, "content"))
+			msgs = append(msgs, msg)
+			continue
+		}
+		var results int
+		for _, p := range content.Slice().All() {
+			if p.Type() != pcommon.ValueTypeMap {
+				msg.Parts = append(msg.Parts, Part{Value: Some(p)})
+				continue
+			}
+			pm := p.Map()
+			switch str(pm, "type") {
+			case "text":
+				msg.Parts = append(msg.Parts, Part{Text: str(pm, "text")})
+			case "tool-call":
+				msg.ToolCalls = append(msg.ToolCalls, vercelToolCall(pm))
+			case "tool-result":
+				results++
+				msgs = append(msgs, Message{Role: "tool", Name: str(pm, "toolName"), ToolCallID: str(pm, "toolCallId"), Parts: resultParts(vercelToolOutput(pm))})
+			default:
+				msg.Parts = append(msg.Parts, Part{Value: Some(p)})
+			}
+		}
+		if results == 0 || len(msg.Parts) > 0 || len(msg.ToolCalls) > 0 {
+			msgs = append(msgs, msg)
+		}
+	}
+	return msgs, true
+}
+
+// vercelToolCall reads {toolCallId, toolName, input} (AI SDK 5) or {..., args} (AI SDK 4).
+func vercelToolCall(m pcommon.Map) ToolCall {
+	args := get(m, "input")
+	if !args.Set {
+		args = get(m, "args")
+	}
+	return ToolCall{ID: str(m, "toolCallId"), Name: str(m, "toolName"), Arguments: args}
+}
+
+// vercelToolOutput unwraps AI SDK 5's {type: json|text|..., value} tool output; AI SDK 4 wrote
+// the result itself.
+func vercelToolOutput(m pcommon.Map) Any {
+	out := get(m, "output")
+	if !out.Set {
+		return get(m, "result")
+	}
+	if out.Type() == pcommon.ValueTypeMap && str(out.Map(), "type") != "" {
+		if v, ok := out.Map().Get("value"); ok {
+			return Some(v)
+		}
+	}
+	return out
+}
+
+// vercelResponse builds the assistant message of ai.response.{text,toolCalls,finishReason}.
+func vercelResponse(s *vercelSpan) Message {
+	msg := Message{Role: "assistant"}
+	if s.text.Set {
+		msg.Parts = contentParts(s.text)
+	}
+	if s.toolCalls.Set {
+		if calls := anyjson.Value(s.toolCalls.Value); calls.Type() == pcommon.ValueTypeSlice {
+			for _, c := range calls.Slice().All() {
+				if c.Type() == pcommon.ValueTypeMap {
+					msg.ToolCalls = append(msg.ToolCalls, vercelToolCall(c.Map()))
+				}
+			}
+		}
+	}
+	if s.finishReason.Set {
+		// "tool-calls", "content-filter": OpenAI spells them with underscores.
+		msg.FinishReason = strings.ReplaceAll(scalarString(s.finishReason.Value), "-", "_")
+	}
+	return msg
+}
