@@ -14,7 +14,7 @@ COMPONENTS  := $(patsubst %/metadata.yaml,%,$(wildcard processor/*/metadata.yaml
 
 export PATH := $(PATH):$(shell $(GO) env GOROOT)/bin
 
-.PHONY: help all build run demo test unit e2e backends deploy-check lint generate venv bench clean
+.PHONY: help all build run demo test unit e2e backends deploy-check corpus conformance lint generate venv bench clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,12 @@ e2e: build venv backends ## end-to-end: real MLflow, Jaeger, Zipkin; the built c
 
 deploy-check: build ## Kubernetes manifests, Helm values and Dockerfile: strict decoding, invariants, `otelcol-mlflow validate`
 	cd deploy && $(GO) test -count=1 ./...
+
+corpus: ## re-record llmspan's golden inputs from the real instrumentation libraries (.venv-corpus/)
+	scripts/record-corpus.sh
+
+conformance: venv ## MLflow's own translation vs this collector, per library and scenario -> CONFORMANCE.md
+	scripts/conformance.sh
 
 lint: ## gofmt and go vet
 	@out=$$(gofmt -l $(GO_DIRS)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

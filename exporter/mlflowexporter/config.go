@@ -31,6 +31,9 @@ type Config struct {
 	// experiment, "0".
 	ExperimentName string `mapstructure:"experiment_name"`
 
+	// Routing sends traces to experiments by the value of a resource or span attribute.
+	Routing RoutingConfig `mapstructure:"routing"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -53,13 +56,79 @@ func (cfg *Config) Validate() error {
 	if cfg.ExperimentID != "" && cfg.ExperimentName != "" {
 		errs = append(errs, errors.New("experiment_id and experiment_name are mutually exclusive"))
 	}
-	if cfg.ExperimentID != "" && !isDigits(cfg.ExperimentID) {
-		errs = append(errs, fmt.Errorf("experiment_id %q must be a number; to name an experiment use experiment_name", cfg.ExperimentID))
-	}
-	if cfg.ExperimentName != "" && strings.TrimSpace(cfg.ExperimentName) == "" {
-		errs = append(errs, errors.New("experiment_name must not be blank"))
-	}
+	errs = append(errs, validateExperiment("", cfg.ExperimentID, cfg.ExperimentName)...)
+	errs = append(errs, cfg.Routing.validate()...)
 	return errors.Join(errs...)
+}
+
+// RoutingConfig routes traces by an attribute's value through a table.
+type RoutingConfig struct {
+	// Attribute is looked up on each span's resource, then on the span.
+	Attribute string `mapstructure:"attribute"`
+	// Table maps attribute values to experiments.
+	Table []RoutingRule `mapstructure:"table"`
+	// DefaultExperimentID or DefaultExperimentName (at most one) receives the traces whose
+	// value is not in the table, or that have none; with neither, the exporter's experiment.
+	DefaultExperimentID   string `mapstructure:"default_experiment_id"`
+	DefaultExperimentName string `mapstructure:"default_experiment_name"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// RoutingRule sends the traces with one attribute value to one experiment, named by exactly
+// one of ExperimentID and ExperimentName.
+type RoutingRule struct {
+	Value          string `mapstructure:"value"`
+	ExperimentID   string `mapstructure:"experiment_id"`
+	ExperimentName string `mapstructure:"experiment_name"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+func (r *RoutingConfig) validate() []error {
+	var errs []error
+	if r.Attribute == "" {
+		if len(r.Table) > 0 || r.DefaultExperimentID != "" || r.DefaultExperimentName != "" {
+			errs = append(errs, errors.New("routing.attribute must be specified with routing.table and routing.default_*"))
+		}
+	} else if strings.TrimSpace(r.Attribute) == "" {
+		errs = append(errs, errors.New("routing.attribute must not be blank"))
+	}
+	if r.DefaultExperimentID != "" && r.DefaultExperimentName != "" {
+		errs = append(errs, errors.New("routing.default_experiment_id and routing.default_experiment_name are mutually exclusive"))
+	}
+	errs = append(errs, validateExperiment("routing.default_", r.DefaultExperimentID, r.DefaultExperimentName)...)
+	seen := map[string]int{}
+	for i, rule := range r.Table {
+		field := fmt.Sprintf("routing.table[%d]", i)
+		value := strings.TrimSpace(rule.Value)
+		if value == "" {
+			errs = append(errs, fmt.Errorf("%s: value must be specified", field))
+		} else if j, dup := seen[value]; dup {
+			errs = append(errs, fmt.Errorf("%s: value %q is already routed by routing.table[%d]", field, value, j))
+		} else {
+			seen[value] = i
+		}
+		if (rule.ExperimentID == "") == (rule.ExperimentName == "") {
+			errs = append(errs, fmt.Errorf("%s: set exactly one of experiment_id and experiment_name", field))
+		}
+		errs = append(errs, validateExperiment(field+".", rule.ExperimentID, rule.ExperimentName)...)
+	}
+	return errs
+}
+
+// validateExperiment checks an experiment id and name set under the field prefix.
+func validateExperiment(prefix, id, name string) []error {
+	var errs []error
+	if id != "" && !isDigits(id) {
+		errs = append(errs, fmt.Errorf("%sexperiment_id %q must be a number; to name an experiment use %sexperiment_name", prefix, id, prefix))
+	}
+	if name != "" && strings.TrimSpace(name) == "" {
+		errs = append(errs, fmt.Errorf("%sexperiment_name must not be blank", prefix))
+	}
+	return errs
 }
 
 func validateEndpoint(endpoint string) error {
@@ -81,9 +150,14 @@ func isDigits(s string) bool {
 	return strings.Trim(s, "0123456789") == ""
 }
 
-// experiment is the configured experiment, the one spans go to unless they name another.
+// experiment is the configured experiment, the one spans go to unless they name another or
+// the routing table sends them elsewhere.
 func (cfg *Config) experiment() experimentRef {
 	switch {
+	case cfg.Routing.DefaultExperimentID != "":
+		return experimentRef{id: cfg.Routing.DefaultExperimentID}
+	case cfg.Routing.DefaultExperimentName != "":
+		return experimentRef{name: cfg.Routing.DefaultExperimentName}
 	case cfg.ExperimentID != "":
 		return experimentRef{id: cfg.ExperimentID}
 	case cfg.ExperimentName != "":
@@ -91,4 +165,17 @@ func (cfg *Config) experiment() experimentRef {
 	default:
 		return experimentRef{id: mlflow.DefaultExperimentID}
 	}
+}
+
+// routingTable returns the routing table, or nil when routing by attribute is not configured.
+func (cfg *Config) routingTable() *routingTable {
+	if cfg.Routing.Attribute == "" {
+		return nil
+	}
+	t := &routingTable{attribute: cfg.Routing.Attribute, refs: map[string]experimentRef{}}
+	for _, rule := range cfg.Routing.Table {
+		ref := experimentRef{id: rule.ExperimentID, name: rule.ExperimentName}
+		t.refs[strings.TrimSpace(rule.Value)] = ref
+	}
+	return t
 }

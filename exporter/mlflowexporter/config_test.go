@@ -54,6 +54,24 @@ func TestLoadConfig(t *testing.T) {
 		{name: "name_as_id", wantErr: `experiment_id "support-agent" must be a number; to name an experiment use experiment_name`},
 		{name: "blank_name", wantErr: "experiment_name must not be blank"},
 		{name: "zstd", wantErr: `compression "zstd" is not one the tracking server reads: use gzip, deflate or none`},
+		{name: "routing", want: func(c *Config) {
+			c.ClientConfig.Endpoint = "http://mlflow:5000"
+			c.ExperimentID = "3"
+			c.Routing = RoutingConfig{
+				Attribute: "service.name",
+				Table: []RoutingRule{
+					{Value: "checkout-agent", ExperimentName: "checkout"},
+					{Value: "support-bot", ExperimentID: "12"},
+				},
+				DefaultExperimentName: "other",
+			}
+		}},
+		{name: "routing_bad", wantErr: "routing.table[0]: set exactly one of experiment_id and experiment_name"},
+		{name: "routing_bad", wantErr: `routing.table[1]: value "checkout-agent" is already routed by routing.table[0]`},
+		{name: "routing_bad", wantErr: "routing.table[2]: value must be specified"},
+		{name: "routing_bad", wantErr: `routing.table[2].experiment_id "twelve" must be a number; to name an experiment use routing.table[2].experiment_name`},
+		{name: "routing_bad", wantErr: "routing.default_experiment_id and routing.default_experiment_name are mutually exclusive"},
+		{name: "routing_no_attribute", wantErr: "routing.attribute must be specified with routing.table and routing.default_*"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,6 +99,8 @@ func TestConfigExperiment(t *testing.T) {
 	assert.Equal(t, experimentRef{id: "0"}, (&Config{}).experiment())
 	assert.Equal(t, experimentRef{id: "7"}, (&Config{ExperimentID: "7"}).experiment())
 	assert.Equal(t, experimentRef{name: "agents"}, (&Config{ExperimentName: "agents"}).experiment())
+	assert.Equal(t, experimentRef{name: "other"},
+		(&Config{ExperimentID: "7", Routing: RoutingConfig{Attribute: "a", DefaultExperimentName: "other"}}).experiment())
 }
 
 func TestValidateDoesNotLeakPassword(t *testing.T) {

@@ -27,6 +27,7 @@ type mlflowExporter struct {
 	telemetry *metadata.TelemetryBuilder
 	userAgent string
 	tracesURL string
+	routing   *routingTable // nil without routing.attribute
 
 	// Built at start, when the auth extensions are known.
 	client      *http.Client
@@ -47,6 +48,7 @@ func newExporter(cfg *Config, set exporter.Settings) (*mlflowExporter, error) {
 		userAgent: fmt.Sprintf("%s/%s (%s/%s)",
 			set.BuildInfo.Description, set.BuildInfo.Version, runtime.GOOS, runtime.GOARCH),
 		tracesURL: strings.TrimRight(cfg.ClientConfig.Endpoint, "/") + mlflow.PathOTLPTraces,
+		routing:   cfg.routingTable(),
 	}, nil
 }
 
@@ -87,7 +89,7 @@ func (e *mlflowExporter) shutdown(context.Context) error {
 // pushTraces sends each experiment's spans in one request. When some experiments fail and may
 // be retried, only their spans are handed back for retry.
 func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	batches := route(td, e.cfg.experiment())
+	batches := route(td, e.cfg.experiment(), e.routing)
 	if len(batches) == 1 {
 		return e.export(ctx, batches[0])
 	}

@@ -121,6 +121,40 @@ func TestExportRoutesByExperiment(t *testing.T) {
 	}
 }
 
+func TestExportRoutesByTable(t *testing.T) {
+	fake := newFakeMLflow(t)
+	exp := newTestExporter(t, fake.URL, func(c *Config) {
+		c.ExperimentID = "3"
+		c.Routing = RoutingConfig{
+			Attribute: "app.name",
+			Table: []RoutingRule{
+				{Value: "checkout-agent", ExperimentName: "checkout"},
+				{Value: "support-bot", ExperimentID: "12"},
+			},
+			DefaultExperimentName: "other",
+		}
+	})
+	app := func(name string) map[string]string { return map[string]string{"app.name": name} }
+	td := newTraces(
+		resource{attrs: app("checkout-agent"), spans: []span{{name: "a", trace: 1}}},
+		resource{spans: []span{{name: "b", trace: 2, attrs: app("support-bot")}, {name: "b child", trace: 2, parent: true}}},
+		resource{attrs: app("checkout-agent"), spans: []span{{name: "c", trace: 3}}},
+		resource{attrs: app("unknown"), spans: []span{{name: "d", trace: 4}}},
+		resource{attrs: map[string]string{mlflow.AttrExperimentID: "8"}, spans: []span{{name: "e", trace: 5, attrs: app("support-bot")}}},
+	)
+
+	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+	got := map[string][]string{}
+	for _, r := range fake.received() {
+		_, dup := got[r.experimentID]
+		assert.False(t, dup, "more than one request for experiment %s", r.experimentID)
+		got[r.experimentID] = spanNames(r.traces)
+	}
+	// The fake creates experiments with ids 100, 101, ... in order of first use.
+	assert.Equal(t, map[string][]string{"100": {"a", "c"}, "12": {"b", "b child"}, "101": {"d"}, "8": {"e"}}, got)
+}
+
 func TestExportErrors(t *testing.T) {
 	tests := []struct {
 		name          string

@@ -84,6 +84,38 @@ func TestIntegration(t *testing.T) {
 		}
 	})
 
+	t.Run("routing table", func(t *testing.T) {
+		byID, err := api.CreateExperiment(t.Context(), "it-table-by-id")
+		require.NoError(t, err)
+		exp := newTestExporter(t, srv.URL, func(c *Config) {
+			c.Routing = RoutingConfig{
+				Attribute: "app.name",
+				Table: []RoutingRule{
+					{Value: "checkout-agent", ExperimentName: "it-table-by-name"},
+					{Value: "support-bot", ExperimentID: byID},
+				},
+				DefaultExperimentName: "it-table-default",
+			}
+		})
+		td := newTraces(
+			resource{attrs: map[string]string{"app.name": "checkout-agent"}, spans: []span{{name: "checkout", trace: 1}}},
+			resource{spans: []span{{name: "support", trace: 2, attrs: map[string]string{"app.name": "support-bot"}}, {name: "support child", trace: 2, parent: true}}},
+			resource{spans: []span{{name: "unrouted", trace: 3}}},
+		)
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		byName, err := api.GetExperimentByName(t.Context(), "it-table-by-name")
+		require.NoError(t, err)
+		def, err := api.GetExperimentByName(t.Context(), "it-table-default")
+		require.NoError(t, err)
+		assert.Equal(t, byName.ID, srv.WaitForTrace(t, firstTraceID(td, 0)).Info.ExperimentID)
+		support := srv.WaitForSpans(t, firstTraceID(td, 1), 2)
+		assert.Equal(t, byID, support.Info.ExperimentID)
+		assert.ElementsMatch(t, []string{"support", "support child"}, names(support.Spans))
+		assert.Equal(t, def.ID, srv.WaitForTrace(t, firstTraceID(td, 2)).Info.ExperimentID)
+	})
+
 	t.Run("JSON text values round-trip", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(resource{spans: []span{{name: "llm", trace: 1, attrs: map[string]string{

@@ -32,12 +32,14 @@ type batch struct {
 //  1. its resource's mlflow.experimentId, or else mlflow.experimentName;
 //  2. its own mlflow.experimentId, or else mlflow.experimentName;
 //  3. another span of the same trace in td, by rule 2, so a trace's unmarked spans follow it;
-//  4. def.
+//  4. table, by the value its trace has for the table's attribute;
+//  5. def.
 //
 // When every span goes to one experiment, td itself is returned, uncopied.
-func route(td ptrace.Traces, def experimentRef) []batch {
+func route(td ptrace.Traces, def experimentRef, table *routingTable) []batch {
 	resourceRefs, traceRefs := markedExperiments(td)
-	if len(resourceRefs) == 0 && len(traceRefs) == 0 {
+	tableRefs := table.traceRefs(td)
+	if len(resourceRefs) == 0 && len(traceRefs) == 0 && len(tableRefs) == 0 {
 		return []batch{{experiment: def, traces: td}}
 	}
 
@@ -49,6 +51,9 @@ func route(td ptrace.Traces, def experimentRef) []batch {
 			return ref
 		}
 		if ref, ok := traceRefs[span.TraceID()]; ok {
+			return ref
+		}
+		if ref, ok := tableRefs[span.TraceID()]; ok {
 			return ref
 		}
 		return def
@@ -145,6 +150,55 @@ func markedExperiments(td ptrace.Traces) (map[ptrace.ResourceSpans]experimentRef
 		}
 	}
 	return resourceRefs, traceRefs
+}
+
+// routingTable maps the values of an attribute to experiments.
+type routingTable struct {
+	attribute string
+	refs      map[string]experimentRef // by value
+}
+
+// traceRefs returns the experiment of each trace in td whose value is in the table. A trace's
+// value is its root span's, else that of the first span that has one; a span's value is its
+// resource's attribute, else its own. All the spans of a trace in td thus go together, even
+// when they come from resources with different values.
+func (t *routingTable) traceRefs(td ptrace.Traces) map[pcommon.TraceID]experimentRef {
+	if t == nil {
+		return nil
+	}
+	type found struct {
+		value string
+		root  bool
+	}
+	values := map[pcommon.TraceID]found{}
+	for _, rs := range td.ResourceSpans().All() {
+		resourceValue, inResource := rs.Resource().Attributes().Get(t.attribute)
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				v, ok := resourceValue, inResource
+				if !ok {
+					v, ok = span.Attributes().Get(t.attribute)
+				}
+				if !ok {
+					continue
+				}
+				root := span.ParentSpanID().IsEmpty()
+				if prev, seen := values[span.TraceID()]; !seen || (root && !prev.root) {
+					values[span.TraceID()] = found{value: attrText(v), root: root}
+				}
+			}
+		}
+	}
+	var out map[pcommon.TraceID]experimentRef
+	for id, f := range values {
+		if ref, ok := t.refs[f.value]; ok {
+			if out == nil {
+				out = map[pcommon.TraceID]experimentRef{}
+			}
+			out[id] = ref
+		}
+	}
+	return out
 }
 
 // experimentOf reads the experiment attrs name, id first; ok is false if they name none.

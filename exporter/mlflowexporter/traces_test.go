@@ -20,6 +20,8 @@ type span struct {
 	name  string
 	trace byte // the trace id's last byte
 	attrs map[string]string
+	// parent gives the span a parent (absent from the data); without it, it is a root span.
+	parent bool
 }
 
 // newTraces builds traces with one scope per resource. Trace ids are unique to each call, so
@@ -45,6 +47,9 @@ func newTraces(resources ...resource) ptrace.Traces {
 			traceID[15] = s.trace
 			sp.SetTraceID(traceID)
 			sp.SetSpanID(pcommon.SpanID{7: spanID})
+			if s.parent {
+				sp.SetParentSpanID(pcommon.SpanID{0: 0xff})
+			}
 			sp.SetStartTimestamp(pcommon.NewTimestampFromTime(start))
 			sp.SetEndTimestamp(pcommon.NewTimestampFromTime(start.Add(time.Second)))
 			for k, v := range s.attrs {

@@ -63,7 +63,20 @@ func readOpenLIT(span ptrace.Span, rec *Record) {
 		}
 	}
 	// OpenLIT writes 0 when it has no price for the model: only a positive cost is a price.
-	if cost.Set && cost.Type() == pcommon.ValueTypeDouble && cost.Double() > 0 {
-		rec.Cost = Cost{Total: cost.Double(), Set: true}
+	if usd := costUSD(cost); usd > 0 {
+		rec.Cost = Cost{Total: usd, Set: true}
 	}
+}
+
+// costUSD reads a cost written as a double or, when it is whole, an int; 0 otherwise.
+func costUSD(v Any) float64 {
+	switch {
+	case !v.Set:
+		return 0
+	case v.Type() == pcommon.ValueTypeDouble:
+		return v.Double()
+	case v.Type() == pcommon.ValueTypeInt:
+		return float64(v.Int())
+	}
+	return 0
 }

@@ -215,9 +215,15 @@ def run_library(library, scenario, llm_url, otlp_url):
         AnthropicInstrumentor().instrument(tracer_provider=provider)
         anthropic_scenario(scenario, Anthropic(base_url=llm_url, api_key="stub"))
     elif library == "openlit":
+        import tempfile
         import openlit
+        # A local, empty price list: openlit otherwise downloads one, and writes 0 without it.
+        prices = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)
+        prices.write("{}")
+        prices.close()
         openlit.init(otlp_endpoint=otlp_url, application_name=service, environment="record",
-                     disable_batch=True, disable_metrics=True, capture_message_content=True)
+                     disable_batch=True, disable_metrics=True, capture_message_content=True,
+                     pricing_json=prices.name)
         openai_scenario(scenario, openai_client())
         from opentelemetry import trace
         trace.get_tracer_provider().force_flush()

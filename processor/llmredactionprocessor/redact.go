@@ -1,0 +1,234 @@
+package llmredactionprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmredactionprocessor"
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// redactor finds and replaces sensitive values in text and in JSON text. It is built once
+// from the configuration and is safe for concurrent use; counts go to the caller's slice,
+// indexed like detectors.
+type redactor struct {
+	detectors     []detector
+	mode          string
+	salt          []byte
+	allowValues   map[string]bool
+	allowPatterns []*regexp.Regexp
+}
+
+func newRedactor(cfg *Config) *redactor {
+	r := &redactor{mode: cfg.Mode, salt: []byte(cfg.HashSalt), allowValues: map[string]bool{}}
+	for _, d := range builtins {
+		if len(cfg.Detectors) == 0 || slices.Contains(cfg.Detectors, d.name) {
+			r.detectors = append(r.detectors, d)
+		}
+	}
+	for _, c := range cfg.Custom {
+		r.detectors = append(r.detectors, detector{name: c.Name, re: regexp.MustCompile(c.Regex)}) // Validate compiled it
+	}
+	for _, v := range cfg.AllowValues {
+		r.allowValues[v] = true
+	}
+	for _, p := range cfg.AllowPatterns {
+		r.allowPatterns = append(r.allowPatterns, regexp.MustCompile(`^(?:`+p+`)$`))
+	}
+	return r
+}
+
+// maybe reports whether any detector could match s.
+func (r *redactor) maybe(s string) bool {
+	for _, d := range r.detectors {
+		if d.maybe == nil || d.maybe(s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *redactor) allowed(m string) bool {
+	if r.allowValues[m] {
+		return true
+	}
+	for _, p := range r.allowPatterns {
+		if p.MatchString(m) {
+			return true
+		}
+	}
+	return false
+}
+
+// text returns s with every detected value replaced, adding to counts.
+func (r *redactor) text(s string, counts []int64) string {
+	for i, d := range r.detectors {
+		if d.maybe != nil && !d.maybe(s) {
+			continue
+		}
+		locs := d.re.FindAllStringIndex(s, -1)
+		if len(locs) == 0 {
+			continue
+		}
+		var b strings.Builder
+		last := 0
+		for _, loc := range locs {
+			m := s[loc[0]:loc[1]]
+			if (d.valid != nil && !d.valid(m)) || r.allowed(m) {
+				continue
+			}
+			b.WriteString(s[last:loc[0]])
+			r.replacement(&b, d.name, m)
+			last = loc[1]
+			counts[i]++
+		}
+		if last > 0 {
+			b.WriteString(s[last:])
+			s = b.String()
+		}
+	}
+	return s
+}
+
+func (r *redactor) replacement(b *strings.Builder, name, match string) {
+	b.WriteString("[REDACTED:")
+	b.WriteString(name)
+	if r.mode == ModeHash {
+		mac := hmac.New(sha256.New, r.salt)
+		mac.Write([]byte(match))
+		b.WriteByte(':')
+		b.WriteString(hex.EncodeToString(mac.Sum(nil)[:8]))
+	}
+	b.WriteByte(']')
+}
+
+// value redacts a string attribute value. JSON text (an object, an array or a string, as
+// MLflow writes every value) is redacted leaf by leaf and stays JSON text of the same shape;
+// other text is redacted as text. It reports whether anything changed.
+func (r *redactor) value(s string, counts []int64) (string, bool) {
+	if !r.maybe(s) {
+		return s, false
+	}
+	if looksLikeJSON(s) {
+		if out, changed, err := r.json(s, counts); err == nil {
+			return out, changed
+		}
+	}
+	out := r.text(s, counts)
+	return out, out != s
+}
+
+func looksLikeJSON(s string) bool {
+	s = strings.TrimLeft(s, " \t\r\n")
+	return s != "" && (s[0] == '{' || s[0] == '[' || s[0] == '"')
+}
+
+var errTrailing = errors.New("trailing data after JSON value")
+
+// json re-emits s token by token, with string values (not keys) redacted. Object key order,
+// numbers (as written) and structure are kept; whitespace is not. It writes nothing to counts
+// unless s is valid JSON.
+func (r *redactor) json(s string, counts []int64) (string, bool, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	local := make([]int64, len(counts))
+	var out bytes.Buffer
+	out.Grow(len(s) + 32)
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	// stack holds, per open container, whether it is an object and how many tokens it holds.
+	type frame struct {
+		object bool
+		n      int
+	}
+	var stack []frame
+	changed := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return "", false, err
+		}
+		if len(stack) == 0 && out.Len() > 0 {
+			return "", false, errTrailing
+		}
+		isKey := false
+		if len(stack) > 0 {
+			f := &stack[len(stack)-1]
+			if d, ok := tok.(json.Delim); !ok || d == '{' || d == '[' {
+				switch {
+				case f.object && f.n%2 == 1:
+					out.WriteByte(':')
+				case f.n > 0:
+					out.WriteByte(',')
+				}
+				isKey = f.object && f.n%2 == 0
+				f.n++
+			}
+		}
+		switch t := tok.(type) {
+		case json.Delim:
+			switch t {
+			case '{', '[':
+				stack = append(stack, frame{object: t == '{'})
+			default:
+				stack = stack[:len(stack)-1]
+			}
+			out.WriteByte(byte(t))
+		case string:
+			if !isKey {
+				if red := r.text(t, local); red != t {
+					t, changed = red, true
+				}
+			}
+			writeJSONString(enc, &out, t)
+		case json.Number:
+			out.WriteString(t.String())
+		case bool:
+			if t {
+				out.WriteString("true")
+			} else {
+				out.WriteString("false")
+			}
+		case nil:
+			out.WriteString("null")
+		}
+	}
+	if out.Len() == 0 {
+		return "", false, io.ErrUnexpectedEOF
+	}
+	for i, n := range local {
+		counts[i] += n
+	}
+	if !changed {
+		return s, false, nil
+	}
+	return out.String(), true, nil
+}
+
+func writeJSONString(enc *json.Encoder, out *bytes.Buffer, s string) {
+	_ = enc.Encode(s) // a string always encodes
+	out.Truncate(out.Len() - 1)
+}
+
+// truncate cuts s to at most max bytes at a UTF-8 boundary and appends a marker saying how
+// many bytes were cut.
+func truncate(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…[truncated " + strconv.Itoa(len(s)-cut) + " bytes]"
+}

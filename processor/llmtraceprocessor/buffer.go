@@ -1,0 +1,170 @@
+package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
+
+import (
+	"container/list"
+	"time"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// Why a trace leaves the buffer; the values of the reason telemetry attribute.
+const (
+	reasonComplete = "complete"
+	reasonTimeout  = "timeout"
+	reasonEvicted  = "evicted"
+	reasonShutdown = "shutdown"
+)
+
+// entry holds the spans of one trace received so far.
+type entry struct {
+	td    ptrace.Traces
+	spans int
+	bytes int64
+	// arrived is when the trace's first span arrived; the trace times out wait after it.
+	arrived time.Time
+	// ready is set when the root span arrived; the trace is complete at readyAt.
+	ready   bool
+	readyAt time.Time
+	elem    *list.Element // in buffer.order
+	gone    bool          // released: still in the ready queue, to be skipped
+}
+
+// release is a trace leaving the buffer.
+type release struct {
+	td     ptrace.Traces
+	reason string
+}
+
+// buffer groups spans by trace. It is not safe for concurrent use.
+//
+// Both queues are in deadline order because deadlines are a fixed duration after an arrival
+// time that never goes back, so finding what is due looks at the fronts only.
+type buffer struct {
+	wait, grace time.Duration
+	maxTraces   int
+	maxBytes    int64 // 0: no bound
+
+	traces map[pcommon.TraceID]*entry
+	order  *list.List // of *entry, by arrival: timeouts and evictions
+	ready  []*entry   // by readyAt: completions
+	bytes  int64
+	sizer  ptrace.ProtoMarshaler
+}
+
+func newBuffer(cfg *Config) *buffer {
+	return &buffer{
+		wait:      cfg.WaitDuration,
+		grace:     cfg.RootGracePeriod,
+		maxTraces: cfg.MaxTraces,
+		maxBytes:  cfg.MaxBytes,
+		traces:    map[pcommon.TraceID]*entry{},
+		order:     list.New(),
+	}
+}
+
+func (b *buffer) len() int { return len(b.traces) }
+
+// destKey identifies where a span of one trace goes: the copy of its resource and scope in the
+// trace's entry.
+type destKey struct {
+	rs, ss int
+	trace  pcommon.TraceID
+}
+
+// add moves td's spans into the buffer, by trace, and returns the traces that leave it at now:
+// complete, timed out, or evicted to make room. td is left without spans.
+func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
+	dests := map[destKey]ptrace.SpanSlice{}
+	for i, rs := range td.ResourceSpans().All() {
+		for j, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				id := span.TraceID()
+				e := b.traces[id]
+				if e == nil {
+					e = &entry{td: ptrace.NewTraces(), arrived: now}
+					e.elem = b.order.PushBack(e)
+					b.traces[id] = e
+				}
+				key := destKey{rs: i, ss: j, trace: id}
+				spans, ok := dests[key]
+				if !ok {
+					spans = b.appendScope(e, rs, ss)
+					dests[key] = spans
+				}
+				size := int64(b.sizer.SpanSize(span))
+				e.spans++
+				e.bytes += size
+				b.bytes += size
+				if span.ParentSpanID().IsEmpty() && !e.ready {
+					e.ready, e.readyAt = true, now.Add(b.grace)
+					b.ready = append(b.ready, e)
+				}
+				span.MoveTo(spans.AppendEmpty())
+			}
+		}
+	}
+	out := b.due(now)
+	for b.order.Len() > 0 && (len(b.traces) > b.maxTraces || (b.maxBytes > 0 && b.bytes > b.maxBytes)) {
+		out = append(out, b.remove(b.order.Front().Value.(*entry), reasonEvicted))
+	}
+	return out
+}
+
+// appendScope appends to e an empty copy of rs and ss, counting their size, and returns where
+// the spans go.
+func (b *buffer) appendScope(e *entry, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans) ptrace.SpanSlice {
+	out := e.td.ResourceSpans().AppendEmpty()
+	rs.Resource().CopyTo(out.Resource())
+	out.SetSchemaUrl(rs.SchemaUrl())
+	scope := out.ScopeSpans().AppendEmpty()
+	ss.Scope().CopyTo(scope.Scope())
+	scope.SetSchemaUrl(ss.SchemaUrl())
+	size := int64(b.sizer.ResourceSpansSize(out))
+	e.bytes += size
+	b.bytes += size
+	return scope.Spans()
+}
+
+// due removes and returns the traces complete or timed out at now.
+func (b *buffer) due(now time.Time) []release {
+	var out []release
+	for len(b.ready) > 0 {
+		e := b.ready[0]
+		if !e.gone && e.readyAt.After(now) {
+			break
+		}
+		b.ready[0] = nil
+		b.ready = b.ready[1:]
+		if !e.gone {
+			out = append(out, b.remove(e, reasonComplete))
+		}
+	}
+	for b.order.Len() > 0 {
+		e := b.order.Front().Value.(*entry)
+		if e.arrived.Add(b.wait).After(now) {
+			break
+		}
+		out = append(out, b.remove(e, reasonTimeout))
+	}
+	return out
+}
+
+// all removes and returns every trace.
+func (b *buffer) all() []release {
+	out := make([]release, 0, len(b.traces))
+	for b.order.Len() > 0 {
+		out = append(out, b.remove(b.order.Front().Value.(*entry), reasonShutdown))
+	}
+	b.ready = nil
+	return out
+}
+
+func (b *buffer) remove(e *entry, reason string) release {
+	b.order.Remove(e.elem)
+	// Any span of the trace names it.
+	delete(b.traces, e.td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID())
+	b.bytes -= e.bytes
+	e.gone = true
+	return release{td: e.td, reason: reason}
+}

@@ -1,0 +1,154 @@
+package llmtraceprocessor
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+)
+
+// sinkTraces returns the trace ids (last byte) of each batch the sink received, with span counts.
+func received(sink *consumertest.TracesSink) []map[byte]int {
+	var out []map[byte]int
+	for _, td := range sink.AllTraces() {
+		m := map[byte]int{}
+		for _, rs := range td.ResourceSpans().All() {
+			for _, ss := range rs.ScopeSpans().All() {
+				for _, span := range ss.Spans().All() {
+					m[span.TraceID()[15]]++
+				}
+			}
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func child(id, parent uint64) sp { return sp{id: id, parent: parent, name: "child"} }
+
+func TestBufferReleasesOnRootAfterGrace(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	p, clock := newTestProcessor(t, defaultConfig(), sink)
+
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(2, 1), child(3, 2))))
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, root(1, "root", nil))))
+	assert.Empty(t, received(sink), "held for the grace period")
+
+	clock.advance(time.Second / 2)
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(4, 1))))
+	p.releaseDue(t.Context())
+	assert.Empty(t, received(sink))
+
+	clock.advance(time.Second / 2)
+	p.releaseDue(t.Context())
+	assert.Equal(t, []map[byte]int{{1: 4}}, received(sink))
+	assert.Equal(t, 0, p.buf.len())
+	assert.Zero(t, p.buf.bytes)
+}
+
+func TestBufferWithoutGraceReleasesInConsume(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	cfg := defaultConfig()
+	cfg.RootGracePeriod = 0
+	p, _ := newTestProcessor(t, cfg, sink)
+
+	td := newTrace(1, child(2, 1), root(1, "root", nil))
+	appendSpans(td, 2, child(2, 1))
+	require.NoError(t, p.ConsumeTraces(t.Context(), td))
+
+	assert.Equal(t, []map[byte]int{{1: 2}}, received(sink))
+	assert.Equal(t, 1, p.buf.len(), "trace 2 waits for its root")
+}
+
+func TestBufferTimeout(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	p, clock := newTestProcessor(t, defaultConfig(), sink)
+
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(2, 1))))
+	clock.advance(10 * time.Second)
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(2, child(2, 1))))
+	clock.advance(20 * time.Second)
+	p.releaseDue(t.Context())
+	assert.Equal(t, []map[byte]int{{1: 1}}, received(sink), "only the first trace's wait is over")
+	clock.advance(10 * time.Second)
+	p.releaseDue(t.Context())
+	assert.Equal(t, []map[byte]int{{1: 1}, {2: 1}}, received(sink))
+}
+
+func TestBufferEvictsOldest(t *testing.T) {
+	t.Run("max_traces", func(t *testing.T) {
+		sink := new(consumertest.TracesSink)
+		cfg := defaultConfig()
+		cfg.MaxTraces = 2
+		p, clock := newTestProcessor(t, cfg, sink)
+		for i := byte(1); i <= 3; i++ {
+			require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(i, child(2, 1))))
+			clock.advance(time.Millisecond)
+		}
+		assert.Equal(t, []map[byte]int{{1: 1}}, received(sink))
+		assert.Equal(t, 2, p.buf.len())
+	})
+	t.Run("max_bytes", func(t *testing.T) {
+		sink := new(consumertest.TracesSink)
+		cfg := defaultConfig()
+		one := newTrace(1, child(2, 1))
+		size := int64((&ptrace.ProtoMarshaler{}).TracesSize(one))
+		cfg.MaxBytes = 2*size + size/2
+		p, _ := newTestProcessor(t, cfg, sink)
+		for i := byte(1); i <= 3; i++ {
+			require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(i, child(2, 1))))
+		}
+		assert.Equal(t, []map[byte]int{{1: 1}}, received(sink))
+		assert.LessOrEqual(t, p.buf.bytes, cfg.MaxBytes)
+	})
+}
+
+func TestShutdownFlushesEverything(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	p, _ := newTestProcessor(t, defaultConfig(), sink)
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(2, 1), root(1, "root", nil))))
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(2, child(2, 1))))
+
+	require.NoError(t, p.Shutdown(context.Background()))
+
+	got := received(sink)
+	require.Len(t, got, 1)
+	assert.Equal(t, map[byte]int{1: 2, 2: 1}, got[0])
+
+	// After shutdown, data passes straight through.
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(3, child(2, 1))))
+	assert.Len(t, received(sink), 2)
+}
+
+func TestBackgroundLoopReleases(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	cfg := defaultConfig()
+	cfg.RootGracePeriod = 0
+	cfg.WaitDuration = time.Millisecond
+	p, _ := newTestProcessor(t, cfg, sink)
+	p.now = time.Now
+	require.NoError(t, p.Start(t.Context(), nil))
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(2, 1))))
+	assert.Eventually(t, func() bool { return sink.SpanCount() == 1 }, 10*time.Second, time.Millisecond)
+	require.NoError(t, p.Shutdown(t.Context()))
+}
+
+func TestReleaseKeepsResourceAndScope(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	cfg := defaultConfig()
+	cfg.RootGracePeriod = 0
+	p, _ := newTestProcessor(t, cfg, sink)
+	td := newTrace(1, root(1, "root", nil))
+	td.ResourceSpans().At(0).SetSchemaUrl("https://schema")
+
+	require.NoError(t, p.ConsumeTraces(t.Context(), td))
+
+	out := sink.AllTraces()[0].ResourceSpans().At(0)
+	assert.Equal(t, "https://schema", out.SchemaUrl())
+	assert.Equal(t, map[string]any{"service.name": "llmtrace-test"}, out.Resource().Attributes().AsRaw())
+	assert.Equal(t, "llmtrace-test", out.ScopeSpans().At(0).Scope().Name())
+}

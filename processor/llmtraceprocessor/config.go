@@ -1,0 +1,87 @@
+package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.opentelemetry.io/collector/component"
+)
+
+// Config defines the configuration of the llmtrace processor.
+type Config struct {
+	// WaitDuration is the longest a trace is held, from its first span's arrival. A trace whose
+	// root span has not arrived by then is sent on as it is.
+	WaitDuration time.Duration `mapstructure:"wait_duration"`
+	// RootGracePeriod is how long a trace is still held after its root span arrived, for
+	// children exported after their parent. 0 sends it on at once.
+	RootGracePeriod time.Duration `mapstructure:"root_grace_period"`
+	// MaxTraces bounds the number of traces held; past it, the oldest is sent on early.
+	MaxTraces int `mapstructure:"max_traces"`
+	// MaxBytes bounds the held spans' size (their OTLP protobuf encoding); past it, the oldest
+	// traces are sent on early. 0 means no byte bound.
+	MaxBytes int64 `mapstructure:"max_bytes"`
+
+	// Deduplicate marks an LLM span that describes the same call as an LLM span below it, so
+	// MLflow counts the call's tokens and cost once.
+	Deduplicate bool `mapstructure:"deduplicate"`
+	// TraceName names a trace whose root span is a generic HTTP or RPC span after its first
+	// agent or LLM span.
+	TraceName bool `mapstructure:"trace_name"`
+	// Session copies session.id and user.id to the root span from the span that carries them.
+	Session bool `mapstructure:"session"`
+	// Previews copies inputs and outputs to a root span that has none, from the uppermost spans
+	// that have them, for MLflow's request and response previews.
+	Previews bool `mapstructure:"previews"`
+	// GenericRootAttributePrefixes are the attribute prefixes that make a SERVER or CLIENT root
+	// span a generic transport span (see TraceName).
+	GenericRootAttributePrefixes []string `mapstructure:"generic_root_attribute_prefixes"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+var _ component.Config = (*Config)(nil)
+
+func createDefaultConfig() component.Config {
+	return &Config{
+		WaitDuration:                 30 * time.Second,
+		RootGracePeriod:              time.Second,
+		MaxTraces:                    10_000,
+		MaxBytes:                     128 << 20,
+		Deduplicate:                  true,
+		TraceName:                    true,
+		Session:                      true,
+		Previews:                     true,
+		GenericRootAttributePrefixes: []string{"http.", "rpc.", "url."},
+	}
+}
+
+// Validate checks the configuration.
+func (cfg *Config) Validate() error {
+	var errs []error
+	if cfg.WaitDuration <= 0 {
+		errs = append(errs, fmt.Errorf("wait_duration: must be positive, got %s", cfg.WaitDuration))
+	}
+	if cfg.RootGracePeriod < 0 {
+		errs = append(errs, fmt.Errorf("root_grace_period: must not be negative, got %s", cfg.RootGracePeriod))
+	} else if cfg.WaitDuration > 0 && cfg.RootGracePeriod > cfg.WaitDuration {
+		errs = append(errs, fmt.Errorf("root_grace_period: %s is longer than wait_duration %s", cfg.RootGracePeriod, cfg.WaitDuration))
+	}
+	if cfg.MaxTraces <= 0 {
+		errs = append(errs, fmt.Errorf("max_traces: must be positive, got %d", cfg.MaxTraces))
+	}
+	if cfg.MaxBytes < 0 {
+		errs = append(errs, fmt.Errorf("max_bytes: must not be negative (0 for no bound), got %d", cfg.MaxBytes))
+	}
+	for i, p := range cfg.GenericRootAttributePrefixes {
+		if strings.TrimSpace(p) == "" {
+			errs = append(errs, fmt.Errorf("generic_root_attribute_prefixes[%d]: must not be blank", i))
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errors.Join(errs...)
+}

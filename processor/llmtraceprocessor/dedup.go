@@ -1,0 +1,188 @@
+package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
+
+import (
+	"encoding/json"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// Attributes the processor writes on a duplicate LLM span.
+const (
+	// AttrDuplicateOf holds the id (16 hex digits) of the span kept as the LLM call.
+	AttrDuplicateOf = "llmtrace.duplicate_of"
+	// AttrDuplicateTokenUsage and AttrDuplicateCost keep the duplicate's mlflow.chat.tokenUsage
+	// and mlflow.llm.cost values, which the processor takes off the span.
+	AttrDuplicateTokenUsage = "llmtrace.duplicate.token_usage"
+	AttrDuplicateCost       = "llmtrace.duplicate.cost"
+)
+
+// maxHops bounds the walk from an LLM span up to the LLM span it may duplicate.
+const maxHops = 16
+
+// dedupe marks the LLM spans that describe the same call as an LLM span below them and
+// returns how many it marked.
+//
+// A call recorded twice is an LLM (or CHAT_MODEL) span with token usage whose nearest LLM
+// ancestor, across spans of other types (HTTP client spans, say), has the same usage and model
+// (modulo provider prefixes and version suffixes) and overlaps it in time. The innermost span,
+// the one closest to the wire, is kept; each ancestor that repeats it (a framework span, a
+// router's span) is marked: its usage is set to an empty value and its cost removed, both
+// kept under llmtrace.duplicate.*, and llmtrace.duplicate_of names the kept span.
+//
+// MLflow computes trace usage from mlflow.chat.tokenUsage, and derives it from gen_ai.usage.*
+// and similar attributes only when that key is absent; an empty value is a present key without
+// usage, so the duplicate contributes nothing and hides nothing below it. Cost is computed from
+// usage, so none is computed for the duplicate.
+func dedupe(v *traceView) int {
+	marked := 0
+	for _, i := range v.deepestFirst() {
+		inner := v.spans[i]
+		if isDuplicate(inner) || !isLLM(inner) {
+			continue
+		}
+		usage, ok := usageOf(inner)
+		if !ok {
+			continue
+		}
+		for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
+			outer := v.spans[p]
+			if !isLLM(outer) || isDuplicate(outer) {
+				continue
+			}
+			outerUsage, ok := usageOf(outer)
+			if !ok {
+				continue // an LLM span without usage counts nothing
+			}
+			if outerUsage != usage || !sameModel(modelOf(inner), modelOf(outer)) || !overlap(inner, outer) {
+				break
+			}
+			markDuplicate(outer, inner.SpanID())
+			marked++
+		}
+	}
+	return marked
+}
+
+func isDuplicate(span ptrace.Span) bool {
+	_, ok := span.Attributes().Get(AttrDuplicateOf)
+	return ok
+}
+
+func markDuplicate(span ptrace.Span, kept pcommon.SpanID) {
+	attrs := span.Attributes()
+	if v, ok := attrs.Get(mlflow.AttrChatTokenUsage); ok {
+		v.CopyTo(attrs.PutEmpty(AttrDuplicateTokenUsage))
+		attrs.PutEmpty(mlflow.AttrChatTokenUsage)
+	}
+	if v, ok := attrs.Get(mlflow.AttrLLMCost); ok {
+		v.CopyTo(attrs.PutEmpty(AttrDuplicateCost))
+		attrs.Remove(mlflow.AttrLLMCost)
+	}
+	attrs.PutStr(AttrDuplicateOf, kept.String())
+}
+
+// tokenUsage is the part of mlflow.chat.tokenUsage two records of one call share.
+type tokenUsage struct {
+	input, output, total int64
+}
+
+// usageOf reads a span's mlflow.chat.tokenUsage: JSON text, or a map; ok is false when the span
+// has none, or only zeros.
+func usageOf(span ptrace.Span) (tokenUsage, bool) {
+	v, ok := span.Attributes().Get(mlflow.AttrChatTokenUsage)
+	if !ok {
+		return tokenUsage{}, false
+	}
+	var raw map[string]any
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
+		if json.Unmarshal([]byte(v.Str()), &raw) != nil {
+			return tokenUsage{}, false
+		}
+	case pcommon.ValueTypeMap:
+		raw = v.Map().AsRaw()
+	default:
+		return tokenUsage{}, false
+	}
+	u := tokenUsage{
+		input:  count(raw[mlflow.UsageInputTokens]),
+		output: count(raw[mlflow.UsageOutputTokens]),
+		total:  count(raw[mlflow.UsageTotalTokens]),
+	}
+	if u.total == 0 {
+		u.total = u.input + u.output
+	}
+	return u, u.total > 0
+}
+
+func count(v any) int64 {
+	switch n := v.(type) {
+	case float64:
+		return int64(n)
+	case int64:
+		return n
+	}
+	return 0
+}
+
+func modelOf(span ptrace.Span) string {
+	if v, ok := span.Attributes().Get(mlflow.AttrLLMModel); ok {
+		return text(v)
+	}
+	return ""
+}
+
+// sameModel reports whether two model names may name the same model: equal once provider
+// prefixes ("openai/", "us.anthropic.") are dropped, or one is the other with a version
+// suffix ("gpt-4o" and "gpt-4o-2024-08-06"). A missing name matches any.
+func sameModel(a, b string) bool {
+	a, b = normalizeModel(a), normalizeModel(b)
+	if a == "" || b == "" || a == b {
+		return true
+	}
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return strings.HasPrefix(b, a+"-") && isVersion(b[len(a)+1:])
+}
+
+func normalizeModel(m string) string {
+	m = strings.ToLower(strings.TrimSpace(m))
+	if i := strings.LastIndexByte(m, '/'); i >= 0 {
+		m = m[i+1:]
+	}
+	if i := strings.LastIndexByte(m, ':'); i >= 0 {
+		m = m[:i] // Bedrock's ":0"
+	}
+	// Bedrock's "us.anthropic." and "anthropic.": dotted words before the name.
+	if i := strings.LastIndexByte(m, '.'); i >= 0 && strings.Trim(m[:i], "abcdefghijklmnopqrstuvwxyz.") == "" {
+		m = m[i+1:]
+	}
+	return m
+}
+
+// isVersion reports whether s is a version or date suffix: "2024-08-06", "20241022", "v2",
+// "001", "latest".
+func isVersion(s string) bool {
+	for seg := range strings.SplitSeq(s, "-") {
+		switch {
+		case seg == "latest" || seg == "preview":
+		case strings.TrimPrefix(seg, "v") != "" && strings.Trim(strings.TrimPrefix(seg, "v"), "0123456789") == "":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// overlap reports whether two spans' time ranges overlap; a span without an end overlaps all.
+func overlap(a, b ptrace.Span) bool {
+	if a.EndTimestamp() == 0 || b.EndTimestamp() == 0 {
+		return true
+	}
+	return a.StartTimestamp() <= b.EndTimestamp() && b.StartTimestamp() <= a.EndTimestamp()
+}

@@ -1,0 +1,230 @@
+package llmtraceprocessor
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// finishTwice finishes td, checks a second pass changes nothing, and returns the marks.
+func finishTwice(t *testing.T, cfg *Config, td ptrace.Traces) int {
+	t.Helper()
+	f := newFinisher(cfg)
+	marked := f.finish(td)
+	once := ptrace.NewTraces()
+	td.CopyTo(once)
+	assert.Zero(t, f.finish(td), "second pass marks nothing")
+	assert.Equal(t, once, td, "second pass changes nothing")
+	return marked
+}
+
+func attr(t *testing.T, td ptrace.Traces, id uint64, key string) any {
+	t.Helper()
+	v, ok := spanByID(t, td, id).Attributes().Get(key)
+	if !ok {
+		return nil
+	}
+	return v.AsRaw()
+}
+
+func TestDedupe(t *testing.T) {
+	withGenAI := func(s sp) sp {
+		s.attrs["gen_ai.usage.input_tokens"] = int64(10)
+		return s
+	}
+	tests := []struct {
+		name string
+		// spans below root 1
+		spans []sp
+		// want maps each marked span to the span it duplicates
+		want map[uint64]uint64
+	}{
+		{
+			name:  "framework over SDK",
+			spans: []sp{withGenAI(llmSpan(2, 1, "ChatOpenAI", "openai/gpt-4o", 10, 5)), llmSpan(3, 2, "chat", "gpt-4o-2024-08-06", 10, 5)},
+			want:  map[uint64]uint64{2: 3},
+		},
+		{
+			name: "through an HTTP client span",
+			spans: []sp{
+				llmSpan(2, 1, "ChatAnthropic", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", 10, 5),
+				{id: 3, parent: 2, name: "POST", start: time.Second, end: 3 * time.Second, attrs: map[string]any{"http.request.method": "POST"}},
+				llmSpan(4, 3, "anthropic.messages", "claude-3-5-sonnet-20241022", 10, 5),
+			},
+			want: map[uint64]uint64{2: 4},
+		},
+		{
+			name: "three layers keep the innermost",
+			spans: []sp{
+				llmSpan(2, 1, "agent llm", "gpt-4o", 10, 5),
+				llmSpan(3, 2, "litellm", "openai/gpt-4o", 10, 5),
+				llmSpan(4, 3, "openai", "gpt-4o", 10, 5),
+			},
+			want: map[uint64]uint64{2: 4, 3: 4},
+		},
+		{
+			name:  "different tokens",
+			spans: []sp{llmSpan(2, 1, "a", "gpt-4o", 10, 5), llmSpan(3, 2, "b", "gpt-4o", 10, 6)},
+		},
+		{
+			name:  "different model",
+			spans: []sp{llmSpan(2, 1, "a", "gpt-4o", 10, 5), llmSpan(3, 2, "b", "gpt-4o-mini", 10, 5)},
+		},
+		{
+			name:  "siblings",
+			spans: []sp{llmSpan(2, 1, "a", "gpt-4o", 10, 5), llmSpan(3, 1, "b", "gpt-4o", 10, 5)},
+		},
+		{
+			name: "no time overlap",
+			spans: []sp{
+				llmSpan(2, 1, "a", "gpt-4o", 10, 5),
+				{id: 3, parent: 2, name: "b", start: 5 * time.Second, end: 6 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+			},
+		},
+		{
+			name: "agent with rolled-up usage is not an LLM span",
+			spans: []sp{
+				{id: 2, parent: 1, name: "agent", start: time.Second, end: 3 * time.Second, attrs: map[string]any{
+					mlflow.AttrSpanType: `"AGENT"`, mlflow.AttrChatTokenUsage: usageJSON(10, 5),
+				}},
+				llmSpan(3, 2, "b", "gpt-4o", 10, 5),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			td := newTrace(1, append([]sp{root(1, "root", nil)}, tt.spans...)...)
+			marked := finishTwice(t, &Config{Deduplicate: true}, td)
+
+			assert.Equal(t, len(tt.want), marked)
+			for _, s := range tt.spans {
+				kept, dup := tt.want[s.id]
+				if !dup {
+					assert.Nil(t, attr(t, td, s.id, AttrDuplicateOf), "span %d", s.id)
+					continue
+				}
+				assert.Equal(t, spanID(kept).String(), attr(t, td, s.id, AttrDuplicateOf), "span %d", s.id)
+				usage, ok := spanByID(t, td, s.id).Attributes().Get(mlflow.AttrChatTokenUsage)
+				require.True(t, ok, "the key stays, without a value")
+				assert.Equal(t, "Empty", usage.Type().String())
+				assert.Equal(t, s.attrs[mlflow.AttrChatTokenUsage], attr(t, td, s.id, AttrDuplicateTokenUsage))
+				assert.Equal(t, s.attrs["gen_ai.usage.input_tokens"], attr(t, td, s.id, "gen_ai.usage.input_tokens"), "source attributes kept")
+			}
+		})
+	}
+}
+
+func TestDedupeMovesCost(t *testing.T) {
+	outer := llmSpan(2, 1, "a", "gpt-4o", 10, 5)
+	outer.attrs[mlflow.AttrLLMCost] = `{"total_cost":0.1}`
+	td := newTrace(1, root(1, "root", nil), outer, llmSpan(3, 2, "b", "gpt-4o", 10, 5))
+
+	assert.Equal(t, 1, finishTwice(t, &Config{Deduplicate: true}, td))
+	assert.Nil(t, attr(t, td, 2, mlflow.AttrLLMCost))
+	assert.Equal(t, `{"total_cost":0.1}`, attr(t, td, 2, AttrDuplicateCost))
+}
+
+func TestSameModel(t *testing.T) {
+	for _, tt := range []struct {
+		a, b string
+		want bool
+	}{
+		{"gpt-4o", "gpt-4o", true},
+		{"openai/gpt-4o", "GPT-4o", true},
+		{"gpt-4o", "gpt-4o-2024-08-06", true},
+		{"gemini-1.5-pro", "models/gemini-1.5-pro-001", true},
+		{"claude-3-5-sonnet-20241022", "us.anthropic.claude-3-5-sonnet-20241022-v2:0", true},
+		{"claude-3-5-sonnet", "claude-3-5-sonnet-latest", true},
+		{"gpt-4o", "", true},
+		{"gpt-4o", "gpt-4o-mini", false},
+		{"gpt-4", "gpt-4o", false},
+		{"gpt-4o", "gpt-4o-v", false},
+	} {
+		assert.Equal(t, tt.want, sameModel(tt.a, tt.b), "%q vs %q", tt.a, tt.b)
+	}
+}
+
+func TestFinishTrace(t *testing.T) {
+	httpRoot := sp{id: 1, parent: 1, name: "POST /chat", kind: ptrace.SpanKindServer, end: 10 * time.Second,
+		attrs: map[string]any{"http.route": "/chat"}}
+	agent := sp{id: 2, parent: 1, name: "support-agent", start: time.Second, attrs: map[string]any{
+		mlflow.AttrSpanType: `"AGENT"`, mlflow.AttrSpanInputs: `{"q":"hi"}`, mlflow.AttrSpanOutputs: `"hello"`,
+	}}
+	tool := sp{id: 3, parent: 2, name: "lookup", start: 2 * time.Second, attrs: map[string]any{
+		mlflow.AttrSpanType: `"TOOL"`, mlflow.AttrSessionID: "s-1", mlflow.AttrUserID: "u-1", mlflow.AttrSpanInputs: `"tool input"`,
+	}}
+	llm := llmSpan(4, 2, "gpt call", "gpt-4o", 1, 1)
+	all := &Config{TraceName: true, Session: true, Previews: true, GenericRootAttributePrefixes: []string{"http."}}
+
+	t.Run("generic root", func(t *testing.T) {
+		td := newTrace(1, httpRoot, agent, tool, llm)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"support-agent"`, attr(t, td, 1, AttrTraceName))
+		assert.Equal(t, "s-1", attr(t, td, 1, mlflow.AttrSessionID))
+		assert.Equal(t, "u-1", attr(t, td, 1, mlflow.AttrUserID))
+		assert.Equal(t, `{"q":"hi"}`, attr(t, td, 1, mlflow.AttrSpanInputs), "the uppermost span's")
+		assert.Equal(t, `"hello"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
+	})
+	t.Run("LLM span names the trace without agent", func(t *testing.T) {
+		td := newTrace(1, httpRoot, tool, llm)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"gpt call"`, attr(t, td, 1, AttrTraceName))
+	})
+	t.Run("named like an HTTP request, any kind", func(t *testing.T) {
+		r := root(1, "GET", nil)
+		td := newTrace(1, r, agent)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"support-agent"`, attr(t, td, 1, AttrTraceName))
+	})
+	t.Run("meaningful root keeps its name", func(t *testing.T) {
+		for name, r := range map[string]sp{
+			"internal span":    root(1, "handle", map[string]any{"http.route": "/chat"}),
+			"typed span":       {id: 1, parent: 1, name: "POST /chat", kind: ptrace.SpanKindServer, attrs: map[string]any{mlflow.AttrSpanType: `"CHAIN"`}},
+			"server, no http.": {id: 1, parent: 1, name: "run", kind: ptrace.SpanKindServer, attrs: map[string]any{"db.system": "x"}},
+		} {
+			td := newTrace(1, r, agent)
+			finishTwice(t, all, td)
+			assert.Nil(t, attr(t, td, 1, AttrTraceName), name)
+		}
+	})
+	t.Run("existing values are kept", func(t *testing.T) {
+		r := httpRoot
+		r.attrs = map[string]any{"http.route": "/chat", AttrTraceName: `"mine"`, mlflow.AttrSessionID: "s-0",
+			mlflow.AttrSpanInputs: `"in"`, mlflow.AttrSpanOutputs: `"out"`}
+		td := newTrace(1, r, agent, tool)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"mine"`, attr(t, td, 1, AttrTraceName))
+		assert.Equal(t, "s-0", attr(t, td, 1, mlflow.AttrSessionID))
+		assert.Equal(t, "u-1", attr(t, td, 1, mlflow.AttrUserID))
+		assert.Equal(t, `"in"`, attr(t, td, 1, mlflow.AttrSpanInputs))
+		assert.Equal(t, `"out"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
+	})
+	t.Run("disabled", func(t *testing.T) {
+		td := newTrace(1, httpRoot, agent, tool)
+		want := ptrace.NewTraces()
+		td.CopyTo(want)
+		finishTwice(t, &Config{}, td)
+		assert.Equal(t, want, td)
+	})
+	t.Run("no root", func(t *testing.T) {
+		td := newTrace(1, agent, tool)
+		want := ptrace.NewTraces()
+		td.CopyTo(want)
+		finishTwice(t, all, td)
+		assert.Equal(t, want, td)
+	})
+}
+
+func TestTraceViewSurvivesCycles(t *testing.T) {
+	td := newTrace(1, sp{id: 2, parent: 3, name: "a"}, sp{id: 3, parent: 2, name: "b"}, sp{id: 4, parent: 4, name: "root"})
+	v := newTraceView(td)
+	assert.Equal(t, 2, v.root)
+	for i := range v.spans {
+		assert.GreaterOrEqual(t, v.depth[i], 0)
+	}
+}

@@ -1,0 +1,137 @@
+package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
+
+import (
+	"encoding/json"
+	"sort"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// traceView indexes the spans of one trace by their place in the span tree.
+type traceView struct {
+	spans  []ptrace.Span
+	parent []int // index of the parent span, -1 when absent from the trace
+	depth  []int // 0 for a span whose parent is absent
+	root   int   // the first span without a parent id; -1 when the root has not arrived
+}
+
+func newTraceView(td ptrace.Traces) *traceView {
+	v := &traceView{root: -1}
+	byID := map[pcommon.SpanID]int{}
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				byID[span.SpanID()] = len(v.spans)
+				v.spans = append(v.spans, span)
+			}
+		}
+	}
+	v.parent = make([]int, len(v.spans))
+	for i, span := range v.spans {
+		v.parent[i] = -1
+		if span.ParentSpanID().IsEmpty() {
+			if v.root < 0 {
+				v.root = i
+			}
+			continue
+		}
+		if p, ok := byID[span.ParentSpanID()]; ok && p != i {
+			v.parent[i] = p
+		}
+	}
+	v.depth = make([]int, len(v.spans))
+	for i := range v.depth {
+		v.depth[i] = -1
+	}
+	for i := range v.spans {
+		v.depthOf(i)
+	}
+	return v
+}
+
+// depthOf computes depths along i's ancestry. A cycle of parent ids (malformed data) is cut
+// where it closes.
+func (v *traceView) depthOf(i int) int {
+	var path []int
+	for j := i; j >= 0 && v.depth[j] == -1; j = v.parent[j] {
+		v.depth[j] = -2 // on the path
+		path = append(path, j)
+	}
+	for k := len(path) - 1; k >= 0; k-- {
+		j := path[k]
+		p := v.parent[j]
+		if p < 0 || v.depth[p] < 0 {
+			v.parent[j] = -1
+			v.depth[j] = 0
+		} else {
+			v.depth[j] = v.depth[p] + 1
+		}
+	}
+	return v.depth[i]
+}
+
+// uppermost returns the span closest to the root, then earliest, for which ok holds; -1 if none.
+func (v *traceView) uppermost(ok func(i int) bool) int {
+	best := -1
+	for i := range v.spans {
+		if !ok(i) {
+			continue
+		}
+		if best < 0 || v.depth[i] < v.depth[best] ||
+			(v.depth[i] == v.depth[best] && v.spans[i].StartTimestamp() < v.spans[best].StartTimestamp()) {
+			best = i
+		}
+	}
+	return best
+}
+
+// deepestFirst returns the span indexes from the deepest span up, in trace order within a depth.
+func (v *traceView) deepestFirst() []int {
+	out := make([]int, len(v.spans))
+	for i := range out {
+		out[i] = i
+	}
+	sort.SliceStable(out, func(a, b int) bool { return v.depth[out[a]] > v.depth[out[b]] })
+	return out
+}
+
+// text returns an attribute's value as text: a string holding a JSON string, the way mlflow.*
+// values are written, is unquoted.
+func text(v pcommon.Value) string {
+	s := v.AsString()
+	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
+		var unquoted string
+		if json.Unmarshal([]byte(s), &unquoted) == nil {
+			s = unquoted
+		}
+	}
+	return s
+}
+
+// jsonText returns s as JSON text, the way mlflow.* string values are written.
+func jsonText(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+func spanType(span ptrace.Span) string {
+	if v, ok := span.Attributes().Get(mlflow.AttrSpanType); ok {
+		return text(v)
+	}
+	return ""
+}
+
+func isLLM(span ptrace.Span) bool {
+	t := spanType(span)
+	return t == mlflow.SpanTypeLLM || t == mlflow.SpanTypeChatModel
+}
+
+// has reports whether attrs holds key with a value that is not empty.
+func has(attrs pcommon.Map, key string) bool {
+	v, ok := attrs.Get(key)
+	return ok && v.Type() != pcommon.ValueTypeEmpty && v.AsString() != ""
+}
