@@ -63,8 +63,35 @@ func dedupe(v *traceView) int {
 			markDuplicate(outer, inner.SpanID())
 			marked++
 		}
+		marked += dedupeDetached(v, i, usage)
 	}
 	return marked
+}
+
+// dedupeDetached marks the framework spans that repeat the LLM span i without being its
+// ancestors. A framework that does not make its span the current context (OpenInference's
+// LangChain tracer, for one) leaves the SDK's span under the framework span's ancestor instead:
+// the framework span is then a relative of i, deeper than i, below i's parent, that contains i
+// in time and has the same usage and model. Deeper, so that two sibling calls are never taken
+// for one.
+func dedupeDetached(v *traceView, i int, usage tokenUsage) int {
+	inner, marked := v.spans[i], 0
+	for j, outer := range v.spans {
+		if j == i || !isLLM(outer) || isDuplicate(outer) || v.depth[j] <= v.depth[i] ||
+			!contains(outer, inner) || !v.below(j, v.parent[i]) {
+			continue
+		}
+		if outerUsage, ok := usageOf(outer); ok && outerUsage == usage && sameModel(modelOf(inner), modelOf(outer)) {
+			markDuplicate(outer, inner.SpanID())
+			marked++
+		}
+	}
+	return marked
+}
+
+// contains reports whether outer's time range holds inner's.
+func contains(outer, inner ptrace.Span) bool {
+	return outer.StartTimestamp() <= inner.StartTimestamp() && inner.EndTimestamp() <= outer.EndTimestamp()
 }
 
 func isDuplicate(span ptrace.Span) bool {

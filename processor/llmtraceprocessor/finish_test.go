@@ -68,6 +68,25 @@ func TestDedupe(t *testing.T) {
 			want: map[uint64]uint64{2: 4, 3: 4},
 		},
 		{
+			// OpenInference's LangChain tracer does not make its span the current context, so
+			// the SDK's span hangs off the agent's parent, not off ChatOpenAI.
+			name: "framework span that is not the SDK span's parent",
+			spans: []sp{
+				{id: 2, parent: 1, name: "weather_agent", start: time.Second / 2, end: 4 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},
+				{id: 3, parent: 2, name: "ChatOpenAI", start: time.Second / 2, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o-mini", 10, 5).attrs},
+				llmSpan(4, 1, "chat gpt-4o-mini", "gpt-4o-mini-2024-07-18", 10, 5),
+			},
+			want: map[uint64]uint64{3: 4},
+		},
+		{
+			name: "a detached look-alike that does not contain the call",
+			spans: []sp{
+				{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 4 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},
+				{id: 3, parent: 2, name: "ChatOpenAI", start: 2 * time.Second, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o-mini", 10, 5).attrs},
+				llmSpan(4, 1, "chat gpt-4o-mini", "gpt-4o-mini", 10, 5),
+			},
+		},
+		{
 			name:  "different tokens",
 			spans: []sp{llmSpan(2, 1, "a", "gpt-4o", 10, 5), llmSpan(3, 2, "b", "gpt-4o", 10, 6)},
 		},

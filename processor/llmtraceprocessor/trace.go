@@ -89,6 +89,17 @@ func (v *traceView) uppermost(ok func(i int) bool) int {
 	return best
 }
 
+// below reports whether span i lies under span a (a is one of its ancestors, within maxHops).
+// A negative a (no parent in the trace) is above nothing.
+func (v *traceView) below(i, a int) bool {
+	for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
 // deepestFirst returns the span indexes from the deepest span up, in trace order within a depth.
 func (v *traceView) deepestFirst() []int {
 	out := make([]int, len(v.spans))
