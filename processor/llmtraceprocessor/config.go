@@ -34,6 +34,9 @@ type Config struct {
 	// Previews copies inputs and outputs to a root span that has none, from the uppermost spans
 	// that have them, for MLflow's request and response previews.
 	Previews bool `mapstructure:"previews"`
+	// Totals writes the trace's token and cost totals on the root span as numbers
+	// (llm.trace.total_tokens, llm.trace.cost_usd), for tail sampling on whole-trace usage.
+	Totals bool `mapstructure:"totals"`
 	// GenericRootAttributePrefixes are the attribute prefixes that make a SERVER or CLIENT root
 	// span a generic transport span (see TraceName).
 	GenericRootAttributePrefixes []string `mapstructure:"generic_root_attribute_prefixes"`
@@ -54,6 +57,7 @@ func createDefaultConfig() component.Config {
 		TraceName:                    true,
 		Session:                      true,
 		Previews:                     true,
+		Totals:                       true,
 		GenericRootAttributePrefixes: []string{"http.", "rpc.", "url."},
 	}
 }

@@ -51,6 +51,9 @@ func (f finisher) finish(td ptrace.Traces) int {
 		copyUp(v, mlflow.AttrSpanInputs)
 		copyUp(v, mlflow.AttrSpanOutputs)
 	}
+	if f.cfg.Totals {
+		writeTotals(v)
+	}
 	return marked
 }
 
