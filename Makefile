@@ -74,8 +74,9 @@ lint: ## gofmt and go vet
 generate: ## regenerate mdatagen code and docs of every component
 	@for c in $(COMPONENTS); do echo "mdatagen $$c"; (cd $$c && $(GO) tool mdatagen metadata.yaml) || exit 1; done
 
-bench: ## benchmarks of the hot paths
-	$(GO) test -run '^$$' -bench . -benchmem ./processor/... ./exporter/...
+bench: build venv ## throughput/CPU/RSS and MLflow delivery, each against a same-run baseline -> BENCHMARKS.md
+	$(GO) test -run '^$$' -bench . -benchmem ./processor/...
+	scripts/bench.sh
 
 clean: ## remove build outputs
 	rm -rf bin _build

@@ -1,7 +1,6 @@
 package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter"
 
 import (
-	"encoding/json"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -219,12 +218,5 @@ func experimentOf(attrs pcommon.Map) (experimentRef, bool) {
 // attrText returns an attribute's value as text. A string holding a JSON string, the way
 // MLflow's SDK and the llmspan processor write mlflow.* values ("\"12\""), is unquoted.
 func attrText(v pcommon.Value) string {
-	s := v.AsString()
-	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
-		var unquoted string
-		if json.Unmarshal([]byte(s), &unquoted) == nil {
-			s = unquoted
-		}
-	}
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(mlflow.ValueText(v))
 }

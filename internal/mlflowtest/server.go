@@ -77,9 +77,49 @@ func StartAt(t testing.TB, addr string) *Server {
 	return start(t, port)
 }
 
+// Options adjusts a server started with StartWith.
+type Options struct {
+	// Addr is the loopback address ("127.0.0.1:port"); empty: a free port.
+	Addr string
+	// Dir holds the SQLite store, artifacts and log; a server started again on the same Dir
+	// finds what the previous one stored. Empty: a new t.TempDir().
+	Dir string
+	// AppName is passed as --app-name (e.g. "basic-auth"); empty: the plain server.
+	AppName string
+	// Env is added to the server's environment ("KEY=value").
+	Env []string
+}
+
+// StartWith is Start with Options.
+func StartWith(t testing.TB, opts Options) *Server {
+	t.Helper()
+	port := 0
+	var err error
+	if opts.Addr != "" {
+		var p string
+		if _, p, err = net.SplitHostPort(opts.Addr); err == nil {
+			port, err = strconv.Atoi(p)
+		}
+	} else {
+		port, err = freePort()
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return startOpts(t, port, opts)
+}
+
 func start(t testing.TB, port int) *Server {
 	t.Helper()
-	s, err := launch(t.TempDir(), port)
+	return startOpts(t, port, Options{})
+}
+
+func startOpts(t testing.TB, port int, opts Options) *Server {
+	t.Helper()
+	if opts.Dir == "" {
+		opts.Dir = t.TempDir()
+	}
+	s, err := launch(opts.Dir, port, opts)
 	if err != nil {
 		skipOrFatal(t, err)
 	}
@@ -101,7 +141,7 @@ func skipOrFatal(t testing.TB, err error) {
 }
 
 // launch starts mlflow server in dir on port and waits until it is healthy.
-func launch(dir string, port int) (*Server, error) {
+func launch(dir string, port int, opts Options) (*Server, error) {
 	bin, err := mlflowBin()
 	if err != nil {
 		return nil, err
@@ -114,22 +154,26 @@ func launch(dir string, port int) (*Server, error) {
 		exited:  make(chan struct{}),
 	}
 	s.Client = mlflow.NewClient(s.URL, s.hc)
-	logFile, err := os.Create(s.logPath)
+	logFile, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	defer logFile.Close()
 
-	s.cmd = exec.Command(bin, "server",
-		"--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db"),
+	args := []string{"server",
+		"--backend-store-uri", "sqlite:///" + filepath.Join(dir, "mlflow.db"),
 		"--artifacts-destination", filepath.Join(dir, "artifacts"),
 		"--serve-artifacts",
 		"--host", "127.0.0.1",
 		"--port", strconv.Itoa(port),
 		"--workers", "1",
-	)
+	}
+	if opts.AppName != "" {
+		args = append(args, "--app-name", opts.AppName)
+	}
+	s.cmd = exec.Command(bin, args...)
 	// No background job runner: it forks a dozen workers tests never use.
-	s.cmd.Env = append(os.Environ(), "MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false")
+	s.cmd.Env = append(append(os.Environ(), "MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false"), opts.Env...)
 	s.cmd.Stdout, s.cmd.Stderr = logFile, logFile
 	// Its own process group, so Stop reaches uvicorn and every worker.
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}

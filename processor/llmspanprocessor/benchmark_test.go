@@ -2,13 +2,22 @@ package llmspanprocessor
 
 import (
 	"context"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/open-telemetry/opentelemetry-collector-contrib/pkg/golden"
+	"github.com/open-telemetry/opentelemetry-collector-contrib/processor/transformprocessor"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/confmap"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/processor/processortest"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
 // chatSpan builds a chat span with about 3 KB of messages.
@@ -43,16 +52,172 @@ func noContentSpan(span ptrace.Span) {
 func BenchmarkProcessChatSpan(b *testing.B)      { benchmarkProcess(b, chatSpan) }
 func BenchmarkProcessNoContentSpan(b *testing.B) { benchmarkProcess(b, noContentSpan) }
 
+// benchmarkProcess measures one ConsumeTraces of a one-span batch per op.
 func benchmarkProcess(b *testing.B, build func(ptrace.Span)) {
+	p := newBenchProcessor(b)
+	template := ptrace.NewTraces()
+	build(template.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty())
+	runOnCopies(b, []ptrace.Traces{template}, func(td ptrace.Traces) {
+		if err := p.ConsumeTraces(context.Background(), td); err != nil {
+			b.Fatal(err)
+		}
+	})
+}
+
+// BenchmarkCorpus processes every recorded testdata/*/*/input.* trace once per op, each file as
+// one batch, and reports the cost per span.
+func BenchmarkCorpus(b *testing.B) {
+	corpus, spans := loadCorpus(b)
+	p := newBenchProcessor(b)
+	mallocs := runOnCopies(b, corpus, func(td ptrace.Traces) {
+		if err := p.ConsumeTraces(context.Background(), td); err != nil {
+			b.Fatal(err)
+		}
+	})
+	reportPerSpan(b, "", b.Elapsed(), mallocs, spans)
+}
+
+// BenchmarkTransformSubset compares llmspan with the contrib transform processor running the
+// part of llmspan's work that OTTL can express for GenAI spans (span type from the operation,
+// token usage, model), on the same corpus in the same run. Each op runs both on their own
+// copies of the corpus, so machine noise hits both alike.
+func BenchmarkTransformSubset(b *testing.B) {
+	corpus, spans := loadCorpus(b)
+	llm := newBenchProcessor(b)
+	tf := newTransformSubset(b)
+
+	var llmTime, tfTime time.Duration
+	var llmAllocs, tfAllocs uint64
+	timed := func(p consumer.Traces, td ptrace.Traces, d *time.Duration, allocs *uint64) {
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		before := ms.Mallocs
+		start := time.Now()
+		if err := p.ConsumeTraces(context.Background(), td); err != nil {
+			b.Fatal(err)
+		}
+		*d += time.Since(start)
+		runtime.ReadMemStats(&ms)
+		*allocs += ms.Mallocs - before
+	}
+	// Copies are made off the clock; each processor gets its own.
+	runOnCopies(b, corpus, func(td ptrace.Traces) {
+		b.StopTimer()
+		other := ptrace.NewTraces()
+		td.CopyTo(other)
+		timed(llm, td, &llmTime, &llmAllocs)
+		timed(tf, other, &tfTime, &tfAllocs)
+		b.StartTimer()
+	})
+	reportPerSpan(b, "llmspan-", llmTime, llmAllocs, spans)
+	reportPerSpan(b, "transform-", tfTime, tfAllocs, spans)
+	b.ReportMetric(float64(tfTime)/float64(llmTime), "transform/llmspan")
+}
+
+func newBenchProcessor(b *testing.B) consumer.Traces {
 	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(typ), &Config{}, consumertest.NewNop())
 	require.NoError(b, err)
-	b.ReportAllocs()
-	for b.Loop() {
-		// A fresh span each time, built off the clock: a processed span is left alone.
-		b.StopTimer()
-		td := ptrace.NewTraces()
-		build(td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty())
-		b.StartTimer()
-		require.NoError(b, p.ConsumeTraces(context.Background(), td))
+	return p
+}
+
+// transformSubset is the OTTL that comes closest to llmspan for GenAI spans: the span type
+// from gen_ai.operation.name (one statement per operation, as OTTL has no lookup table), the
+// token usage object, and the model. Values are JSON text, as llmspan writes them.
+var transformSubset = func() []any {
+	stmts := []any{}
+	for op, spanType := range map[string]string{
+		"chat": "CHAT_MODEL", "text_completion": "LLM", "generate_content": "LLM", "response": "LLM",
+		"embeddings": "EMBEDDING", "retrieval": "RETRIEVER", "create_agent": "AGENT", "invoke_agent": "AGENT",
+		"plan": "AGENT", "execute_tool": "TOOL", "invoke_workflow": "CHAIN",
+	} {
+		stmts = append(stmts, `set(attributes["mlflow.spanType"], "\"`+spanType+`\"") where attributes["mlflow.spanType"] == nil and attributes["gen_ai.operation.name"] == "`+op+`"`)
 	}
+	return append(stmts,
+		`set(attributes["mlflow.chat.tokenUsage"], Format("{\"input_tokens\":%d,\"output_tokens\":%d,\"total_tokens\":%d}", [attributes["gen_ai.usage.input_tokens"], attributes["gen_ai.usage.output_tokens"], attributes["gen_ai.usage.input_tokens"] + attributes["gen_ai.usage.output_tokens"]])) where attributes["mlflow.chat.tokenUsage"] == nil and IsInt(attributes["gen_ai.usage.input_tokens"]) and IsInt(attributes["gen_ai.usage.output_tokens"])`,
+		`set(attributes["mlflow.llm.model"], Concat(["\"", attributes["gen_ai.response.model"], "\""], "")) where attributes["mlflow.llm.model"] == nil and attributes["gen_ai.response.model"] != nil`,
+		`set(attributes["mlflow.llm.model"], Concat(["\"", attributes["gen_ai.request.model"], "\""], "")) where attributes["mlflow.llm.model"] == nil and attributes["gen_ai.request.model"] != nil`,
+	)
+}()
+
+func newTransformSubset(b *testing.B) consumer.Traces {
+	f := transformprocessor.NewFactory()
+	cfg := f.CreateDefaultConfig()
+	require.NoError(b, confmap.NewFromStringMap(map[string]any{
+		"error_mode":       "ignore",
+		"trace_statements": []any{map[string]any{"context": "span", "statements": transformSubset}},
+	}).Unmarshal(cfg))
+	p, err := f.CreateTraces(context.Background(), processortest.NewNopSettings(f.Type()), cfg, consumertest.NewNop())
+	require.NoError(b, err)
+
+	// The statements must do their work, else the comparison flatters llmspan.
+	td := ptrace.NewTraces()
+	noContentSpan(td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans().AppendEmpty())
+	require.NoError(b, p.ConsumeTraces(context.Background(), td))
+	attrs := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+	for k, want := range map[string]string{
+		mlflow.AttrSpanType:       `"CHAT_MODEL"`,
+		mlflow.AttrChatTokenUsage: `{"input_tokens":812,"output_tokens":96,"total_tokens":908}`,
+		mlflow.AttrLLMModel:       `"gpt-4o"`,
+	} {
+		got, ok := attrs.Get(k)
+		require.True(b, ok, k)
+		require.Equal(b, want, got.Str(), k)
+	}
+	return p
+}
+
+func loadCorpus(b *testing.B) (corpus []ptrace.Traces, spans int) {
+	inputs, err := filepath.Glob("testdata/*/*/input.*")
+	require.NoError(b, err)
+	require.NotEmpty(b, inputs)
+	for _, input := range inputs {
+		td, err := golden.ReadTraces(input)
+		require.NoError(b, err)
+		corpus = append(corpus, td)
+		spans += td.SpanCount()
+	}
+	return corpus, spans
+}
+
+// runOnCopies calls consume on a fresh copy of every trace in corpus, b.N times over, and
+// returns the number of heap allocations made while the timer ran. The copies are made off the
+// clock in chunks, not one by one: each StopTimer/StartTimer pair reads the runtime's memory
+// statistics, stopping the world, which would skew a microsecond-scale op.
+func runOnCopies(b *testing.B, corpus []ptrace.Traces, consume func(ptrace.Traces)) (mallocs uint64) {
+	const chunk = 512 // traces built per StopTimer
+	perChunk := max(1, chunk/len(corpus))
+	copies := make([]ptrace.Traces, 0, perChunk*len(corpus))
+	var ms runtime.MemStats
+	b.ReportAllocs()
+	b.ResetTimer()
+	for done := 0; done < b.N; {
+		b.StopTimer()
+		n := min(perChunk, b.N-done)
+		copies = copies[:0]
+		for range n {
+			for _, td := range corpus {
+				c := ptrace.NewTraces()
+				td.CopyTo(c)
+				copies = append(copies, c)
+			}
+		}
+		runtime.ReadMemStats(&ms)
+		before := ms.Mallocs
+		b.StartTimer()
+		for _, td := range copies {
+			consume(td)
+		}
+		b.StopTimer()
+		runtime.ReadMemStats(&ms)
+		mallocs += ms.Mallocs - before
+		done += n
+		b.StartTimer()
+	}
+	return mallocs
+}
+
+func reportPerSpan(b *testing.B, prefix string, elapsed time.Duration, mallocs uint64, spans int) {
+	n := float64(b.N) * float64(spans)
+	b.ReportMetric(float64(elapsed.Nanoseconds())/n, prefix+"ns/span")
+	b.ReportMetric(float64(mallocs)/n, prefix+"allocs/span")
 }

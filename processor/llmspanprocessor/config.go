@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/cost"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 )
@@ -17,8 +18,22 @@ type Config struct {
 	Dialects []string `mapstructure:"dialects"`
 
 	// MaxValueSize caps, in bytes, each MLflow attribute value the processor writes. A longer
-	// value is not written; the source attributes still carry it. 0 disables the cap.
+	// value is truncated: its longest strings are cut and end with "…[truncated N bytes]", so
+	// that it stays valid JSON; a value that cutting strings cannot make short enough is not
+	// written. 0 disables the cap.
 	MaxValueSize int `mapstructure:"max_value_size"`
+
+	// SourceAttributes is "keep" (the default) or "drop": drop removes, from a span that
+	// received MLflow attributes, the attributes its dialect (and the mappings that applied)
+	// read to build them. See the README's Source attributes section.
+	SourceAttributes string `mapstructure:"source_attributes"`
+
+	// Content is "keep" (the default) or "drop": drop writes no mlflow.spanInputs and
+	// mlflow.spanOutputs, and removes the attributes and events those would be read from.
+	Content string `mapstructure:"content"`
+
+	// Mappings read in-house attributes into MLflow fields, after the dialect.
+	Mappings []MappingConfig `mapstructure:"mappings"`
 
 	// Cost prices LLM calls from their token usage and writes mlflow.llm.cost.
 	Cost CostConfig `mapstructure:"cost"`
@@ -44,10 +59,98 @@ func (cfg *Config) Validate() error {
 	if cfg.MaxValueSize < 0 {
 		errs = append(errs, fmt.Errorf("max_value_size: must not be negative, got %d", cfg.MaxValueSize))
 	}
+	if err := validateMode(cfg.SourceAttributes); err != nil {
+		errs = append(errs, fmt.Errorf("source_attributes: %w", err))
+	}
+	if err := validateMode(cfg.Content); err != nil {
+		errs = append(errs, fmt.Errorf("content: %w", err))
+	}
+	mappedBy := map[string]int{}
+	for i, m := range cfg.Mappings {
+		if err := m.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("mappings[%d]: %w", i, err))
+		}
+		if first, dup := mappedBy[m.Attribute]; dup && m.Attribute != "" {
+			errs = append(errs, fmt.Errorf("mappings[%d]: attribute %q is already mapped by mappings[%d]", i, m.Attribute, first))
+		} else {
+			mappedBy[m.Attribute] = i
+		}
+	}
 	if err := cfg.Cost.Validate(); err != nil {
 		errs = append(errs, fmt.Errorf("cost: %w", err))
 	}
 	return errors.Join(errs...)
+}
+
+// Values of source_attributes and content.
+const (
+	modeKeep = "keep"
+	modeDrop = "drop"
+)
+
+func validateMode(mode string) error {
+	switch mode {
+	case "", modeKeep, modeDrop: // "" is a Config built in code: keep
+		return nil
+	}
+	return fmt.Errorf("must be %q or %q, got %q", modeKeep, modeDrop, mode)
+}
+
+// MappingConfig reads one span attribute of an in-house convention into an MLflow field.
+type MappingConfig struct {
+	// Attribute is the span attribute key.
+	Attribute string `mapstructure:"attribute"`
+	// Field is one of span_type, inputs, outputs, model, provider, session_id, user_id,
+	// input_tokens, output_tokens, total_tokens, cache_read_tokens, cache_creation_tokens, tools.
+	Field string `mapstructure:"field"`
+	// Values, for span_type only, maps the attribute's values to MLflow span types; a value
+	// not listed sets nothing. Without it the value is the span type as it is.
+	Values map[string]string `mapstructure:"values"`
+	// Override replaces what the dialect read. Without it the mapping only fills a field the
+	// dialect left empty.
+	Override bool `mapstructure:"override"`
+
+	// prevent unkeyed literal initialization
+	_ struct{}
+}
+
+// Validate checks one mapping.
+func (m *MappingConfig) Validate() error {
+	var errs []error
+	switch {
+	case m.Attribute == "":
+		errs = append(errs, errors.New("attribute must not be empty"))
+	case strings.HasPrefix(m.Attribute, mlflow.AttrPrefix), m.Attribute == mlflow.AttrSessionID, m.Attribute == mlflow.AttrUserID:
+		errs = append(errs, fmt.Errorf("attribute %q is one MLflow reads itself and cannot be mapped", m.Attribute))
+	}
+	field, ok := dialect.ParseMappedField(m.Field)
+	if !ok {
+		errs = append(errs, fmt.Errorf("field: unknown %q; known fields are %s", m.Field,
+			strings.Join(dialect.MappedFieldNames(), ", ")))
+	}
+	if m.Values != nil && (!ok || field != dialect.MapSpanType) {
+		errs = append(errs, errors.New("values: only a span_type mapping takes values"))
+	}
+	for from, to := range m.Values {
+		if strings.TrimSpace(to) == "" {
+			errs = append(errs, fmt.Errorf("values: %q maps to an empty span type", from))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// mappings returns the validated mappings in the dialect package's form, or nil when there are
+// none.
+func (cfg *Config) mappings() []dialect.Mapping {
+	if len(cfg.Mappings) == 0 {
+		return nil
+	}
+	out := make([]dialect.Mapping, len(cfg.Mappings))
+	for i, m := range cfg.Mappings {
+		field, _ := dialect.ParseMappedField(m.Field) // Validate rejected unknown fields
+		out[i] = dialect.Mapping{Attribute: m.Attribute, Field: field, Values: m.Values, Override: m.Override}
+	}
+	return out
 }
 
 // CostConfig configures pricing. See the README's Cost section.

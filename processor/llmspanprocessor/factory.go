@@ -23,7 +23,11 @@ func NewFactory() processor.Factory {
 }
 
 func createDefaultConfig() component.Config {
-	return &Config{Cost: CostConfig{Enabled: true, DefaultPrices: true}}
+	return &Config{
+		SourceAttributes: modeKeep,
+		Content:          modeKeep,
+		Cost:             CostConfig{Enabled: true, DefaultPrices: true},
+	}
 }
 
 func createTracesProcessor(

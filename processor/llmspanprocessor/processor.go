@@ -2,6 +2,7 @@ package llmspanprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/pro
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -29,12 +30,24 @@ type llmSpanProcessor struct {
 	// prices is nil when cost.enabled is false.
 	prices                    *cost.Table
 	pricedTable, pricedSource metric.AddOption
+
+	// mapper is nil without mappings; spans only mappings recognized count as the dialect
+	// named mappingsDialect, after the detector's.
+	mapper *dialect.Mapper
+	// dropSource and dropContent are source_attributes: drop and content: drop; consumed
+	// holds each dialect's consumption table when either is set.
+	dropSource, dropContent bool
+	consumed                []*dialect.Consumption
 }
+
+// mappingsDialect labels, in telemetry, spans that only custom mappings recognized.
+const mappingsDialect = "mappings"
 
 type scratch struct {
 	rec        dialect.Record
 	writer     *mlflowattr.Writer
-	normalized []int64 // per dialect
+	normalized []int64             // per dialect
+	mapScratch *dialect.MapScratch // nil without mappings
 	// priced counts spans by cost.Outcome; unknownModels counts unpriced spans by model.
 	priced        [4]int64
 	unknownModels map[string]int64
@@ -58,10 +71,20 @@ func newLLMSpanProcessor(set processor.Settings, cfg *Config) (*llmSpanProcessor
 	for _, d := range dialects {
 		p.byDialect = append(p.byDialect, metric.WithAttributeSet(attribute.NewSet(attribute.String("dialect", d.Name))))
 	}
+	if mappings := cfg.mappings(); mappings != nil {
+		p.mapper = dialect.NewMapper(mappings)
+		p.byDialect = append(p.byDialect, metric.WithAttributeSet(attribute.NewSet(attribute.String("dialect", mappingsDialect))))
+	}
+	p.dropSource, p.dropContent = cfg.SourceAttributes == modeDrop, cfg.Content == modeDrop
+	if p.dropSource || p.dropContent {
+		for _, d := range dialects {
+			p.consumed = append(p.consumed, dialect.ConsumptionOf(d.Name))
+		}
+	}
 	p.scratch.New = func() any {
 		return &scratch{
-			writer: mlflowattr.NewWriter(cfg.MaxValueSize), normalized: make([]int64, len(dialects)),
-			unknownModels: map[string]int64{},
+			writer: mlflowattr.NewWriter(cfg.MaxValueSize), normalized: make([]int64, len(p.byDialect)),
+			unknownModels: map[string]int64{}, mapScratch: p.newMapScratch(),
 		}
 	}
 	return p, nil
@@ -103,18 +126,74 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 		return true // already MLflow's: written by its SDK or by an earlier pass
 	}
 	i, ok := p.detector.Detect(scopeMask, attrs)
-	if !ok {
+	if !ok && p.mapper == nil {
 		return false
 	}
 	s.rec.Reset()
-	p.detector.Dialects()[i].Read(span, &s.rec)
+	if ok {
+		p.detector.Dialects()[i].Read(span, &s.rec)
+	}
+	if p.mapper != nil {
+		if mapped := p.mapper.Apply(attrs, &s.rec, s.mapScratch); !ok {
+			if !mapped {
+				return false
+			}
+			i = len(p.byDialect) - 1 // mappingsDialect
+		}
+	}
+	if p.dropContent {
+		s.rec.Input = dialect.Payload{Messages: s.rec.Input.Messages[:0]}
+		s.rec.Output = dialect.Payload{Messages: s.rec.Output.Messages[:0]}
+		s.rec.MessageFormat = ""
+	}
 	if p.prices != nil || s.rec.Cost.Set {
 		p.price(s, attrs)
 	}
-	if s.writer.Write(&s.rec, attrs) {
+	wrote := s.writer.Write(&s.rec, attrs)
+	if wrote {
 		s.normalized[i]++
 	}
+	if p.dropContent || p.dropSource && wrote {
+		var consumed *dialect.Consumption
+		if ok {
+			consumed = p.consumed[i]
+		}
+		p.removeSource(s, span, consumed, wrote)
+	}
 	return true
+}
+
+func (p *llmSpanProcessor) newMapScratch() *dialect.MapScratch {
+	if p.mapper == nil {
+		return nil
+	}
+	return p.mapper.NewScratch()
+}
+
+// removeSource applies source_attributes: drop and content: drop once the record is written.
+// consumed is nil on a span only mappings recognized. mlflow.*, session.id and user.id are
+// never removed: they are what MLflow reads.
+func (p *llmSpanProcessor) removeSource(s *scratch, span ptrace.Span, consumed *dialect.Consumption, wrote bool) {
+	dropUsed := p.dropSource && wrote
+	span.Attributes().RemoveIf(func(k string, _ pcommon.Value) bool {
+		if strings.HasPrefix(k, mlflow.AttrPrefix) || k == mlflow.AttrSessionID || k == mlflow.AttrUserID {
+			return false
+		}
+		var used, content bool
+		if consumed != nil {
+			used, content = consumed.Uses(k)
+		}
+		if p.mapper != nil {
+			if j, ok := p.mapper.Index(k); ok {
+				used = used || s.mapScratch.Applied[j]
+				content = content || p.mapper.Mapping(j).Field.Content()
+			}
+		}
+		return used && dropUsed || content && p.dropContent
+	})
+	if p.dropContent && consumed != nil {
+		consumed.RemoveContentEvents(span.Events())
+	}
 }
 
 // price fills the record's cost and counts the outcome; the writer writes it.

@@ -159,6 +159,10 @@ func TestHugeValuesPassThrough(t *testing.T) {
 	assert.Equal(t, pcommon.ValueTypeStr, outputs.Type())
 
 	capped := process(t, &Config{MaxValueSize: 1 << 20}, cloneTraces(in))
-	_, ok = capped.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Get(mlflow.AttrSpanInputs)
-	assert.False(t, ok, "over max_value_size: not written")
+	assertNothingLost(t, in, capped)
+	assertMLflowValuesAreJSON(t, capped)
+	inputs, ok = capped.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().Get(mlflow.AttrSpanInputs)
+	require.True(t, ok, "over max_value_size: truncated")
+	assert.LessOrEqual(t, len(inputs.Str()), 1<<20)
+	assert.Contains(t, inputs.Str(), "…[truncated ")
 }

@@ -158,7 +158,7 @@ func count(v any) int64 {
 
 func modelOf(span ptrace.Span) string {
 	if v, ok := span.Attributes().Get(mlflow.AttrLLMModel); ok {
-		return text(v)
+		return mlflow.ValueText(v)
 	}
 	return ""
 }

@@ -40,7 +40,7 @@ func (f finisher) finish(td ptrace.Traces) int {
 	root := v.spans[v.root].Attributes()
 	if f.cfg.TraceName && !has(root, AttrTraceName) && f.isGeneric(v.spans[v.root]) {
 		if i := v.uppermost(func(i int) bool { return i != v.root && isNamer(v.spans[i]) }); i >= 0 {
-			root.PutStr(AttrTraceName, jsonText(v.spans[i].Name()))
+			root.PutStr(AttrTraceName, mlflow.JSONText(v.spans[i].Name()))
 		}
 	}
 	if f.cfg.Session {

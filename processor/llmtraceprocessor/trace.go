@@ -1,9 +1,7 @@
 package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
 
 import (
-	"encoding/json"
 	"sort"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -110,28 +108,9 @@ func (v *traceView) deepestFirst() []int {
 	return out
 }
 
-// text returns an attribute's value as text: a string holding a JSON string, the way mlflow.*
-// values are written, is unquoted.
-func text(v pcommon.Value) string {
-	s := v.AsString()
-	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
-		var unquoted string
-		if json.Unmarshal([]byte(s), &unquoted) == nil {
-			s = unquoted
-		}
-	}
-	return s
-}
-
-// jsonText returns s as JSON text, the way mlflow.* string values are written.
-func jsonText(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
-}
-
 func spanType(span ptrace.Span) string {
 	if v, ok := span.Attributes().Get(mlflow.AttrSpanType); ok {
-		return text(v)
+		return mlflow.ValueText(v)
 	}
 	return ""
 }

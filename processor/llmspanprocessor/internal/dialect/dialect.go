@@ -51,6 +51,8 @@ var All = []Dialect{
 	langfuse,
 	mcp,
 	// Instrumentation libraries; OpenLLMetry and OpenLIT write GenAI keys plus their own.
+	// Agno's spans are OpenInference plus agno.* ids: it comes first.
+	agno,
 	openInference,
 	openLLMetry,
 	openLIT,

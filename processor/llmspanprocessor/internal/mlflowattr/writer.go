@@ -24,8 +24,9 @@ type Writer struct {
 	nested  anyjson.Encoder // JSON that is itself written as a string: tool call arguments
 }
 
-// NewWriter returns a Writer that skips any value longer than maxSize bytes once encoded,
-// leaving the source attributes to carry it; 0 disables the cap.
+// NewWriter returns a Writer that truncates any value longer than maxSize bytes once encoded
+// (see truncateJSON), and skips a value that truncating strings cannot make short enough; 0
+// disables the cap.
 func NewWriter(maxSize int) *Writer {
 	return &Writer{maxSize: maxSize}
 }
@@ -40,10 +41,14 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
 		}
 		w.enc.Reset()
 		encode()
-		if w.maxSize > 0 && w.enc.Len() > w.maxSize {
-			return
+		value := w.enc.String()
+		if w.maxSize > 0 && len(value) > w.maxSize {
+			var ok bool
+			if value, ok = truncateJSON(value, w.maxSize); !ok {
+				return
+			}
 		}
-		attrs.PutStr(key, w.enc.String())
+		attrs.PutStr(key, value)
 		wrote = true
 	}
 
