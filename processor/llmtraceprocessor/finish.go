@@ -39,17 +39,18 @@ func (f finisher) finish(td ptrace.Traces) int {
 	}
 	root := v.spans[v.root].Attributes()
 	if f.cfg.TraceName && !has(root, AttrTraceName) && f.isGeneric(v.spans[v.root]) {
-		if i := v.uppermost(func(i int) bool { return i != v.root && isNamer(v.spans[i]) }); i >= 0 {
+		if i := v.uppermost(func(i int) bool { return i != v.root && isNamer(v.spans[i]) }, false); i >= 0 {
 			root.PutStr(AttrTraceName, mlflow.JSONText(v.spans[i].Name()))
 		}
 	}
 	if f.cfg.Session {
-		copyUp(v, mlflow.AttrSessionID)
-		copyUp(v, mlflow.AttrUserID)
+		copyUp(v, mlflow.AttrSessionID, false)
+		copyUp(v, mlflow.AttrUserID, false)
 	}
 	if f.cfg.Previews {
-		copyUp(v, mlflow.AttrSpanInputs)
-		copyUp(v, mlflow.AttrSpanOutputs)
+		// The request is the first one made, the response the last one given.
+		copyUp(v, mlflow.AttrSpanInputs, false)
+		copyUp(v, mlflow.AttrSpanOutputs, true)
 	}
 	if f.cfg.Totals {
 		writeTotals(v)
@@ -86,12 +87,12 @@ func (f finisher) isGeneric(span ptrace.Span) bool {
 }
 
 // copyUp copies key to the root span, when it has none, from the uppermost span that has it.
-func copyUp(v *traceView, key string) {
+func copyUp(v *traceView, key string, last bool) {
 	root := v.spans[v.root].Attributes()
 	if _, ok := root.Get(key); ok {
 		return
 	}
-	i := v.uppermost(func(i int) bool { return i != v.root && has(v.spans[i].Attributes(), key) })
+	i := v.uppermost(func(i int) bool { return i != v.root && has(v.spans[i].Attributes(), key) }, last)
 	if i < 0 {
 		return
 	}

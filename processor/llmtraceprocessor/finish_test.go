@@ -189,6 +189,17 @@ func TestFinishTrace(t *testing.T) {
 		assert.Equal(t, `{"q":"hi"}`, attr(t, td, 1, mlflow.AttrSpanInputs), "the uppermost span's")
 		assert.Equal(t, `"hello"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
 	})
+	t.Run("previews: the first request, the last response", func(t *testing.T) {
+		first := llmSpan(2, 1, "chat 1", "gpt-4o", 1, 1)
+		first.attrs[mlflow.AttrSpanInputs], first.attrs[mlflow.AttrSpanOutputs] = `"question"`, `"tool call"`
+		second := llmSpan(3, 1, "chat 2", "gpt-4o", 2, 1)
+		second.start, second.end = 4*time.Second, 5*time.Second
+		second.attrs[mlflow.AttrSpanInputs], second.attrs[mlflow.AttrSpanOutputs] = `"question + tool result"`, `"answer"`
+		td := newTrace(1, httpRoot, second, first)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"question"`, attr(t, td, 1, mlflow.AttrSpanInputs))
+		assert.Equal(t, `"answer"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
+	})
 	t.Run("LLM span names the trace without agent", func(t *testing.T) {
 		td := newTrace(1, httpRoot, tool, llm)
 		finishTwice(t, all, td)

@@ -72,19 +72,28 @@ func (v *traceView) depthOf(i int) int {
 	return v.depth[i]
 }
 
-// uppermost returns the span closest to the root, then earliest, for which ok holds; -1 if none.
-func (v *traceView) uppermost(ok func(i int) bool) int {
+// uppermost returns the span closest to the root for which ok holds, -1 if none; among spans
+// equally close, the one that started first, or with last set, the one that ended last.
+func (v *traceView) uppermost(ok func(i int) bool, last bool) int {
 	best := -1
 	for i := range v.spans {
 		if !ok(i) {
 			continue
 		}
-		if best < 0 || v.depth[i] < v.depth[best] ||
-			(v.depth[i] == v.depth[best] && v.spans[i].StartTimestamp() < v.spans[best].StartTimestamp()) {
+		if best < 0 || v.depth[i] < v.depth[best] || (v.depth[i] == v.depth[best] && v.preferred(i, best, last)) {
 			best = i
 		}
 	}
 	return best
+}
+
+// preferred reports whether span i wins a tie against span j: it started earlier, or with last set, it
+// ended later.
+func (v *traceView) preferred(i, j int, last bool) bool {
+	if last {
+		return v.spans[i].EndTimestamp() > v.spans[j].EndTimestamp()
+	}
+	return v.spans[i].StartTimestamp() < v.spans[j].StartTimestamp()
 }
 
 // below reports whether span i lies under span a (a is one of its ancestors, within maxHops).
