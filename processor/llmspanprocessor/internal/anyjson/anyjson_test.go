@@ -94,3 +94,37 @@ func TestEncoderStructure(t *testing.T) {
 	e.Value(pcommon.NewValueEmpty())
 	assert.Equal(t, `null`, e.String())
 }
+
+func TestPlainLen(t *testing.T) {
+	special := func(c byte) bool { return c < 0x20 || c >= 0x80 || c == '"' || c == '\\' }
+	base := []byte("The quick brown fox jumps over the lazy dog, 0123456789!")
+	for i := range base {
+		for _, c := range []byte{0, 0x1f, 0x20, '"', '\\', 0x7f, 0x80, 0xff, '!', '#', '[', ']'} {
+			s := append([]byte{}, base...)
+			s[i] = c
+			want := len(s)
+			for j, b := range s {
+				if special(b) {
+					want = j
+					break
+				}
+			}
+			assert.Equal(t, want, plainLen(string(s)), "byte %#x at %d", c, i)
+		}
+	}
+}
+
+// FuzzParse checks that the Scanner reads every value it accepts as json-iterator does.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":[true,null,"x\n\u00e9"],"c":{"d":1.5,"d":-2e3}}`, `[01, 1., "\ud83d\ude00"]`, `"x"`, `{"a":1} x`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := Parse(in)
+		want, wantOK := parseIter(in)
+		require.Equal(t, wantOK, ok, in)
+		if ok {
+			require.Equal(t, want.AsRaw(), got.AsRaw(), in)
+		}
+	})
+}

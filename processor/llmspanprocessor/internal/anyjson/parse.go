@@ -19,6 +19,18 @@ var config = jsoniter.ConfigCompatibleWithStandardLibrary
 
 // Parse decodes s, which must hold exactly one JSON value. ok is false when it does not.
 func Parse(s string) (v pcommon.Value, ok bool) {
+	// The Scanner reads well-formed input without copying it (strings are substrings of s);
+	// what it leaves, json-iterator decides, as it always did.
+	sc := NewScanner(s)
+	v = pcommon.NewValueEmpty()
+	if sc.value(v, 0) && sc.End() {
+		return v, true
+	}
+	return parseIter(s)
+}
+
+// parseIter is Parse with json-iterator, for input the Scanner does not read.
+func parseIter(s string) (v pcommon.Value, ok bool) {
 	it := config.BorrowIterator([]byte(s))
 	defer config.ReturnIterator(it)
 	v = pcommon.NewValueEmpty()

@@ -21,6 +21,13 @@ const (
 // {role, parts, name, finish_reason}) to msgs. ok is false when v is not such a list; msgs is
 // then returned unchanged.
 func appendGenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr {
+		// The common case, read straight from the JSON text; anything unusual is left to the
+		// general reader below.
+		if out, ok := appendGenAIMessagesJSON(msgs, v.Str()); ok {
+			return out, true
+		}
+	}
 	list, ok := mapList(v)
 	if !ok {
 		return msgs, false
