@@ -1,0 +1,346 @@
+package anyjson // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+
+import (
+	"strconv"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"strings"
+	"unicode/utf8"
+)
+
+// Scanner reads JSON text token by token without building values, for readers that pick a
+// few fields out of large message lists: strings without escapes come back as substrings of
+// the input, and values the reader does not need are skipped. It is strict: anything malformed
+// or unusual (control characters or invalid UTF-8 in strings, lone surrogates, nesting deeper
+// than Parse allows) makes it fail, and the reader then falls back to Parse. So a Scanner is
+// only ever right or failed, never differently right.
+type Scanner struct {
+	s      string
+	i      int
+	failed bool
+}
+
+// NewScanner returns a Scanner over s.
+func NewScanner(s string) Scanner { return Scanner{s: s} }
+
+// Failed reports whether the input was malformed or beyond what the Scanner reads.
+func (sc *Scanner) Failed() bool { return sc.failed }
+
+// Fail marks the scan failed, for readers that meet a shape they leave to Parse.
+func (sc *Scanner) Fail() {
+	sc.failed = true
+	sc.i = len(sc.s)
+}
+
+// Peek returns the first byte of the next token, or 0 at the end of input.
+func (sc *Scanner) Peek() byte {
+	for sc.i < len(sc.s) {
+		switch c := sc.s[sc.i]; c {
+		case ' ', '\t', '\n', '\r':
+			sc.i++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// Consume consumes c if it is the next token.
+func (sc *Scanner) Consume(c byte) bool {
+	if sc.Peek() == c && !sc.failed {
+		sc.i++
+		return true
+	}
+	return false
+}
+
+// End reports whether the scan succeeded and only whitespace is left.
+func (sc *Scanner) End() bool {
+	sc.Peek()
+	return sc.i == len(sc.s) && !sc.failed
+}
+
+// Elem advances to the next element of an array whose '[' was consumed; first tells whether
+// none was read yet. It reports false after consuming the closing ']' or on failure.
+func (sc *Scanner) Elem(first bool) bool {
+	switch sc.Peek() {
+	case ']':
+		sc.i++
+		return false
+	case ',':
+		if !first {
+			sc.i++
+			return true
+		}
+	case 0:
+	default:
+		if first {
+			return true
+		}
+	}
+	sc.Fail()
+	return false
+}
+
+// Key reads the next member's key of an object whose '{' was consumed, and its ':'; first
+// tells whether none was read yet. It reports false after consuming the closing '}' or on
+// failure.
+func (sc *Scanner) Key(first bool) (string, bool) {
+	c := sc.Peek()
+	if c == '}' {
+		sc.i++
+		return "", false
+	}
+	if !first {
+		if c != ',' {
+			sc.Fail()
+			return "", false
+		}
+		sc.i++
+	}
+	k, ok := sc.Str()
+	if !ok || !sc.Consume(':') {
+		sc.Fail()
+		return "", false
+	}
+	return k, true
+}
+
+// Str reads a string value; it fails when the next value is not a string.
+func (sc *Scanner) Str() (string, bool) {
+	if sc.Peek() != '"' {
+		sc.Fail()
+		return "", false
+	}
+	start := sc.i + 1
+	escaped, ascii := false, true
+	for j := start; j < len(sc.s); {
+		j += plainLen(sc.s[j:])
+		if j >= len(sc.s) {
+			break
+		}
+		switch c := sc.s[j]; {
+		case c == '"':
+			s := sc.s[start:j]
+			ok := ascii || utf8.ValidString(s)
+			if ok && escaped {
+				s, ok = unescape(s)
+			}
+			if !ok {
+				sc.Fail()
+				return "", false
+			}
+			sc.i = j + 1
+			return s, true
+		case c == '\\':
+			escaped = true
+			j += 2 // the escaped byte may be '"'
+		case c < 0x20:
+			sc.Fail()
+			return "", false
+		default: // not ASCII
+			ascii = false
+			j++
+		}
+	}
+	sc.Fail()
+	return "", false
+}
+
+// Mark returns the position of the next token, for Since.
+func (sc *Scanner) Mark() int {
+	sc.Peek()
+	return sc.i
+}
+
+// Since returns the input from mark to the current position: the text of the values read
+// since Mark.
+func (sc *Scanner) Since(mark int) string {
+	if sc.failed {
+		return ""
+	}
+	return sc.s[mark:sc.i]
+}
+
+// unescape decodes the escapes of a string's contents, as Parse does for well-formed ones.
+func unescape(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		if i >= len(s) {
+			return "", false
+		}
+		switch s[i] {
+		case '"', '\\', '/':
+			b.WriteByte(s[i])
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, ok := hex4(s, i+1)
+			if !ok {
+				return "", false
+			}
+			i += 4
+			if utf8.ValidRune(r) {
+				b.WriteRune(r)
+				continue
+			}
+			// A surrogate: only a high one followed by an escaped low one is read here.
+			if r >= 0xdc00 || i+6 >= len(s) || s[i+1] != '\\' || s[i+2] != 'u' {
+				return "", false
+			}
+			lo, ok := hex4(s, i+3)
+			if !ok || lo < 0xdc00 || lo > 0xdfff {
+				return "", false
+			}
+			i += 6
+			b.WriteRune(0x10000 + (r-0xd800)<<10 + (lo - 0xdc00))
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
+
+func hex4(s string, i int) (rune, bool) {
+	if i+4 > len(s) {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(s[i:i+4], 16, 32)
+	return rune(n), err == nil
+}
+
+// Raw skips the next value, checking that it is well formed, and returns its text. depth is
+// the value's nesting depth in the whole input, so that the limit is Parse's.
+func (sc *Scanner) Raw(depth int) string {
+	sc.Peek()
+	start := sc.i
+	sc.skip(depth)
+	if sc.failed {
+		return ""
+	}
+	return sc.s[start:sc.i]
+}
+
+func (sc *Scanner) skip(depth int) {
+	if depth > maxDepth {
+		sc.Fail()
+		return
+	}
+	switch c := sc.Peek(); {
+	case c == '"':
+		sc.Str()
+	case c == '{':
+		sc.i++
+		for first := true; ; first = false {
+			if _, ok := sc.Key(first); !ok {
+				break
+			}
+			sc.skip(depth + 1)
+		}
+	case c == '[':
+		sc.i++
+		for first := true; sc.Elem(first); first = false {
+			sc.skip(depth + 1)
+		}
+	case c == 't':
+		sc.literal("true")
+	case c == 'f':
+		sc.literal("false")
+	case c == 'n':
+		sc.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		sc.number()
+	default:
+		sc.Fail()
+	}
+}
+
+func (sc *Scanner) literal(lit string) {
+	if !strings.HasPrefix(sc.s[sc.i:], lit) {
+		sc.Fail()
+		return
+	}
+	sc.i += len(lit)
+}
+
+// number reads what Parse accepts as a number, a run of number characters that strconv
+// reads, and returns its text.
+func (sc *Scanner) number() string {
+	j := sc.i
+	for j < len(sc.s) && strings.IndexByte("0123456789+-.eE", sc.s[j]) >= 0 {
+		j++
+	}
+	n := sc.s[sc.i:j]
+	if _, err := strconv.ParseInt(n, 10, 64); err != nil {
+		if _, err := strconv.ParseFloat(n, 64); err != nil {
+			sc.Fail()
+			return ""
+		}
+	}
+	sc.i = j
+	return n
+}
+
+// value reads the next value into v as Parse does; it reports false on failure.
+func (sc *Scanner) value(v pcommon.Value, depth int) bool {
+	if depth > maxDepth {
+		sc.Fail()
+		return false
+	}
+	switch c := sc.Peek(); {
+	case c == '"':
+		if s, ok := sc.Str(); ok {
+			v.SetStr(s)
+		}
+	case c == '{':
+		sc.i++
+		m := v.SetEmptyMap()
+		for first := true; ; first = false {
+			k, ok := sc.Key(first)
+			if !ok || !sc.value(m.PutEmpty(k), depth+1) {
+				break
+			}
+		}
+	case c == '[':
+		sc.i++
+		l := v.SetEmptySlice()
+		for first := true; sc.Elem(first); first = false {
+			if !sc.value(l.AppendEmpty(), depth+1) {
+				break
+			}
+		}
+	case c == 't':
+		sc.literal("true")
+		v.SetBool(true)
+	case c == 'f':
+		sc.literal("false")
+		v.SetBool(false)
+	case c == 'n':
+		sc.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		n := sc.number()
+		if i, err := strconv.ParseInt(n, 10, 64); err == nil {
+			v.SetInt(i)
+		} else if f, err := strconv.ParseFloat(n, 64); err == nil {
+			v.SetDouble(f)
+		}
+	default:
+		sc.Fail()
+	}
+	return !sc.failed
+}
