@@ -111,6 +111,41 @@ func startJaeger(t testing.TB) jaegerServer {
 	return j
 }
 
+// jaegerSpan is a span as Jaeger's query API returns it, with its tags as a map.
+type jaegerSpan struct {
+	Name string
+	Tags map[string]any
+}
+
+// trace waits until Jaeger's query API returns the trace with n spans.
+func (j jaegerServer) trace(t testing.TB, traceID string, n int) []jaegerSpan {
+	t.Helper()
+	var resp struct {
+		Data []struct {
+			Spans []struct {
+				OperationName string `json:"operationName"`
+				Tags          []struct {
+					Key   string `json:"key"`
+					Value any    `json:"value"`
+				} `json:"tags"`
+			} `json:"spans"`
+		} `json:"data"`
+	}
+	eventually(t, "the trace in Jaeger's query API", time.Minute, func() bool {
+		return getJSON("http://"+j.QueryHTTP+"/api/traces/"+traceID, &resp) &&
+			len(resp.Data) == 1 && len(resp.Data[0].Spans) == n
+	})
+	var spans []jaegerSpan
+	for _, s := range resp.Data[0].Spans {
+		tags := map[string]any{}
+		for _, tag := range s.Tags {
+			tags[tag.Key] = tag.Value
+		}
+		spans = append(spans, jaegerSpan{Name: s.OperationName, Tags: tags})
+	}
+	return spans
+}
+
 // startDDIntake runs the Datadog intake stand-in (tools/ddintake) and returns its address.
 func startDDIntake(t testing.TB) string {
 	addrFile := filepath.Join(t.TempDir(), "addr")
