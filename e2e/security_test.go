@@ -290,16 +290,18 @@ func TestExporterToMLflowBasicAuth(t *testing.T) {
 	bad := startCollector(t, env, "e2e/testdata/mlflow-basicauth-exporter.yaml")
 	td, badTraceID, _ := loadTrace(1)
 	bad.sendOTLP(t, td)
-	bad.waitForLog(t, "401", time.Minute)
-	time.Sleep(2 * time.Second) // a retry, if any, would show up by now
+	// "HTTP 401", not "401": timestamps and instance ids contain "401" too.
+	bad.waitForLog(t, "HTTP 401", time.Minute)
+	// exporterhelper logs "Dropping data" for a permanent error once the request is given up.
+	bad.waitForLog(t, "Dropping data", time.Minute)
 	logs := bad.Logs.String()
-	assert.Regexp(t, `(?i)permanent|dropp`, logs, "a 401 is permanent")
+	assert.Regexp(t, `(?i)permanent`, logs, "a 401 is permanent")
 	assert.NotContains(t, logs, "Will retry", "a 401 must not be retried")
 	assert.NotContains(t, logs, wrongPassword)
 	assert.NotContains(t, good.Logs.String(), adminPassword)
 	_, err = srv.Client.GetTrace(t.Context(), badTraceID)
 	assert.Error(t, err, "the trace sent with wrong credentials must not be stored")
-	t.Logf("exporter's error: %s", firstLine(logs, "401"))
+	t.Logf("exporter's error: %s", firstLine(logs, "HTTP 401"))
 }
 
 type basicAuthTransport struct{ user, password string }
