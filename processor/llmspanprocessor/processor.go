@@ -23,13 +23,15 @@ import (
 type llmSpanProcessor struct {
 	detector  *dialect.Detector
 	telemetry *metadata.TelemetryBuilder
-	// byDialect holds the telemetry attribute set of each dialect, built once.
+	// byDialect holds the telemetry attribute set of each dialect, built once. Counters are
+	// given byDialect[i:i+1]... rather than byDialect[i]: passing an existing slice to the
+	// variadic Add does not allocate, a new one-element slice (which escapes) would.
 	byDialect []metric.AddOption
 	// scratch holds per-call buffers; ConsumeTraces may run concurrently.
 	scratch sync.Pool
 	// prices is nil when cost.enabled is false.
 	prices                    *cost.Table
-	pricedTable, pricedSource metric.AddOption
+	pricedTable, pricedSource []metric.AddOption // one option each, passed with ... as above
 
 	// mapper is nil without mappings; spans only mappings recognized count as the dialect
 	// named mappingsDialect, after the detector's.
@@ -65,8 +67,8 @@ func newLLMSpanProcessor(set processor.Settings, cfg *Config) (*llmSpanProcessor
 	}
 	p := &llmSpanProcessor{
 		detector: dialect.NewDetector(dialects), telemetry: tb, prices: prices,
-		pricedTable:  metric.WithAttributeSet(attribute.NewSet(attribute.String("source", "table"))),
-		pricedSource: metric.WithAttributeSet(attribute.NewSet(attribute.String("source", "span"))),
+		pricedTable:  []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("source", "table")))},
+		pricedSource: []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(attribute.String("source", "span")))},
 	}
 	for _, d := range dialects {
 		p.byDialect = append(p.byDialect, metric.WithAttributeSet(attribute.NewSet(attribute.String("dialect", d.Name))))
@@ -109,7 +111,7 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 	}
 	for i, n := range s.normalized {
 		if n > 0 {
-			p.telemetry.ProcessorLlmspanSpansNormalized.Add(ctx, n, p.byDialect[i])
+			p.telemetry.ProcessorLlmspanSpansNormalized.Add(ctx, n, p.byDialect[i:i+1]...)
 		}
 	}
 	if unrecognized > 0 {
@@ -218,10 +220,10 @@ const maxUnknownModelsPerBatch = 64
 
 func (p *llmSpanProcessor) recordCostTelemetry(ctx context.Context, s *scratch) {
 	if n := s.priced[cost.Priced]; n > 0 {
-		p.telemetry.ProcessorLlmspanSpansPriced.Add(ctx, n, p.pricedTable)
+		p.telemetry.ProcessorLlmspanSpansPriced.Add(ctx, n, p.pricedTable...)
 	}
 	if n := s.priced[cost.FromSource]; n > 0 {
-		p.telemetry.ProcessorLlmspanSpansPriced.Add(ctx, n, p.pricedSource)
+		p.telemetry.ProcessorLlmspanSpansPriced.Add(ctx, n, p.pricedSource...)
 	}
 	for model, n := range s.unknownModels {
 		p.telemetry.ProcessorLlmspanCostUnknownModel.Add(ctx, n, metric.WithAttributes(attribute.String("model", model)))

@@ -128,3 +128,31 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzJSON checks that Encoder.JSON writes what Parse then Encoder.Value write whenever it
+// answers, and nothing when it does not.
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"a":1,"b":[true,null,"x\n\u00e9"],"c":{"d":1.5,"e":-2e3}}`, `{"a":1,"a":2}`, `{"a":{"b":1},"c":{"b":2}}`,
+		`[01, 1., "\ud83d\ude00"]`, `"x"`, `{"a":1} x`, `1e999`, ` [ ] `, `{}`, `[{"":""}]`, `12345678901234567890`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var got Encoder
+		got.ArrayStart()
+		got.Str("before")
+		ok := got.JSON(in)
+		got.ArrayEnd()
+		var want Encoder
+		want.ArrayStart()
+		want.Str("before")
+		if ok {
+			parsed, parsedOK := Parse(in)
+			require.True(t, parsedOK, in)
+			want.Value(parsed)
+		}
+		want.ArrayEnd()
+		require.Equal(t, want.String(), got.String(), in)
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -13,7 +14,8 @@ import (
 // inserted automatically, so callers only state structure: Key, then a value.
 type Encoder struct {
 	buf   []byte
-	comma bool // a value was just completed at the current level
+	comma bool     // a value was just completed at the current level
+	keys  []string // JSON's keys of the objects being written, to find duplicates
 }
 
 // Reset empties the buffer, keeping its capacity.
@@ -27,6 +29,24 @@ func (e *Encoder) Len() int { return len(e.buf) }
 
 // String returns a copy of what was written since the last Reset.
 func (e *Encoder) String() string { return string(e.buf) }
+
+// Bytes returns what was written since the last Reset. It is the Encoder's buffer: valid
+// until the next write or Reset.
+func (e *Encoder) Bytes() []byte { return e.buf }
+
+// Next starts another top-level value after those already written, with no separator, so
+// that several values can share one buffer (and one string copy) and be told apart by Len.
+func (e *Encoder) Next() { e.comma = false }
+
+// StrOf writes what other holds as a JSON string (JSON text nested in a string). It reads
+// other's buffer in place instead of copying it into a string first: appendString only reads
+// it while appending to e's own buffer, and the view does not outlive the call.
+func (e *Encoder) StrOf(other *Encoder) {
+	if e == other {
+		panic("anyjson: StrOf of itself")
+	}
+	e.Str(unsafe.String(unsafe.SliceData(other.buf), len(other.buf)))
+}
 
 func (e *Encoder) sep() {
 	if e.comma {

@@ -296,6 +296,19 @@ func (sc *Scanner) number() string {
 	return n
 }
 
+// numberValue reads a number as Parse does: an int when it reads as one, else a float. ok is
+// false (and the scan failed) when it is neither.
+func (sc *Scanner) numberValue() (i int64, f float64, isInt, ok bool) {
+	n := sc.number()
+	if i, err := strconv.ParseInt(n, 10, 64); err == nil {
+		return i, 0, true, true
+	}
+	if f, err := strconv.ParseFloat(n, 64); err == nil {
+		return 0, f, false, true
+	}
+	return 0, 0, false, false
+}
+
 // value reads the next value into v as Parse does; it reports false on failure.
 func (sc *Scanner) value(v pcommon.Value, depth int) bool {
 	if depth > maxDepth {
@@ -333,10 +346,9 @@ func (sc *Scanner) value(v pcommon.Value, depth int) bool {
 	case c == 'n':
 		sc.literal("null")
 	case c == '-' || (c >= '0' && c <= '9'):
-		n := sc.number()
-		if i, err := strconv.ParseInt(n, 10, 64); err == nil {
+		if i, f, isInt, ok := sc.numberValue(); isInt {
 			v.SetInt(i)
-		} else if f, err := strconv.ParseFloat(n, 64); err == nil {
+		} else if ok {
 			v.SetDouble(f)
 		}
 	default:

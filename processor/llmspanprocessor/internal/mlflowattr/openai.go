@@ -93,7 +93,7 @@ func (w *Writer) content(m *dialect.Message) {
 	case len(parts) == 1 && parts[0].Value.Set && m.ToolCallID != "":
 		w.nested.Reset()
 		w.nested.Value(parts[0].Value.Value)
-		w.enc.Str(w.nested.String())
+		w.enc.StrOf(&w.nested)
 		return
 	}
 	allText := true
@@ -144,7 +144,7 @@ func (w *Writer) toolCall(c *dialect.ToolCall) {
 		} else {
 			w.nested.Reset()
 			w.nested.Value(c.Arguments.Value)
-			w.enc.Str(w.nested.String())
+			w.enc.StrOf(&w.nested)
 		}
 	}
 	w.enc.ObjectEnd()

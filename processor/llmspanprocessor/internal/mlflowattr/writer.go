@@ -4,6 +4,8 @@
 package mlflowattr // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/mlflowattr"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
@@ -22,6 +24,13 @@ type Writer struct {
 	maxSize int // 0: no cap
 	enc     anyjson.Encoder
 	nested  anyjson.Encoder // JSON that is itself written as a string: tool call arguments
+	pending []pendingValue  // values encoded in enc, not yet put
+}
+
+// pendingValue is one encoded value: enc's bytes [start, end).
+type pendingValue struct {
+	key        string
+	start, end int
 }
 
 // NewWriter returns a Writer that truncates any value longer than maxSize bytes once encoded
@@ -34,22 +43,21 @@ func NewWriter(maxSize int) *Writer {
 // Write adds the MLflow attributes that rec implies to attrs and reports whether it added any.
 // Attributes that already exist are kept as they are.
 func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
-	wrote := false
+	// Every value is encoded into the one buffer first, then put in the same order (see
+	// putPending): the keys are distinct, so deferring the puts changes nothing else.
+	w.enc.Reset()
+	w.pending = w.pending[:0]
+	// Most spans hold none of the keys written here: one pass over the keys then spares a
+	// scan of them all (Get) for every attribute written.
+	mayExist := hasWrittenKey(attrs)
 	put := func(key string, encode func()) {
-		if _, exists := attrs.Get(key); exists {
+		if mayExist && exists(attrs, key) {
 			return
 		}
-		w.enc.Reset()
+		start := w.enc.Len()
+		w.enc.Next()
 		encode()
-		value := w.enc.String()
-		if w.maxSize > 0 && len(value) > w.maxSize {
-			var ok bool
-			if value, ok = truncateJSON(value, w.maxSize); !ok {
-				return
-			}
-		}
-		attrs.PutStr(key, value)
-		wrote = true
+		w.pending = append(w.pending, pendingValue{key: key, start: start, end: w.enc.Len()})
 	}
 
 	if rec.SpanType != "" {
@@ -86,24 +94,88 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
 	if rec.Cost.Set {
 		put(mlflow.AttrLLMCost, func() { w.cost(rec.Cost) })
 	}
+	wrote := w.putPending(attrs)
 	// session.id and user.id are OTel keys and stay plain strings.
-	wrote = putPlain(attrs, mlflow.AttrSessionID, rec.SessionID) || wrote
-	wrote = putPlain(attrs, mlflow.AttrUserID, rec.UserID) || wrote
+	wrote = putPlain(attrs, mayExist, mlflow.AttrSessionID, rec.SessionID) || wrote
+	wrote = putPlain(attrs, mayExist, mlflow.AttrUserID, rec.UserID) || wrote
 	return wrote
 }
 
-func putPlain(attrs pcommon.Map, key, s string) bool {
-	if _, exists := attrs.Get(key); s == "" || exists {
+// putPending puts the values encoded by Write. When none needs truncating, they are
+// substrings of one string: one copy per span instead of one per attribute, and the values
+// live exactly as long as the span's attributes anyway. A value that gets truncated is copied
+// on its own, and then so is every value, so that no attribute keeps the untruncated text
+// (which may be many times maxSize) alive.
+func (w *Writer) putPending(attrs pcommon.Map) bool {
+	if len(w.pending) == 0 {
+		return false
+	}
+	encoded := w.enc.Bytes()
+	shared := ""
+	if w.maxSize <= 0 || !w.anyLongerThan(w.maxSize) {
+		shared = string(encoded)
+	}
+	wrote := false
+	for _, p := range w.pending {
+		var value string
+		if shared != "" {
+			value = shared[p.start:p.end]
+		} else {
+			value = string(encoded[p.start:p.end])
+		}
+		if w.maxSize > 0 && len(value) > w.maxSize {
+			var ok bool
+			if value, ok = truncateJSON(value, w.maxSize); !ok {
+				continue
+			}
+		}
+		attrs.PutStr(p.key, value)
+		wrote = true
+	}
+	return wrote
+}
+
+func (w *Writer) anyLongerThan(n int) bool {
+	for _, p := range w.pending {
+		if p.end-p.start > n {
+			return true
+		}
+	}
+	return false
+}
+
+func putPlain(attrs pcommon.Map, mayExist bool, key, s string) bool {
+	if s == "" || mayExist && exists(attrs, key) {
 		return false
 	}
 	attrs.PutStr(key, s)
 	return true
 }
 
+func exists(attrs pcommon.Map, key string) bool {
+	_, ok := attrs.Get(key)
+	return ok
+}
+
+// hasWrittenKey reports whether attrs holds any key Write may write: mlflow.*, session.id,
+// user.id.
+func hasWrittenKey(attrs pcommon.Map) bool {
+	for k := range attrs.All() {
+		if strings.HasPrefix(k, mlflow.AttrPrefix) || k == mlflow.AttrSessionID || k == mlflow.AttrUserID {
+			return true
+		}
+	}
+	return false
+}
+
 // value writes a payload that is not chat messages. A string holding JSON is written as that
 // JSON; any other string as a JSON string.
 func (w *Writer) value(v pcommon.Value) {
 	if v.Type() == pcommon.ValueTypeStr {
+		// Text to text when it can: the same output without building pdata values.
+		if w.enc.JSON(v.Str()) {
+			return
+		}
 		if parsed, ok := anyjson.Parse(v.Str()); ok {
 			v = parsed
 		}
