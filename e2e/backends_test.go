@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
 )
 
 // The real backends of the fan-out test, installed into .tools/ by scripts/install-backends.sh.
@@ -49,7 +51,7 @@ func startProcess(t testing.TB, name string, cmd *exec.Cmd, ready func() bool) {
 
 func tool(t testing.TB, name string) string {
 	t.Helper()
-	p := filepath.Join(repoRoot(t), ".tools", name)
+	p := filepath.Join(mlflowtest.RepoRoot(t), ".tools", name)
 	_, err := os.Stat(p)
 	require.NoError(t, err, "%s is missing: run scripts/install-backends.sh (make e2e does)", p)
 	return p
@@ -103,7 +105,7 @@ type jaegerServer struct{ OTLPGRPC, QueryHTTP string }
 func startJaeger(t testing.TB) jaegerServer {
 	j := jaegerServer{OTLPGRPC: freeAddr(t), QueryHTTP: freeAddr(t)}
 	health := freeAddr(t)
-	cmd := exec.Command(tool(t, "jaeger"), "--config", filepath.Join(repoRoot(t), "e2e", "testdata", "jaeger.yaml"))
+	cmd := exec.Command(tool(t, "jaeger"), "--config", filepath.Join(mlflowtest.RepoRoot(t), "e2e", "testdata", "jaeger.yaml"))
 	cmd.Env = append(os.Environ(),
 		"JAEGER_OTLP_GRPC="+j.OTLPGRPC, "JAEGER_QUERY_HTTP="+j.QueryHTTP,
 		"JAEGER_QUERY_GRPC="+freeAddr(t), "JAEGER_HEALTH="+health)

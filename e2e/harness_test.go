@@ -24,22 +24,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
-)
 
-// repoRoot is the directory holding go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, parent, dir, "go.mod not found above the test directory")
-		dir = parent
-	}
-}
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
+)
 
 func freeAddr(t testing.TB) string {
 	t.Helper()
@@ -88,7 +75,7 @@ func startCollector(t testing.TB, env map[string]string, extraConfigs ...string)
 // startCollectorWith is startCollector with the whole list of config files (repo-relative).
 func startCollectorWith(t testing.TB, env map[string]string, configs ...string) *collector {
 	t.Helper()
-	root := repoRoot(t)
+	root := mlflowtest.RepoRoot(t)
 	bin := filepath.Join(root, "bin", "otelcol-mlflow")
 	_, err := os.Stat(bin)
 	require.NoError(t, err, "bin/otelcol-mlflow is missing: run `make build` (make e2e does)")
@@ -191,7 +178,7 @@ func (c *collector) sendOTLP(t testing.TB, td ptrace.Traces) {
 // python runs a script from e2e/python with the repo's venv and returns its stdout.
 func python(t testing.TB, ctx context.Context, script string, env map[string]string) []byte {
 	t.Helper()
-	root := repoRoot(t)
+	root := mlflowtest.RepoRoot(t)
 	py := filepath.Join(root, ".venv", "bin", "python")
 	_, err := os.Stat(py)
 	require.NoError(t, err, ".venv is missing: run `make venv` (make e2e does)")
@@ -217,7 +204,7 @@ func python(t testing.TB, ctx context.Context, script string, env map[string]str
 // startStubLLM runs the OpenAI-compatible stub and returns its base URL (".../v1").
 func startStubLLM(t testing.TB) string {
 	t.Helper()
-	root := repoRoot(t)
+	root := mlflowtest.RepoRoot(t)
 	portFile := filepath.Join(t.TempDir(), "port")
 	cmd := exec.Command(filepath.Join(root, ".venv", "bin", "python"),
 		filepath.Join(root, "e2e", "python", "stub_llm.py"), "--port", "0", "--port-file", portFile)

@@ -112,7 +112,7 @@ func TestMLflowReceiverBasicAuth(t *testing.T) {
 	}
 
 	// Without credentials: the client fails on its first call with the server's 401.
-	root := repoRoot(t)
+	root := mlflowtest.RepoRoot(t)
 	cmd := exec.Command(filepath.Join(root, ".venv", "bin", "python"), filepath.Join(root, "e2e", "python", "app_mlflow_sdk.py"))
 	cmd.Env = os.Environ()
 	for k, v := range env {

@@ -266,6 +266,17 @@ func mlflowBin() (string, error) {
 	return bin, nil
 }
 
+// RepoRoot returns the repository's root, the directory holding go.mod above the test's working
+// directory; t fails if there is none.
+func RepoRoot(t testing.TB) string {
+	t.Helper()
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
 func repoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {

@@ -18,13 +18,14 @@ import (
 	"go.opentelemetry.io/collector/receiver/receivertest"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
 	"github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver/internal/metadata"
 )
 
 // TestRealClient runs MLflow's own Python client (the repository's virtualenv) against the
 // receiver: a traced agent with a tool span and an autologged OpenAI call to the stub LLM.
 func TestRealClient(t *testing.T) {
-	root := repoRoot(t)
+	root := mlflowtest.RepoRoot(t)
 	python := filepath.Join(root, ".venv", "bin", "python")
 	if _, err := os.Stat(python); err != nil {
 		if os.Getenv("CI") != "" {
@@ -95,20 +96,6 @@ func TestRealClient(t *testing.T) {
 	assert.False(t, hasTraceName, "MLflow's own tags are derived by the server, not carried")
 	_, toolHasTag := tool.span.Attributes().Get(mlflow.AttrTraceTagPrefix + "team")
 	assert.False(t, toolHasTag)
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		require.NotEqual(t, dir, parent, "go.mod not found")
-		dir = parent
-	}
 }
 
 func freeAddr(t *testing.T) string {
