@@ -28,14 +28,19 @@ func writeTotals(v *traceView) {
 	if _, ok := root.Get(AttrTraceTotalTokens); ok {
 		return // already finished
 	}
+	// Read each span's usage once; the ancestor walk below only looks these up.
+	usages := make([]tokenUsage, len(v.spans))
+	counts := make([]bool, len(v.spans))
+	for i, span := range v.spans {
+		usages[i], counts[i] = usageOf(span)
+	}
 	var tokens int64
 	var cost float64
 	for i, span := range v.spans {
-		usage, ok := usageOf(span)
-		if !ok || v.hasCountingAncestor(i) {
+		if !counts[i] || hasCountingAncestor(v, counts, i) {
 			continue
 		}
-		tokens += usage.total
+		tokens += usages[i].total
 		cost += totalCost(span.Attributes())
 	}
 	if tokens > 0 {
@@ -47,9 +52,9 @@ func writeTotals(v *traceView) {
 }
 
 // hasCountingAncestor reports whether an ancestor of span i carries token usage.
-func (v *traceView) hasCountingAncestor(i int) bool {
+func hasCountingAncestor(v *traceView, counts []bool, i int) bool {
 	for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
-		if _, ok := usageOf(v.spans[p]); ok {
+		if counts[p] {
 			return true
 		}
 	}
