@@ -124,10 +124,19 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 // processSpan reports false for a span that no dialect recognized.
 func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace.Span) bool {
 	attrs := span.Attributes()
-	if hasSpanType(attrs) {
-		return true // already MLflow's: written by its SDK or by an earlier pass
+	// One pass over the keys: the dialects they identify, and whether MLflow's are there.
+	mask, mayExist := scopeMask, false
+	for k := range attrs.All() {
+		if mlflowattr.IsWrittenKey(k) {
+			if k == mlflow.AttrSpanType {
+				return true // already MLflow's: written by its SDK or by an earlier pass
+			}
+			mayExist = true
+			continue
+		}
+		mask |= p.detector.KeyMask(k)
 	}
-	i, ok := p.detector.Detect(scopeMask, attrs)
+	i, ok := dialect.First(mask)
 	if !ok && p.mapper == nil {
 		return false
 	}
@@ -151,7 +160,7 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 	if p.prices != nil || s.rec.Cost.Set {
 		p.price(s, attrs)
 	}
-	wrote := s.writer.Write(&s.rec, attrs)
+	wrote := s.writer.Write(&s.rec, attrs, mayExist)
 	if wrote {
 		s.normalized[i]++
 	}
@@ -228,11 +237,6 @@ func (p *llmSpanProcessor) recordCostTelemetry(ctx context.Context, s *scratch) 
 	for model, n := range s.unknownModels {
 		p.telemetry.ProcessorLlmspanCostUnknownModel.Add(ctx, n, metric.WithAttributes(attribute.String("model", model)))
 	}
-}
-
-func hasSpanType(attrs pcommon.Map) bool {
-	_, ok := attrs.Get(mlflow.AttrSpanType)
-	return ok
 }
 
 func (p *llmSpanProcessor) shutdown(context.Context) error {

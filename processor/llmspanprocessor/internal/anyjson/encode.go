@@ -77,6 +77,16 @@ func (e *Encoder) close(c byte) {
 	e.comma = true
 }
 
+// Field writes an object key that needs no escaping, as the constant keys of MLflow's shapes:
+// printable ASCII without '"' or '\\'. The next call writes its value.
+func (e *Encoder) Field(k string) {
+	e.sep()
+	e.buf = append(e.buf, '"')
+	e.buf = append(e.buf, k...)
+	e.buf = append(e.buf, '"', ':')
+	e.comma = false
+}
+
 // Key writes an object key; the next call writes its value.
 func (e *Encoder) Key(k string) {
 	e.sep()
@@ -89,6 +99,37 @@ func (e *Encoder) Key(k string) {
 func (e *Encoder) Str(s string) {
 	e.sep()
 	e.buf = appendString(e.buf, s)
+	e.comma = true
+}
+
+// StrEncoded writes a string given as the inside of a JSON string, encoded as Str encodes it
+// (Scanner.Text returns such texts): the bytes are copied as they are.
+func (e *Encoder) StrEncoded(s string) {
+	e.StrBegin()
+	e.buf = append(e.buf, s...)
+	e.StrEnd()
+}
+
+// StrBegin opens a string written in pieces with StrPiece, for texts joined without building
+// the joined string; StrEnd closes it.
+func (e *Encoder) StrBegin() {
+	e.sep()
+	e.buf = append(e.buf, '"')
+}
+
+// StrPiece appends s to the string StrBegin opened: escaped, or as it is when already encoded
+// (see StrEncoded).
+func (e *Encoder) StrPiece(s string, encoded bool) {
+	if encoded {
+		e.buf = append(e.buf, s...)
+	} else {
+		e.buf = appendStringBody(e.buf, s)
+	}
+}
+
+// StrEnd closes the string StrBegin opened.
+func (e *Encoder) StrEnd() {
+	e.buf = append(e.buf, '"')
 	e.comma = true
 }
 
@@ -155,6 +196,12 @@ const hex = "0123456789abcdef"
 
 func appendString(b []byte, s string) []byte {
 	b = append(b, '"')
+	b = appendStringBody(b, s)
+	return append(b, '"')
+}
+
+// appendStringBody appends s escaped as the inside of a JSON string.
+func appendStringBody(b []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		if i += plainLen(s[i:]); i >= len(s) {
@@ -189,8 +236,7 @@ func appendString(b []byte, s string) []byte {
 		}
 		i += size
 	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
+	return append(b, s[start:]...)
 }
 
 // plainLen returns the length of the longest prefix of s made of printable ASCII other than
@@ -210,6 +256,30 @@ func plainLen(s string) int {
 	}
 	for ; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			break
+		}
+	}
+	return i
+}
+
+// printableLen returns the length of a prefix of s made of printable ASCII (0x20-0x7f); it
+// tests sixteen bytes at a time and may stop early, never late.
+func printableLen(s string) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+16 <= len(s); i += 16 {
+		w := s[i : i+16]
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		y := uint64(w[8]) | uint64(w[9])<<8 | uint64(w[10])<<16 | uint64(w[11])<<24 |
+			uint64(w[12])<<32 | uint64(w[13])<<40 | uint64(w[14])<<48 | uint64(w[15])<<56
+		// A byte below 0x20 borrows into, or a byte from 0x80 has, its top bit.
+		if ((x-lo*0x20)|x|(y-lo*0x20)|y)&hi != 0 {
+			break
+		}
+	}
+	for ; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf {
 			break
 		}
 	}

@@ -108,43 +108,132 @@ func (sc *Scanner) Key(first bool) (string, bool) {
 
 // Str reads a string value; it fails when the next value is not a string.
 func (sc *Scanner) Str() (string, bool) {
+	inner, escaped, _, ok := sc.token()
+	if !ok || !escaped {
+		return inner, ok
+	}
+	s, ok := unescape(inner)
+	if !ok { // token checked every escape: never reached
+		sc.Fail()
+	}
+	return s, ok
+}
+
+// Text reads a string value like Str, but leaves it as written between its quotes when that is
+// how the Encoder would write it: no escapes but \", \\, \n, \r and \t, which it writes
+// itself. Writing those bytes back (Encoder.StrEncoded) gives what decoding and encoding them
+// would, without either. encoded tells which of the two forms s is.
+func (sc *Scanner) Text() (s string, encoded, ok bool) {
+	inner, _, canonical, ok := sc.token()
+	if !ok || canonical {
+		return inner, ok, ok
+	}
+	s, ok = unescape(inner)
+	return s, false, ok
+}
+
+// token reads the string at the next token and returns what its quotes enclose, as written;
+// escaped tells whether that holds escapes and canonical whether they are only those the
+// Encoder writes. It fails, as Parse would not read them the same way, on control characters,
+// invalid UTF-8, unknown escapes and lone surrogates.
+func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 	if sc.Peek() != '"' {
 		sc.Fail()
-		return "", false
+		return "", false, false, false
 	}
 	start := sc.i + 1
-	escaped, ascii := false, true
-	for j := start; j < len(sc.s); {
-		j += plainLen(sc.s[j:])
-		if j >= len(sc.s) {
+	canonical = true
+	// quote is the next '"' at or after j, found with IndexByte (vectorized); backslashes are
+	// looked for only before it, so each byte is searched once however many escapes there are.
+	quote := -1
+	for j := start; ; {
+		if quote < j {
+			q := strings.IndexByte(sc.s[j:], '"')
+			if q < 0 {
+				break
+			}
+			quote = j + q
+		}
+		seg := sc.s[j:quote]
+		b := strings.IndexByte(seg, '\\')
+		if b >= 0 {
+			seg = seg[:b]
+		}
+		if !validText(seg) {
 			break
 		}
-		switch c := sc.s[j]; {
-		case c == '"':
-			s := sc.s[start:j]
-			ok := ascii || utf8.ValidString(s)
-			if ok && escaped {
-				s, ok = unescape(s)
-			}
-			if !ok {
-				sc.Fail()
-				return "", false
-			}
-			sc.i = j + 1
-			return s, true
-		case c == '\\':
-			escaped = true
-			j += 2 // the escaped byte may be '"'
-		case c < 0x20:
-			sc.Fail()
-			return "", false
-		default: // not ASCII
-			ascii = false
-			j++
+		if b < 0 {
+			sc.i = quote + 1
+			return sc.s[start:quote], escaped, canonical, true
 		}
+		j += b
+		n, canon := escapeLen(sc.s, j)
+		if n == 0 {
+			break
+		}
+		escaped, canonical = true, canonical && canon
+		j += n
 	}
 	sc.Fail()
-	return "", false
+	return "", false, false, false
+}
+
+// escapeLen returns the length of the escape at s[i] ('\\'), 0 when it is not one Parse reads
+// (including a lone surrogate), and whether the Encoder writes it the same way.
+func escapeLen(s string, i int) (n int, canonical bool) {
+	if i+1 >= len(s) {
+		return 0, false
+	}
+	switch s[i+1] {
+	case '"', '\\', 'n', 'r', 't':
+		return 2, true
+	case '/', 'b', 'f':
+		return 2, false
+	case 'u':
+		r, ok := hex4(s, i+2)
+		switch {
+		case !ok:
+			return 0, false
+		case r < 0xd800 || r > 0xdfff:
+			return 6, false
+		case r >= 0xdc00: // a low surrogate first
+			return 0, false
+		}
+		// A high surrogate must be followed by an escaped low one.
+		if i+12 > len(s) || s[i+6] != '\\' || s[i+7] != 'u' {
+			return 0, false
+		}
+		if lo, ok := hex4(s, i+8); !ok || lo < 0xdc00 || lo > 0xdfff {
+			return 0, false
+		}
+		return 12, false
+	}
+	return 0, false
+}
+
+// validText reports whether s, a run of string contents without quotes or backslashes, has no
+// control characters and is valid UTF-8.
+func validText(s string) bool {
+	for i := 0; i < len(s); {
+		i += printableLen(s[i:])
+		if i >= len(s) {
+			return true
+		}
+		c := s[i]
+		if c < 0x20 {
+			return false
+		}
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // Mark returns the position of the next token, for Since.
@@ -243,7 +332,7 @@ func (sc *Scanner) skip(depth int) {
 	}
 	switch c := sc.Peek(); {
 	case c == '"':
-		sc.Str()
+		sc.token()
 	case c == '{':
 		sc.i++
 		for first := true; ; first = false {
@@ -355,4 +444,12 @@ func (sc *Scanner) value(v pcommon.Value, depth int) bool {
 		sc.Fail()
 	}
 	return !sc.failed
+}
+
+// Unescape decodes the inside of a JSON string that Scanner.Text returned encoded.
+func Unescape(s string) (string, bool) {
+	if strings.IndexByte(s, '\\') < 0 {
+		return s, true
+	}
+	return unescape(s)
 }

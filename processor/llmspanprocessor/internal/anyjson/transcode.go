@@ -30,7 +30,9 @@ func (e *Encoder) transcode(sc *Scanner, depth int) bool {
 	}
 	switch c := sc.Peek(); {
 	case c == '"':
-		if s, ok := sc.Str(); ok {
+		if s, encoded, ok := sc.Text(); ok && encoded {
+			e.StrEncoded(s)
+		} else if ok {
 			e.Str(s)
 		}
 	case c == '{':

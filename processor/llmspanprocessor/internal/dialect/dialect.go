@@ -145,10 +145,22 @@ func (d *Detector) ScopeMask(scope string) uint64 {
 func (d *Detector) Detect(scopeMask uint64, attrs pcommon.Map) (int, bool) {
 	mask := scopeMask
 	for k := range attrs.All() {
-		if i := strings.IndexByte(k, '.'); i > 0 {
-			mask |= d.namespaces[k[:i]]
-		}
+		mask |= d.KeyMask(k)
 	}
+	return First(mask)
+}
+
+// KeyMask returns the dialects an attribute key identifies by its namespace, for callers that
+// walk a span's keys themselves; First then picks the dialect.
+func (d *Detector) KeyMask(k string) uint64 {
+	if i := strings.IndexByte(k, '.'); i > 0 {
+		return d.namespaces[k[:i]]
+	}
+	return 0
+}
+
+// First returns the index of the first dialect, in precedence order, in mask.
+func First(mask uint64) (int, bool) {
 	if mask == 0 {
 		return 0, false
 	}

@@ -72,7 +72,7 @@ func mergeAssistant(msgs []Message) []Message {
 		for _, p := range m.Parts {
 			parts := out[first].Parts
 			if n := len(parts); n > 0 && !p.Value.Set && !parts[n-1].Value.Set {
-				parts[n-1].Text += p.Text
+				parts[n-1].AppendText(p)
 			} else {
 				out[first].Parts = append(parts, p)
 			}

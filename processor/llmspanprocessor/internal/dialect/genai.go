@@ -129,7 +129,7 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys Keys, other fu
 	rec.Input = genAIPayload(rec.Input.Messages, f.Any(FieldInput), prompts.messages(), eventInput, f.Any(FieldToolArguments))
 	rec.Output = genAIPayload(rec.Output.Messages, f.Any(FieldOutput), completions.messages(), eventOutput, f.Any(FieldToolResult))
 	if sys, ok := f.Get(FieldSystemInstructions); ok && !rec.Input.Value.Set && !hasRole(rec.Input.Messages, "system") {
-		if parts := contentParts(Some(anyjson.Value(sys))); len(parts) > 0 {
+		if parts := jsonContentParts(sys); len(parts) > 0 {
 			rec.Input.Messages = slices.Insert(rec.Input.Messages, 0, Message{Role: "system", Parts: parts})
 		}
 	}

@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
@@ -100,8 +102,8 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 		sc.Fail() // a part that is not an object
 		return msgs
 	}
-	// Strings are decoded as they are met, other values kept as JSON text; a key given twice
-	// is left to the general reader.
+	// Strings are read as they are met, other values kept as JSON text; a key given twice is
+	// left to the general reader. Texts stay as written (jsonField.encoded), names are decoded.
 	var typ, content, id, name, args, response, result jsonField
 	for first := true; ; first = false {
 		k, ok := sc.Key(first)
@@ -109,11 +111,12 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 			break
 		}
 		var f *jsonField
+		text := false
 		switch k {
 		case "type":
 			f = &typ
 		case "content":
-			f = &content
+			f, text = &content, true
 		case "id":
 			f = &id
 		case "name":
@@ -121,9 +124,9 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 		case "arguments":
 			f = &args
 		case "response":
-			f = &response
+			f, text = &response, true
 		case "result":
-			f = &result
+			f, text = &result, true
 		default:
 			sc.Raw(depthPartValue)
 			continue
@@ -132,7 +135,7 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 			sc.Fail()
 			break
 		}
-		f.read(sc)
+		f.read(sc, text)
 	}
 	// type and id and name must be strings, and a text part's content too: other values
 	// follow the general reader's rules.
@@ -146,53 +149,268 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 			sc.Fail()
 			return msgs
 		}
-		msg.Parts = append(msg.Parts, Part{Text: content.str})
+		msg.Parts = append(msg.Parts, content.part())
 	case partToolCall:
-		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value(sc)})
+		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
 	case partToolCallResponse:
 		*responses++
 		resp := response
 		if !resp.set {
 			resp = result // Pydantic AI's spelling
 		}
-		msgs = append(msgs, Message{Role: "tool", ToolCallID: id.str, Parts: contentParts(resp.value(sc))})
+		msgs = append(msgs, Message{Role: "tool", ToolCallID: id.str, Parts: resp.parts(sc)})
 	default:
-		msg.Parts = append(msg.Parts, Part{Value: jsonField{set: true, raw: sc.Since(start)}.value(sc)})
+		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
 	}
 	return msgs
 }
 
-// jsonField is one member value: a decoded string, or the JSON text of another value.
+// jsonField is one member value: its JSON text, and a string's text.
 type jsonField struct {
 	set bool
-	str string // when raw is ""
-	raw string
+	raw string // the value's JSON text
+	// str is a string value's text, decoded, or as written when encoded (see Part.Encoded).
+	str     string
+	encoded bool
 }
 
-func (f *jsonField) read(sc *anyjson.Scanner) {
+// read reads the next value; text keeps a string as written when it can (Scanner.Text).
+func (f *jsonField) read(sc *anyjson.Scanner, text bool) {
 	f.set = true
-	if sc.Peek() == '"' {
+	mark := sc.Mark()
+	switch {
+	case sc.Peek() != '"':
+		sc.Raw(depthPartValue)
+	case text:
+		f.str, f.encoded, _ = sc.Text()
+	default:
 		f.str, _ = sc.Str()
-	} else {
-		f.raw = sc.Raw(depthPartValue)
 	}
+	f.raw = sc.Since(mark)
 }
 
 // isStr reports whether the field is absent (read as "") or a string.
-func (f *jsonField) isStr() bool { return f.raw == "" }
+func (f *jsonField) isStr() bool { return !f.set || f.raw != "" && f.raw[0] == '"' }
 
-// value returns the field as the general reader has it: absent, a string, or parsed.
-func (f jsonField) value(sc *anyjson.Scanner) Any {
+// part returns a string field as a text part.
+func (f *jsonField) part() Part { return Part{Text: f.str, Encoded: f.encoded} }
+
+// value returns the field as the general reader has it: absent, a string, or the JSON text of
+// another value.
+func (f *jsonField) value() Any {
 	switch {
 	case !f.set:
 		return Any{}
-	case f.raw == "":
-		return Some(pcommon.NewValueStr(f.str))
+	case f.isStr():
+		return Some(pcommon.NewValueStr(f.decoded()))
 	}
-	v, ok := anyjson.Parse(f.raw)
-	if !ok {
-		sc.Fail()
-		return Any{}
+	return SomeJSON(f.raw)
+}
+
+// decoded returns a string field's text decoded.
+func (f *jsonField) decoded() string {
+	p := f.part()
+	return p.decoded()
+}
+
+// parts returns a tool result as contentParts reads it: a string is one text part, null none,
+// a list its parts, any other value one part as it is.
+func (f *jsonField) parts(sc *anyjson.Scanner) []Part {
+	switch {
+	case !f.set:
+		return nil
+	case f.isStr():
+		return []Part{f.part()}
+	case f.raw == "null":
+		return nil
+	case f.raw[0] == '[':
+		v, ok := anyjson.Parse(f.raw)
+		if !ok {
+			sc.Fail()
+			return nil
+		}
+		return contentParts(Some(v))
 	}
-	return Some(v)
+	return []Part{{Value: SomeJSON(f.raw)}}
+}
+
+// contentPartsJSON is contentParts(Some(anyjson.Value(v))) for a string v, read with the
+// streaming scanner: a list of parts (text parts as written, others as JSON text) or one
+// object, without parsing either into pdata values. ok is false for anything it does not read
+// the same way, which the caller then reads the general way.
+func contentPartsJSON(s string) (_ []Part, ok bool) {
+	sc := anyjson.NewScanner(s)
+	switch sc.Peek() {
+	case '{':
+		sc.Raw(0)
+		if !sc.End() {
+			return nil, false
+		}
+		return []Part{{Value: SomeJSON(s)}}, true
+	case '[':
+	default:
+		return nil, false // plain text, or not JSON: read the general way, as cheaply
+	}
+	sc.Consume('[')
+	var parts []Part
+	for first := true; sc.Elem(first); first = false {
+		parts = append(parts, contentPartJSON(&sc))
+	}
+	if !sc.End() {
+		return nil, false
+	}
+	return parts, true
+}
+
+// contentPartJSON reads one list item as contentParts does: a {"type":"text"} object whose
+// "text" (else "content") is a string is a text part; anything else is kept as it is.
+func contentPartJSON(sc *anyjson.Scanner) Part {
+	start := sc.Mark()
+	if !sc.Consume('{') {
+		sc.Raw(1)
+		return Part{Value: SomeJSON(sc.Since(start))}
+	}
+	var typ, text, content jsonField
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			break
+		}
+		var f *jsonField
+		switch k {
+		case "type":
+			f = &typ
+		case "text":
+			f = &text
+		case "content":
+			f = &content
+		default:
+			sc.Raw(2)
+			continue
+		}
+		if f.set {
+			sc.Fail() // a key given twice
+			break
+		}
+		f.read(sc, k != "type")
+	}
+	if !text.set {
+		text = content
+	}
+	if typ.set && typ.isStr() && typ.str == partText && text.set && text.isStr() {
+		return text.part()
+	}
+	return Part{Value: SomeJSON(sc.Since(start))}
+}
+
+// toolFields are the members of a tool definition, or of its "function" object, that
+// appendToolDefinitions reads.
+type toolFields struct {
+	name, description jsonField
+	schema            [len(toolSchemaKeys)]jsonField
+}
+
+// read reads the members of an object whose '{' was consumed; fn, when not nil, receives the
+// "function" member. It reports false on a key given twice.
+func (t *toolFields) read(sc *anyjson.Scanner, depth int, fn func()) bool {
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			return !sc.Failed()
+		}
+		var f *jsonField
+		switch k {
+		case "name":
+			f = &t.name
+		case "description":
+			f = &t.description
+		case "function":
+			if fn != nil {
+				fn()
+				continue
+			}
+		default:
+			for i, sk := range toolSchemaKeys {
+				if k == sk {
+					f = &t.schema[i]
+				}
+			}
+		}
+		if f == nil {
+			sc.Raw(depth)
+			continue
+		}
+		if f.set {
+			sc.Fail()
+			return false
+		}
+		f.read(sc, false)
+	}
+}
+
+// tool returns the definition, and false for one the general reader reads differently (a
+// name that is not a string, a schema held as a string or wrapped in {"json": ...}).
+func (t *toolFields) tool() (Tool, bool) {
+	if !t.name.isStr() || !t.description.isStr() {
+		return Tool{}, false
+	}
+	tool := Tool{Name: t.name.str, Description: t.description.str}
+	for _, f := range t.schema {
+		if !f.set {
+			continue
+		}
+		if f.isStr() || f.raw[0] == '{' && strings.Contains(f.raw, `"json"`) {
+			return Tool{}, false
+		}
+		tool.Parameters = SomeJSON(f.raw)
+		break
+	}
+	return tool, true
+}
+
+// appendToolDefinitionsJSON is appendToolDefinitions for a list of definition objects held as
+// JSON text, read with the streaming scanner; schemas stay JSON text. ok is false, and tools
+// unchanged, for anything else.
+func appendToolDefinitionsJSON(tools []Tool, s string) (_ []Tool, ok bool) {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('[') {
+		return tools, false
+	}
+	n := len(tools)
+	for first := true; sc.Elem(first); first = false {
+		if !sc.Consume('{') {
+			return tools[:n], false // a definition held as a string, or not an object
+		}
+		var outer, inner toolFields
+		seenFunction, hasFunction := false, false
+		readFunction := func() {
+			switch {
+			case seenFunction:
+				sc.Fail() // a key given twice
+			case sc.Consume('{'):
+				hasFunction = inner.read(&sc, 3, nil)
+			default:
+				sc.Raw(2) // not an object: the definition is the outer one
+			}
+			seenFunction = true
+		}
+		if !outer.read(&sc, 2, readFunction) {
+			return tools[:n], false
+		}
+		def := &outer
+		if hasFunction {
+			def = &inner
+		}
+		tool, ok := def.tool()
+		if !ok {
+			return tools[:n], false
+		}
+		if tool.Name != "" {
+			tools = append(tools, tool)
+		}
+	}
+	if !sc.End() {
+		return tools[:n], false
+	}
+	return tools, true
 }

@@ -6,6 +6,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 // genAIMessagesGeneral reads v the general way, as appendGenAIMessages did before its JSON fast
@@ -85,19 +87,27 @@ func FuzzGenAIMessagesJSON(f *testing.F) {
 	})
 }
 
-// dump makes messages comparable: pcommon values by their raw form.
+// dump makes messages comparable: pcommon values by their raw form (JSON text parsed), texts
+// decoded.
 func dump(msgs []Message) []any {
 	out := make([]any, 0, len(msgs))
 	raw := func(a Any) any {
 		if !a.Set {
 			return "<unset>"
 		}
+		if a.JSON != "" {
+			v, ok := anyjson.Parse(a.JSON)
+			if !ok {
+				return "<invalid JSON>"
+			}
+			return v.AsRaw()
+		}
 		return a.AsRaw()
 	}
 	for _, m := range msgs {
 		var parts, calls []any
 		for _, p := range m.Parts {
-			parts = append(parts, []any{p.Text, raw(p.Value)})
+			parts = append(parts, []any{p.decoded(), raw(p.Value)})
 		}
 		for _, c := range m.ToolCalls {
 			calls = append(calls, []any{c.ID, c.Name, raw(c.Arguments)})
@@ -105,4 +115,88 @@ func dump(msgs []Message) []any {
 		out = append(out, []any{m.Role, m.Name, m.ToolCallID, m.FinishReason, parts, calls})
 	}
 	return out
+}
+
+var contentPartsSeeds = []string{
+	`[{"type":"text","content":"You are terse.\nBe kind."}]`,
+	`[{"type":"text","text":"a"},{"type":"image","url":"u"},"s",1,null,{"type":"text","text":1,"content":"c"}]`,
+	`[{"type":"text"},{"content":"x"},{"type":"text","content":"a","content":"b"}]`,
+	`{"type":"text","content":"one object"}`, `plain text`, `[1,`, `[]`, `"quoted"`, ` [ {"type" : "text" , "text":"\u00e9"} ] `,
+}
+
+// FuzzContentPartsJSON checks the streaming reader of content parts against contentParts on
+// parsed values, whenever it answers.
+func FuzzContentPartsJSON(f *testing.F) {
+	for _, s := range contentPartsSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := contentPartsJSON(in)
+		if !ok {
+			return
+		}
+		want := contentParts(Some(anyjson.Value(pcommon.NewValueStr(in))))
+		require.Equal(t, dump([]Message{{Parts: want}}), dump([]Message{{Parts: got}}), in)
+	})
+}
+
+func TestContentPartsJSON(t *testing.T) {
+	fast := 0
+	for _, in := range contentPartsSeeds {
+		got, ok := contentPartsJSON(in)
+		if !ok {
+			continue
+		}
+		fast++
+		want := contentParts(Some(anyjson.Value(pcommon.NewValueStr(in))))
+		assert.Equal(t, dump([]Message{{Parts: want}}), dump([]Message{{Parts: got}}), in)
+	}
+	assert.GreaterOrEqual(t, fast, 5)
+}
+
+var toolDefinitionSeeds = []string{
+	`[{"type":"function","name":"search","description":"Web search.","parameters":{"type":"object","properties":{"q":{"type":"string"}}}}]`,
+	`[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object"}},"name":"outer"}]`,
+	`[{"name":"a","inputSchema":{"json":{"type":"object"}}},{"name":"b","input_schema":{}},{"name":"","parameters":{}},{"name":"c","parameters_json_schema":null,"parameters":1}]`,
+	`[{"name":"a","parameters":"{\"type\":\"object\"}"}]`, `["{\"name\":\"x\"}"]`, `[{"name":1}]`, `[{"name":"a","name":"b"}]`,
+	`[{"function":"x","name":"n"},{"function":{"name":"m"},"function":{"name":"k"}}]`, `[]`, `{}`,
+}
+
+// toolDump makes tool definitions comparable.
+func toolDump(tools []Tool) []any {
+	var out []any
+	for _, tl := range tools {
+		out = append(out, []any{tl.Name, tl.Description, dump([]Message{{ToolCalls: []ToolCall{{Arguments: tl.Parameters}}}})})
+	}
+	return out
+}
+
+// FuzzToolDefinitionsJSON checks the streaming reader of tool definitions against the general
+// one, whenever it answers.
+func FuzzToolDefinitionsJSON(f *testing.F) {
+	for _, s := range toolDefinitionSeeds {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		got, ok := appendToolDefinitionsJSON(nil, in)
+		if !ok {
+			return
+		}
+		want := appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))
+		require.Equal(t, toolDump(want), toolDump(got), in)
+	})
+}
+
+func TestToolDefinitionsJSON(t *testing.T) {
+	fast := 0
+	for _, in := range toolDefinitionSeeds {
+		got, ok := appendToolDefinitionsJSON(nil, in)
+		if !ok {
+			continue
+		}
+		fast++
+		want := appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))
+		assert.Equal(t, toolDump(want), toolDump(got), in)
+	}
+	assert.GreaterOrEqual(t, fast, 3)
 }

@@ -103,6 +103,17 @@ func openAIMessage(m pcommon.Map, role string) Message {
 	return msg
 }
 
+// jsonContentParts is contentParts(Some(anyjson.Value(v))): content that may be a string holding
+// a JSON list of parts.
+func jsonContentParts(v pcommon.Value) []Part {
+	if v.Type() == pcommon.ValueTypeStr {
+		if parts, ok := contentPartsJSON(v.Str()); ok {
+			return parts
+		}
+	}
+	return contentParts(Some(anyjson.Value(v)))
+}
+
 // contentParts reads message content: a string is one text part; a list holds text parts
 // ({type:text, text|content}) and others, kept as they are. A string is never parsed as JSON:
 // models often answer with JSON text, and it must stay text.
@@ -161,6 +172,16 @@ func openAIToolCalls(v pcommon.Value) []ToolCall {
 // appendToolDefinitions reads tool definitions, GenAI [{type, name, description, parameters}]
 // or OpenAI [{type, function: {name, description, parameters}}].
 func appendToolDefinitions(tools []Tool, v pcommon.Value) []Tool {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendToolDefinitionsJSON(tools, v.Str()); ok {
+			return out
+		}
+	}
+	return appendToolDefinitionsGeneral(tools, v)
+}
+
+// appendToolDefinitionsGeneral is appendToolDefinitions on parsed values.
+func appendToolDefinitionsGeneral(tools []Tool, v pcommon.Value) []Tool {
 	v = anyjson.Value(v)
 	if v.Type() != pcommon.ValueTypeSlice {
 		return tools

@@ -1,6 +1,10 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
-import "go.opentelemetry.io/collector/pdata/pcommon"
+import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
 
 // Record is what a dialect understood of one span, independent of any wire format. Zero
 // values mean "not said": the writer only adds what a record holds.
@@ -51,8 +55,29 @@ type Message struct {
 
 // Part is one piece of message content: text, or another part kept as the source wrote it.
 type Part struct {
-	Text  string
-	Value Any // a non-text part (image, reasoning, file, ...) or a structured tool result
+	Text string
+	// Encoded tells that Text is still as written inside a JSON string, which is how the
+	// writer's encoder would write it, so that it is copied rather than decoded and encoded
+	// again (see anyjson.Scanner.Text).
+	Encoded bool
+	Value   Any // a non-text part (image, reasoning, file, ...) or a structured tool result
+}
+
+// AppendText appends the text of q, a text part too, to p's.
+func (p *Part) AppendText(q Part) {
+	if p.Encoded != q.Encoded { // one decoded, the other not: decode both
+		p.Text, p.Encoded = p.decoded(), false
+		q.Text = q.decoded()
+	}
+	p.Text += q.Text
+}
+
+func (p *Part) decoded() string {
+	if !p.Encoded {
+		return p.Text
+	}
+	s, _ := anyjson.Unescape(p.Text)
+	return s
 }
 
 // ToolCall is a model's request to call a tool.
@@ -91,7 +116,14 @@ type Count struct {
 type Any struct {
 	pcommon.Value
 	Set bool
+	// JSON, when not empty, holds the value as JSON text that a streaming reader has checked
+	// and not parsed, and Value is empty: only the writer reads such values, and it transcodes
+	// the text instead of building pdata values (see anyjson.Encoder.JSON).
+	JSON string
 }
 
 // Some wraps a present value.
 func Some(v pcommon.Value) Any { return Any{Value: v, Set: true} }
+
+// SomeJSON wraps a present value given as well-formed JSON text.
+func SomeJSON(text string) Any { return Any{Set: true, JSON: text} }

@@ -1,10 +1,9 @@
 package mlflowattr // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/mlflowattr"
 
 import (
-	"strings"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 )
 
@@ -16,7 +15,7 @@ var finishReasons = map[string]string{"tool_call": "tool_calls"}
 
 func (w *Writer) chatRequest(msgs []dialect.Message) {
 	w.enc.ObjectStart()
-	w.enc.Key("messages")
+	w.enc.Field("messages")
 	w.enc.ArrayStart()
 	for i := range msgs {
 		w.message(&msgs[i], "user")
@@ -27,16 +26,16 @@ func (w *Writer) chatRequest(msgs []dialect.Message) {
 
 func (w *Writer) chatResponse(msgs []dialect.Message) {
 	w.enc.ObjectStart()
-	w.enc.Key("choices")
+	w.enc.Field("choices")
 	w.enc.ArrayStart()
 	for i := range msgs {
 		m := &msgs[i]
 		w.enc.ObjectStart()
-		w.enc.Key("index")
+		w.enc.Field("index")
 		w.enc.Int(int64(i))
-		w.enc.Key("message")
+		w.enc.Field("message")
 		w.message(m, "assistant")
-		w.enc.Key("finish_reason")
+		w.enc.Field("finish_reason")
 		switch fr := m.FinishReason; {
 		case fr == "":
 			w.enc.Null()
@@ -54,20 +53,20 @@ func (w *Writer) chatResponse(msgs []dialect.Message) {
 // message writes one chat message; role is used when the source gave none.
 func (w *Writer) message(m *dialect.Message, role string) {
 	w.enc.ObjectStart()
-	w.enc.Key("role")
+	w.enc.Field("role")
 	if m.Role == "" {
 		w.enc.Str(role)
 	} else {
 		w.enc.Str(m.Role)
 	}
 	if m.Name != "" {
-		w.enc.Key("name")
+		w.enc.Field("name")
 		w.enc.Str(m.Name)
 	}
-	w.enc.Key("content")
+	w.enc.Field("content")
 	w.content(m)
 	if len(m.ToolCalls) > 0 {
-		w.enc.Key("tool_calls")
+		w.enc.Field("tool_calls")
 		w.enc.ArrayStart()
 		for i := range m.ToolCalls {
 			w.toolCall(&m.ToolCalls[i])
@@ -75,7 +74,7 @@ func (w *Writer) message(m *dialect.Message, role string) {
 		w.enc.ArrayEnd()
 	}
 	if m.ToolCallID != "" {
-		w.enc.Key("tool_call_id")
+		w.enc.Field("tool_call_id")
 		w.enc.Str(m.ToolCallID)
 	}
 	w.enc.ObjectEnd()
@@ -91,9 +90,7 @@ func (w *Writer) content(m *dialect.Message) {
 		w.enc.Null()
 		return
 	case len(parts) == 1 && parts[0].Value.Set && m.ToolCallID != "":
-		w.nested.Reset()
-		w.nested.Value(parts[0].Value.Value)
-		w.enc.StrOf(&w.nested)
+		w.nestedJSON(parts[0].Value)
 		return
 	}
 	allText := true
@@ -101,31 +98,62 @@ func (w *Writer) content(m *dialect.Message) {
 		allText = allText && !parts[i].Value.Set
 	}
 	if allText {
-		if len(parts) == 1 {
-			w.enc.Str(parts[0].Text)
-			return
-		}
-		texts := make([]string, len(parts))
+		w.enc.StrBegin()
 		for i := range parts {
-			texts[i] = parts[i].Text
+			if i > 0 {
+				w.enc.StrPiece(`\n`, true)
+			}
+			w.enc.StrPiece(parts[i].Text, parts[i].Encoded)
 		}
-		w.enc.Str(strings.Join(texts, "\n"))
+		w.enc.StrEnd()
 		return
 	}
 	w.enc.ArrayStart()
 	for i := range parts {
 		if parts[i].Value.Set {
-			w.enc.Value(parts[i].Value.Value)
+			w.any(&w.enc, parts[i].Value)
 			continue
 		}
 		w.enc.ObjectStart()
-		w.enc.Key("type")
+		w.enc.Field("type")
 		w.enc.Str("text")
-		w.enc.Key("text")
-		w.enc.Str(parts[i].Text)
+		w.enc.Field("text")
+		w.text(parts[i])
 		w.enc.ObjectEnd()
 	}
 	w.enc.ArrayEnd()
+}
+
+// text writes a text part as a string.
+func (w *Writer) text(p dialect.Part) {
+	if p.Encoded {
+		w.enc.StrEncoded(p.Text)
+	} else {
+		w.enc.Str(p.Text)
+	}
+}
+
+// any writes a value as a dialect passed it on: JSON text that the dialect checked is
+// transcoded, text to text, anything else encoded.
+func (w *Writer) any(enc *anyjson.Encoder, a dialect.Any) {
+	if a.JSON == "" {
+		enc.Value(a.Value)
+		return
+	}
+	if enc.JSON(a.JSON) {
+		return
+	}
+	// A key given twice, which only Parse resolves; the text is well formed, as checked.
+	v, _ := anyjson.Parse(a.JSON)
+	enc.Value(v)
+}
+
+// nestedJSON writes a as a string holding its JSON text, as OpenAI's API carries tool call
+// arguments and tool results.
+func (w *Writer) nestedJSON(a dialect.Any) {
+	w.nested.Reset()
+	w.any(&w.nested, a)
+	w.enc.StrOf(&w.nested)
 }
 
 // toolCall writes {"id","type":"function","function":{"name","arguments"}}; arguments are a
@@ -133,18 +161,16 @@ func (w *Writer) content(m *dialect.Message) {
 func (w *Writer) toolCall(c *dialect.ToolCall) {
 	w.enc.ObjectStart()
 	if c.ID != "" {
-		w.enc.Key("id")
+		w.enc.Field("id")
 		w.enc.Str(c.ID)
 	}
 	w.function(c.Name)
 	if c.Arguments.Set {
-		w.enc.Key("arguments")
-		if c.Arguments.Type() == pcommon.ValueTypeStr {
+		w.enc.Field("arguments")
+		if c.Arguments.JSON == "" && c.Arguments.Type() == pcommon.ValueTypeStr {
 			w.enc.Str(c.Arguments.Str())
 		} else {
-			w.nested.Reset()
-			w.nested.Value(c.Arguments.Value)
-			w.enc.StrOf(&w.nested)
+			w.nestedJSON(c.Arguments)
 		}
 	}
 	w.enc.ObjectEnd()
@@ -159,12 +185,12 @@ func (w *Writer) tools(tools []dialect.Tool) {
 		w.enc.ObjectStart()
 		w.function(t.Name)
 		if t.Description != "" {
-			w.enc.Key("description")
+			w.enc.Field("description")
 			w.enc.Str(t.Description)
 		}
 		if t.Parameters.Set {
-			w.enc.Key("parameters")
-			w.enc.Value(t.Parameters.Value)
+			w.enc.Field("parameters")
+			w.any(&w.enc, t.Parameters)
 		}
 		w.enc.ObjectEnd()
 		w.enc.ObjectEnd()
@@ -175,10 +201,10 @@ func (w *Writer) tools(tools []dialect.Tool) {
 // function opens the "function" object of a tool call or definition, after its "type" key:
 // `"type":"function","function":{"name":name`. The caller closes both objects.
 func (w *Writer) function(name string) {
-	w.enc.Key("type")
+	w.enc.Field("type")
 	w.enc.Str("function")
-	w.enc.Key("function")
+	w.enc.Field("function")
 	w.enc.ObjectStart()
-	w.enc.Key("name")
+	w.enc.Field("name")
 	w.enc.Str(name)
 }

@@ -41,15 +41,14 @@ func NewWriter(maxSize int) *Writer {
 }
 
 // Write adds the MLflow attributes that rec implies to attrs and reports whether it added any.
-// Attributes that already exist are kept as they are.
-func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
+// Attributes that already exist are kept as they are. mayExist false tells that attrs holds
+// no key for which IsWrittenKey is true, which the caller found in its own pass over the keys:
+// Write then spares a scan of them all (Get) for every attribute it writes.
+func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map, mayExist bool) bool {
 	// Every value is encoded into the one buffer first, then put in the same order (see
 	// putPending): the keys are distinct, so deferring the puts changes nothing else.
 	w.enc.Reset()
 	w.pending = w.pending[:0]
-	// Most spans hold none of the keys written here: one pass over the keys then spares a
-	// scan of them all (Get) for every attribute written.
-	mayExist := hasWrittenKey(attrs)
 	put := func(key string, encode func()) {
 		if mayExist && exists(attrs, key) {
 			return
@@ -93,6 +92,10 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map) bool {
 	}
 	if rec.Cost.Set {
 		put(mlflow.AttrLLMCost, func() { w.cost(rec.Cost) })
+	}
+	// One growth of the attribute slice for all values, not one per doubling.
+	if n := len(w.pending) + btoi(rec.SessionID != "") + btoi(rec.UserID != ""); n > 0 {
+		attrs.EnsureCapacity(attrs.Len() + n)
 	}
 	wrote := w.putPending(attrs)
 	// session.id and user.id are OTel keys and stay plain strings.
@@ -157,11 +160,16 @@ func exists(attrs pcommon.Map, key string) bool {
 	return ok
 }
 
-// hasWrittenKey reports whether attrs holds any key Write may write: mlflow.*, session.id,
-// user.id.
-func hasWrittenKey(attrs pcommon.Map) bool {
+// IsWrittenKey reports whether Write may write key k: mlflow.*, session.id, user.id.
+func IsWrittenKey(k string) bool {
+	return strings.HasPrefix(k, mlflow.AttrPrefix) || k == mlflow.AttrSessionID || k == mlflow.AttrUserID
+}
+
+// MayExist reports whether attrs holds a key for which IsWrittenKey is true, for callers of
+// Write that do not look at the keys themselves.
+func MayExist(attrs pcommon.Map) bool {
 	for k := range attrs.All() {
-		if strings.HasPrefix(k, mlflow.AttrPrefix) || k == mlflow.AttrSessionID || k == mlflow.AttrUserID {
+		if IsWrittenKey(k) {
 			return true
 		}
 	}
@@ -191,18 +199,18 @@ func (w *Writer) usage(u dialect.Usage) {
 		total = u.Total.N
 	}
 	w.enc.ObjectStart()
-	w.enc.Key(mlflow.UsageInputTokens)
+	w.enc.Field(mlflow.UsageInputTokens)
 	w.enc.Int(u.Input.N)
-	w.enc.Key(mlflow.UsageOutputTokens)
+	w.enc.Field(mlflow.UsageOutputTokens)
 	w.enc.Int(u.Output.N)
-	w.enc.Key(mlflow.UsageTotalTokens)
+	w.enc.Field(mlflow.UsageTotalTokens)
 	w.enc.Int(total)
 	if u.CacheRead.Set {
-		w.enc.Key(mlflow.UsageCacheReadTokens)
+		w.enc.Field(mlflow.UsageCacheReadTokens)
 		w.enc.Int(u.CacheRead.N)
 	}
 	if u.CacheCreation.Set {
-		w.enc.Key(mlflow.UsageCacheCreationTokens)
+		w.enc.Field(mlflow.UsageCacheCreationTokens)
 		w.enc.Int(u.CacheCreation.N)
 	}
 	w.enc.ObjectEnd()
@@ -211,11 +219,18 @@ func (w *Writer) usage(u dialect.Usage) {
 // cost writes mlflow.llm.cost: {"input_cost","output_cost","total_cost"} in USD.
 func (w *Writer) cost(c dialect.Cost) {
 	w.enc.ObjectStart()
-	w.enc.Key(mlflow.CostInput)
+	w.enc.Field(mlflow.CostInput)
 	w.enc.Float(c.Input)
-	w.enc.Key(mlflow.CostOutput)
+	w.enc.Field(mlflow.CostOutput)
 	w.enc.Float(c.Output)
-	w.enc.Key(mlflow.CostTotal)
+	w.enc.Field(mlflow.CostTotal)
 	w.enc.Float(c.Total)
 	w.enc.ObjectEnd()
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

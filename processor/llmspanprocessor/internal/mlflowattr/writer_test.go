@@ -37,7 +37,7 @@ func TestWriteEncoding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			attrs := pcommon.NewMap()
-			assert.True(t, NewWriter(0).Write(&tt.rec, attrs))
+			assert.True(t, NewWriter(0).Write(&tt.rec, attrs, MayExist(attrs)))
 			v, ok := attrs.Get(tt.key)
 			assert.True(t, ok)
 			assert.Equal(t, tt.want, v.Str())
@@ -50,7 +50,7 @@ func TestWriteNeverOverwrites(t *testing.T) {
 	attrs.PutStr(mlflow.AttrLLMModel, `"mine"`)
 	attrs.PutStr(mlflow.AttrSessionID, "mine")
 	rec := dialect.Record{Model: "theirs", SessionID: "theirs"}
-	assert.False(t, NewWriter(0).Write(&rec, attrs))
+	assert.False(t, NewWriter(0).Write(&rec, attrs, MayExist(attrs)))
 	v, _ := attrs.Get(mlflow.AttrLLMModel)
 	assert.Equal(t, `"mine"`, v.Str())
 	v, _ = attrs.Get(mlflow.AttrSessionID)
@@ -60,7 +60,7 @@ func TestWriteNeverOverwrites(t *testing.T) {
 func TestWriteMaxSize(t *testing.T) {
 	attrs := pcommon.NewMap()
 	rec := dialect.Record{SpanType: "LLM", Output: dialect.Payload{Value: dialect.Some(pcommon.NewValueStr("0123456789"))}}
-	assert.True(t, NewWriter(8).Write(&rec, attrs))
+	assert.True(t, NewWriter(8).Write(&rec, attrs, MayExist(attrs)))
 	_, ok := attrs.Get(mlflow.AttrSpanOutputs)
 	assert.False(t, ok, "longer than the cap: not written")
 	_, ok = attrs.Get(mlflow.AttrSpanType)
