@@ -3,6 +3,7 @@ package anyjson // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/ll
 import (
 	"encoding/base64"
 	"math"
+	"math/bits"
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
@@ -241,7 +242,7 @@ func appendStringBody(b []byte, s string) []byte {
 
 // plainLen returns the length of the longest prefix of s made of printable ASCII other than
 // '"' and '\\': the bytes a JSON string holds as they are. Message text is mostly such bytes,
-// so it tests eight at a time (SWAR); each test may stop early, never late.
+// so it tests eight at a time (SWAR).
 func plainLen(s string) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	i := 0
@@ -250,8 +251,10 @@ func plainLen(s string) int {
 		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
 			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
 		quote, backslash := x^(lo*'"'), x^(lo*'\\')
-		if ((x-lo*0x20)|x|(quote-lo)&^quote|(backslash-lo)&^backslash)&hi != 0 {
-			break
+		// Each test flags its first byte exactly (a borrow only runs upwards from a flagged
+		// byte), so the lowest flag is the first byte that is not plain.
+		if m := ((x-lo*0x20)|x|(quote-lo)&^quote|(backslash-lo)&^backslash)&hi; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 	}
 	for ; i < len(s); i++ {

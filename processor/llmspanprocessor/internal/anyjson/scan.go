@@ -142,6 +142,12 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 		return "", false, false, false
 	}
 	start := sc.i + 1
+	// Keys, roles, ids and types are short: a plain one ends before IndexByte's setup pays off,
+	// and plainLen finds its end a word at a time.
+	if j := start + plainLen(sc.s[start:min(len(sc.s), start+shortString)]); j < len(sc.s) && sc.s[j] == '"' {
+		sc.i = j + 1
+		return sc.s[start:j], false, true, true
+	}
 	canonical = true
 	// quote is the next '"' at or after j, found with IndexByte (vectorized); backslashes are
 	// looked for only before it, so each byte is searched once however many escapes there are.
@@ -177,6 +183,9 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 	sc.Fail()
 	return "", false, false, false
 }
+
+// shortString is the length up to which token looks for a string's end byte by byte.
+const shortString = 32
 
 // escapeLen returns the length of the escape at s[i] ('\\'), 0 when it is not one Parse reads
 // (including a lone surrogate), and whether the Encoder writes it the same way.
