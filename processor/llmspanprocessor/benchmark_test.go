@@ -264,4 +264,5 @@ func reportPerSpan(b *testing.B, prefix string, elapsed time.Duration, mallocs u
 	n := float64(b.N) * float64(spans)
 	b.ReportMetric(float64(elapsed.Nanoseconds())/n, prefix+"ns/span")
 	b.ReportMetric(float64(mallocs)/n, prefix+"allocs/span")
+	b.ReportMetric(float64(spans), "spans/op")
 }

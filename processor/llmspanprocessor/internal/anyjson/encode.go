@@ -253,7 +253,7 @@ func plainLen(s string) int {
 		quote, backslash := x^(lo*'"'), x^(lo*'\\')
 		// Each test flags its first byte exactly (a borrow only runs upwards from a flagged
 		// byte), so the lowest flag is the first byte that is not plain.
-		if m := ((x-lo*0x20)|x|(quote-lo)&^quote|(backslash-lo)&^backslash)&hi; m != 0 {
+		if m := ((x - lo*0x20) | x | (quote-lo)&^quote | (backslash-lo)&^backslash) & hi; m != 0 {
 			return i + bits.TrailingZeros64(m)/8
 		}
 	}

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Instructions per span of the llmspan processor's Go benchmarks, counted by valgrind's callgrind:
+# the same binary and input give the same count, however loaded the machine is, where wall-clock
+# rounds on a shared VM vary by 30%. Counted only inside the processors' ConsumeTraces, with the
+# garbage collector off (GOGC=off: its share depends on when a cycle happens to start; allocations
+# are reported by the benchmarks themselves), on one P with async preemption off (callgrind).
+#
+#   scripts/bench-instructions.sh            # HEAD's working tree, and llmspan vs transform
+#   scripts/bench-instructions.sh <git-ref>  # the same, next to <git-ref> built from a worktree
+#
+# Needs valgrind (Debian's package). Takes a few minutes.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PKG=processor/llmspanprocessor
+BASE_REF=${1:-}
+WORK=$(mktemp -d)
+cleanup() {
+	[ -n "$BASE_REF" ] && git -C "$ROOT" worktree remove --force "$WORK/base" 2>/dev/null || true
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+command -v valgrind >/dev/null || { echo "bench-instructions: valgrind not found" >&2; exit 1; }
+
+# build DIR NAME: the package's test binary, with this tree's benchmark file so that both sides
+# run the same benchmarks.
+build() {
+	[ "$1" = "$ROOT" ] || cp "$ROOT/$PKG/benchmark_test.go" "$1/$PKG/benchmark_test.go"
+	(cd "$1/$PKG" && go test -c -o "$WORK/$2.test" .)
+}
+
+# count NAME BENCH OPS PATTERN: instructions per span collected in functions matching PATTERN
+# while BENCH runs OPS times (plus the one op that the testing package runs first); the
+# benchmark reports its spans per op.
+count() {
+	local out
+	out=$(cd "$ROOT/$PKG" && GOGC=off GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind \
+		--callgrind-out-file=/dev/null --toggle-collect="$4" "$WORK/$1.test" \
+		-test.run '^$' -test.bench "^$2\$" -test.benchtime "${3}x" 2>&1)
+	echo "$out" | awk -v n="$3" '
+		/spans\/op/ { for (i = 2; i <= NF; i++) if ($i == "spans/op") spans = $(i - 1) }
+		/Collected/ { collected = $NF }
+		END { if (spans > 0) printf "%.0f", collected / ((n + 1) * spans) }'
+}
+
+build "$ROOT" head
+if [ -n "$BASE_REF" ]; then
+	git -C "$ROOT" worktree add --detach "$WORK/base" "$BASE_REF" >/dev/null
+	build "$WORK/base" base
+fi
+
+helper='*processorhelper.NewTraces.func1'
+echo "| Benchmark | instructions/span${BASE_REF:+ ($BASE_REF)} | instructions/span (HEAD) |${BASE_REF:+ HEAD/base |}"
+echo "|---|${BASE_REF:+---:|}---:|${BASE_REF:+---:|}"
+for spec in "BenchmarkProcessChatSpan 200" "BenchmarkProcessNoContentSpan 200" \
+	"BenchmarkProcessChatBatch 10" "BenchmarkProcessNoContentBatch 10" "BenchmarkCorpus 10"; do
+	read -r bench ops <<<"$spec"
+	head=$(count head "$bench" "$ops" "$helper")
+	if [ -n "$BASE_REF" ]; then
+		base=$(count base "$bench" "$ops" "$helper")
+		echo "| $bench | $base | $head | $(awk -v a="$head" -v b="$base" 'BEGIN {printf "%.2f", a / b}') |"
+	else
+		echo "| $bench | $head |"
+	fi
+done
+
+# llmspan against the contrib transform processor's OTTL subset, same binary, same merged batch.
+llm=$(count head BenchmarkTransformSubset 10 '*llmSpanProcessor).processTraces')
+tf=$(count head BenchmarkTransformSubset 10 '*transformprocessor/internal/traces.(*Processor).ProcessTraces')
+echo
+echo "BenchmarkTransformSubset (HEAD): llmspan $llm, transform $tf instructions/span; transform/llmspan $(awk -v a="$tf" -v b="$llm" 'BEGIN {printf "%.2f", a / b}')"
