@@ -152,8 +152,11 @@ func timeChunk(b *testing.B, td ptrace.Traces, n int, p consumer.Traces, allocs 
 	return d
 }
 
+// newBenchProcessor returns llmspan with its default configuration, as `llmspan: {}` runs it
+// (cost from the embedded price table included).
 func newBenchProcessor(b *testing.B) consumer.Traces {
-	p, err := NewFactory().CreateTraces(context.Background(), processortest.NewNopSettings(typ), &Config{}, consumertest.NewNop())
+	f := NewFactory()
+	p, err := f.CreateTraces(context.Background(), processortest.NewNopSettings(typ), f.CreateDefaultConfig(), consumertest.NewNop())
 	require.NoError(b, err)
 	return p
 }

@@ -124,8 +124,9 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 // processSpan reports false for a span that no dialect recognized.
 func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace.Span) bool {
 	attrs := span.Attributes()
-	// One pass over the keys: the dialects they identify, and whether MLflow's are there.
-	mask, mayExist := scopeMask, false
+	// One pass over the keys: the dialects they identify, whether MLflow's are there, whether
+	// the span reports its own cost.
+	mask, mayExist, sourceCost := scopeMask, false, false
 	for k := range attrs.All() {
 		if mlflowattr.IsWrittenKey(k) {
 			if k == mlflow.AttrSpanType {
@@ -135,6 +136,7 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 			continue
 		}
 		mask |= p.detector.KeyMask(k)
+		sourceCost = sourceCost || cost.IsSourceKey(k)
 	}
 	i, ok := dialect.First(mask)
 	if !ok && p.mapper == nil {
@@ -157,8 +159,11 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 		s.rec.Output = dialect.Payload{Messages: s.rec.Output.Messages[:0]}
 		s.rec.MessageFormat = ""
 	}
+	if sourceCost && p.prices != nil && !s.rec.Cost.Set {
+		s.rec.Cost, _ = cost.FromAttributes(attrs) // what the span reports comes before the table
+	}
 	if p.prices != nil || s.rec.Cost.Set {
-		p.price(s, attrs)
+		p.price(s, attrs, mayExist)
 	}
 	wrote := s.writer.Write(&s.rec, attrs, mayExist)
 	if wrote {
@@ -207,15 +212,16 @@ func (p *llmSpanProcessor) removeSource(s *scratch, span ptrace.Span, consumed *
 	}
 }
 
-// price fills the record's cost and counts the outcome; the writer writes it.
-func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map) {
+// price fills the record's cost and counts the outcome; the writer writes it. mayExist is
+// false when the span has no mlflow.* key.
+func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) {
 	outcome := cost.NotPriced
 	if p.prices != nil {
-		outcome = p.prices.Fill(&s.rec, attrs)
+		outcome = p.prices.Fill(&s.rec)
 	} else if s.rec.Cost.Set {
 		outcome = cost.FromSource
 	}
-	if _, exists := attrs.Get(mlflow.AttrLLMCost); exists {
+	if _, exists := attrs.Get(mlflow.AttrLLMCost); mayExist && exists {
 		return // kept as it is: nothing priced
 	}
 	s.priced[outcome]++

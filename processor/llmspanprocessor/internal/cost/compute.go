@@ -20,15 +20,11 @@ const (
 	UnknownModel                // an LLM call with usage whose model the table does not price
 )
 
-// Fill sets rec.Cost, unless a dialect already did: to the cost the span's attributes report
-// (FromAttributes), else, for an LLM, chat-model or embedding span with token usage and a
-// model, to the usage priced from t. t may be nil: only source costs are then passed on.
-func (t *Table) Fill(rec *dialect.Record, attrs pcommon.Map) Outcome {
+// Fill sets rec.Cost, unless a dialect or the span's own cost attributes (FromAttributes)
+// already did, for an LLM, chat-model or embedding span with token usage and a model: to the
+// usage priced from t. t may be nil: only source costs are then passed on.
+func (t *Table) Fill(rec *dialect.Record) Outcome {
 	if rec.Cost.Set {
-		return FromSource
-	}
-	if c, ok := FromAttributes(attrs); ok {
-		rec.Cost = c
 		return FromSource
 	}
 	switch rec.SpanType {
@@ -64,6 +60,16 @@ const (
 	attrOICostTotal      = "llm.cost.total"      // OpenInference
 	attrOpenLITCost      = "gen_ai.usage.cost"   // OpenLIT: total only
 )
+
+// IsSourceKey reports whether FromAttributes reads key k, so that a caller walking a span's
+// keys anyway calls it only for spans that hold one.
+func IsSourceKey(k string) bool {
+	switch k {
+	case attrOICostPrompt, attrOICostCompletion, attrOICostTotal, attrOpenLITCost:
+		return true
+	}
+	return false
+}
 
 // FromAttributes reads a cost the instrumentation already reported on the span: OpenInference
 // llm.cost.{prompt,completion,total} or OpenLIT gen_ai.usage.cost (a total). A missing part is

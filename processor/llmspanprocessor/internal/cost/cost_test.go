@@ -174,33 +174,27 @@ func TestFill(t *testing.T) {
 			Usage: dialect.Usage{Input: count(1000), Output: count(100)}}
 	}
 	rec := llm()
-	assert.Equal(t, Priced, tab.Fill(rec, pcommon.NewMap()))
+	assert.Equal(t, Priced, tab.Fill(rec))
 	assert.InDelta(t, (1000*0.15+100*0.6)/1e6, rec.Cost.Total, 1e-12)
 
 	rec = llm()
-	attrs := pcommon.NewMap()
-	attrs.PutDouble("llm.cost.total", 9)
-	assert.Equal(t, FromSource, tab.Fill(rec, attrs))
-	assert.Equal(t, 9.0, rec.Cost.Total)
-
-	rec = llm()
 	rec.Cost = dialect.Cost{Total: 7, Set: true}
-	assert.Equal(t, FromSource, tab.Fill(rec, attrs), "a dialect's cost comes first")
+	assert.Equal(t, FromSource, tab.Fill(rec), "a dialect's or the span's own cost comes first")
 	assert.Equal(t, 7.0, rec.Cost.Total)
 
 	rec = llm()
 	rec.Model = "no-such-model"
-	assert.Equal(t, UnknownModel, tab.Fill(rec, pcommon.NewMap()))
+	assert.Equal(t, UnknownModel, tab.Fill(rec))
 	assert.False(t, rec.Cost.Set)
 
 	rec = llm()
 	rec.SpanType = mlflow.SpanTypeAgent
-	assert.Equal(t, NotPriced, tab.Fill(rec, pcommon.NewMap()), "agent spans may carry roll-up usage")
+	assert.Equal(t, NotPriced, tab.Fill(rec), "agent spans may carry roll-up usage")
 	rec = llm()
 	rec.Usage = dialect.Usage{}
-	assert.Equal(t, NotPriced, tab.Fill(rec, pcommon.NewMap()))
+	assert.Equal(t, NotPriced, tab.Fill(rec))
 	var none *Table
-	assert.Equal(t, NotPriced, none.Fill(llm(), pcommon.NewMap()))
+	assert.Equal(t, NotPriced, none.Fill(llm()))
 }
 
 func TestLookupCachedDoesNotAllocate(t *testing.T) {

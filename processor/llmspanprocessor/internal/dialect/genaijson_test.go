@@ -54,38 +54,66 @@ var genAIJSONSeeds = []string{
 	`[{"role":"user","parts":[{"type":"text","content":"x"}]}`,
 }
 
-// TestGenAIMessagesJSON checks that the fast path reads every value as the general reader does,
-// whenever it reads it at all.
-func TestGenAIMessagesJSON(t *testing.T) {
-	fast := 0
-	for _, in := range genAIJSONSeeds {
-		got, ok := appendGenAIMessagesJSON(nil, in)
-		if !ok {
-			continue
-		}
-		fast++
-		want, wantOK := genAIMessagesGeneral(pcommon.NewValueStr(in))
-		require.True(t, wantOK, in)
-		assert.Equal(t, dump(want), dump(got), in)
-	}
-	assert.GreaterOrEqual(t, fast, 6, "the plain shapes take the fast path")
+// fastReader is a streaming reader of JSON text and the general reader it must agree with:
+// both answer in a comparable form (dump), and the fast one may decline (ok false).
+type fastReader struct {
+	seeds   []string
+	fast    func(in string) (_ any, ok bool)
+	general func(in string) any
+	minFast int // seeds the fast reader must answer
 }
 
-func FuzzGenAIMessagesJSON(f *testing.F) {
-	for _, s := range genAIJSONSeeds {
+// check compares the readers on in and reports whether the fast one answered.
+func (r fastReader) check(t *testing.T, in string) bool {
+	got, ok := r.fast(in)
+	if ok {
+		require.Equal(t, r.general(in), got, "fast reader differs on %q", in)
+	}
+	return ok
+}
+
+// test checks every seed, and that the plain shapes among them take the fast path.
+func (r fastReader) test(t *testing.T) {
+	fast := 0
+	for _, in := range r.seeds {
+		if r.check(t, in) {
+			fast++
+		}
+	}
+	assert.GreaterOrEqual(t, fast, r.minFast, "the plain shapes take the fast path")
+}
+
+func (r fastReader) fuzz(f *testing.F) {
+	for _, s := range r.seeds {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, in string) {
-		got, ok := appendGenAIMessagesJSON(nil, in)
-		if !ok {
-			return
-		}
-		want, wantOK := genAIMessagesGeneral(pcommon.NewValueStr(in))
-		if !wantOK || !assert.Equal(t, dump(want), dump(got), in) {
-			t.Fatalf("fast path differs on %q", in)
-		}
-	})
+	f.Fuzz(func(t *testing.T, in string) { r.check(t, in) })
 }
+
+var genAIMessagesReader = fastReader{
+	seeds: genAIJSONSeeds,
+	fast: func(in string) (any, bool) {
+		got, ok := appendGenAIMessagesJSON(nil, in)
+		return dump(got), ok
+	},
+	general: func(in string) any {
+		want, ok := genAIMessagesGeneral(pcommon.NewValueStr(in))
+		if !ok {
+			return "<not messages>"
+		}
+		return dump(want)
+	},
+	minFast: 6,
+}
+
+// TestGenAIMessagesJSON checks that the fast path reads every value as the general reader does,
+// whenever it reads it at all.
+func TestGenAIMessagesJSON(t *testing.T)   { genAIMessagesReader.test(t) }
+func FuzzGenAIMessagesJSON(f *testing.F)   { genAIMessagesReader.fuzz(f) }
+func TestContentPartsJSON(t *testing.T)    { contentPartsReader.test(t) }
+func FuzzContentPartsJSON(f *testing.F)    { contentPartsReader.fuzz(f) }
+func TestToolDefinitionsJSON(t *testing.T) { toolDefinitionsReader.test(t) }
+func FuzzToolDefinitionsJSON(f *testing.F) { toolDefinitionsReader.fuzz(f) }
 
 // dump makes messages comparable: pcommon values by their raw form (JSON text parsed), texts
 // decoded.
@@ -124,34 +152,18 @@ var contentPartsSeeds = []string{
 	`{"type":"text","content":"one object"}`, `plain text`, `[1,`, `[]`, `"quoted"`, ` [ {"type" : "text" , "text":"\u00e9"} ] `,
 }
 
-// FuzzContentPartsJSON checks the streaming reader of content parts against contentParts on
-// parsed values, whenever it answers.
-func FuzzContentPartsJSON(f *testing.F) {
-	for _, s := range contentPartsSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
+// contentPartsReader checks the streaming reader of content parts against contentParts on
+// parsed values.
+var contentPartsReader = fastReader{
+	seeds: contentPartsSeeds,
+	fast: func(in string) (any, bool) {
 		got, ok := contentPartsJSON(in)
-		if !ok {
-			return
-		}
-		want := contentParts(Some(anyjson.Value(pcommon.NewValueStr(in))))
-		require.Equal(t, dump([]Message{{Parts: want}}), dump([]Message{{Parts: got}}), in)
-	})
-}
-
-func TestContentPartsJSON(t *testing.T) {
-	fast := 0
-	for _, in := range contentPartsSeeds {
-		got, ok := contentPartsJSON(in)
-		if !ok {
-			continue
-		}
-		fast++
-		want := contentParts(Some(anyjson.Value(pcommon.NewValueStr(in))))
-		assert.Equal(t, dump([]Message{{Parts: want}}), dump([]Message{{Parts: got}}), in)
-	}
-	assert.GreaterOrEqual(t, fast, 5)
+		return dump([]Message{{Parts: got}}), ok
+	},
+	general: func(in string) any {
+		return dump([]Message{{Parts: contentParts(Some(anyjson.Value(pcommon.NewValueStr(in))))}})
+	},
+	minFast: 5,
 }
 
 var toolDefinitionSeeds = []string{
@@ -171,32 +183,14 @@ func toolDump(tools []Tool) []any {
 	return out
 }
 
-// FuzzToolDefinitionsJSON checks the streaming reader of tool definitions against the general
-// one, whenever it answers.
-func FuzzToolDefinitionsJSON(f *testing.F) {
-	for _, s := range toolDefinitionSeeds {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, in string) {
+// toolDefinitionsReader checks the streaming reader of tool definitions against the general
+// one.
+var toolDefinitionsReader = fastReader{
+	seeds: toolDefinitionSeeds,
+	fast: func(in string) (any, bool) {
 		got, ok := appendToolDefinitionsJSON(nil, in)
-		if !ok {
-			return
-		}
-		want := appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))
-		require.Equal(t, toolDump(want), toolDump(got), in)
-	})
-}
-
-func TestToolDefinitionsJSON(t *testing.T) {
-	fast := 0
-	for _, in := range toolDefinitionSeeds {
-		got, ok := appendToolDefinitionsJSON(nil, in)
-		if !ok {
-			continue
-		}
-		fast++
-		want := appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))
-		assert.Equal(t, toolDump(want), toolDump(got), in)
-	}
-	assert.GreaterOrEqual(t, fast, 3)
+		return toolDump(got), ok
+	},
+	general: func(in string) any { return toolDump(appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))) },
+	minFast: 3,
 }
