@@ -34,6 +34,15 @@ func (sc *Scanner) Fail() {
 
 // Peek returns the first byte of the next token, or 0 at the end of input.
 func (sc *Scanner) Peek() byte {
+	// Compact JSON has no whitespace between tokens: that case is inlined into every caller.
+	if sc.i < len(sc.s) && sc.s[sc.i] > ' ' {
+		return sc.s[sc.i]
+	}
+	return sc.skipSpace()
+}
+
+// skipSpace skips whitespace and returns the next byte, or 0 at the end of input.
+func (sc *Scanner) skipSpace() byte {
 	for sc.i < len(sc.s) {
 		switch c := sc.s[sc.i]; c {
 		case ' ', '\t', '\n', '\r':
