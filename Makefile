@@ -14,7 +14,7 @@ COMPONENTS  := $(patsubst %/metadata.yaml,%,$(wildcard processor/*/metadata.yaml
 
 export PATH := $(PATH):$(shell $(GO) env GOROOT)/bin
 
-.PHONY: help all build run demo test unit e2e backends deploy-check corpus conformance lint generate venv bench clean
+.PHONY: help all build run demo test unit e2e backends deploy-check corpus conformance lint generate venv bench bench-instructions clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -77,6 +77,9 @@ generate: ## regenerate mdatagen code and docs of every component
 bench: build venv ## throughput/CPU/RSS and MLflow delivery, each against a same-run baseline -> BENCHMARKS.md
 	$(GO) test -run '^$$' -bench . -benchmem ./processor/...
 	scripts/bench.sh
+
+bench-instructions: ## llmspan benchmarks' instructions per span (valgrind), next to BASE=<git ref> if set
+	scripts/bench-instructions.sh $(BASE)
 
 clean: ## remove build outputs
 	rm -rf bin _build

@@ -193,7 +193,7 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 	return "", false, false, false
 }
 
-// shortString is the length up to which token looks for a string's end byte by byte.
+// shortString is how far token looks for the end of a string with plainLen alone.
 const shortString = 32
 
 // escapeLen returns the length of the escape at s[i] ('\\'), 0 when it is not one Parse reads
