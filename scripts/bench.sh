@@ -7,7 +7,7 @@
 #
 # Everything runs on loopback; the load generator (tools/loadgen) shares the machine's cores with
 # the collector, so throughput numbers are what the collector sustains next to its load. Takes
-# about 3-4 minutes.
+# about 5-6 minutes (BENCH_ROUNDS=1 for about 3).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,29 +107,42 @@ EOF
 }
 
 # 1. Pipeline throughput and cost: OTLP in -> llmspan -> batch -> debug, against the same
-#    pipeline without llmspan.
+#    pipeline without llmspan. The two alternate for ROUNDS rounds (a shared VM drifts within
+#    minutes) and the table gives each one's median round; RSS is read once, after the last.
+ROUNDS=${BENCH_ROUNDS:-3}
 declare -A SPS CPU RSS
+declare -A SPS_ALL CPU_ALL
+median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+for round in $(seq 1 "$ROUNDS"); do
+	for variant in llmspan plain; do
+		procs="batch"
+		[ "$variant" = llmspan ] && procs="llmspan, batch"
+		write_config "$WORK/$variant.yaml" "$procs" debug ""
+		start_collector "$variant" "$WORK/$variant.yaml"
+		log "$variant, round $round/$ROUNDS: as fast as possible for ${SECS}s"
+		cpu0=$(cpu_seconds "$COL_PID") sent0=$(metric_sum "$COL_METRICS" otelcol_exporter_sent_spans)
+		t0=$(date +%s.%N)
+		"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -workers 4 -batch 20 >"$WORK/$variant.loadgen"
+		sleep 1 # the last batch
+		t1=$(date +%s.%N) cpu1=$(cpu_seconds "$COL_PID") sent1=$(metric_sum "$COL_METRICS" otelcol_exporter_sent_spans)
+		spans=$((sent1 - sent0))
+		sps=$(awk -v s="$spans" -v a="$t0" -v b="$t1" 'BEGIN {print s / (b - a)}')
+		cpu=$(awk -v c0="$cpu0" -v c1="$cpu1" -v s="$spans" 'BEGIN {print (c1 - c0) / s * 1e6}')
+		SPS_ALL[$variant]+="$sps " CPU_ALL[$variant]+="$cpu "
+		log "$variant: $(cat "$WORK/$variant.loadgen")"
+		log "$variant: collector exported $spans spans, $(num "$cpu" 2) CPU µs per span"
+		if [ "$round" = "$ROUNDS" ]; then
+			log "$variant: ~10k spans/s for ${SECS}s"
+			"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -rate 500 -min-spans 20 -max-spans 20 -workers 4 >"$WORK/$variant.rss.loadgen"
+			RSS[$variant]=$(rss_mib "$COL_PID")
+			log "$variant: $(cat "$WORK/$variant.rss.loadgen"); RSS ${RSS[$variant]} MiB"
+		fi
+		stop_collector
+	done
+done
 for variant in llmspan plain; do
-	procs="batch"
-	[ "$variant" = llmspan ] && procs="llmspan, batch"
-	write_config "$WORK/$variant.yaml" "$procs" debug ""
-	start_collector "$variant" "$WORK/$variant.yaml"
-	log "$variant: as fast as possible for ${SECS}s"
-	cpu0=$(cpu_seconds "$COL_PID") sent0=$(metric_sum "$COL_METRICS" otelcol_exporter_sent_spans)
-	t0=$(date +%s.%N)
-	"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -workers 4 -batch 20 >"$WORK/$variant.loadgen"
-	sleep 1 # the last batch
-	t1=$(date +%s.%N) cpu1=$(cpu_seconds "$COL_PID") sent1=$(metric_sum "$COL_METRICS" otelcol_exporter_sent_spans)
-	spans=$((sent1 - sent0))
-	SPS[$variant]=$(awk -v s="$spans" -v a="$t0" -v b="$t1" 'BEGIN {print s / (b - a)}')
-	CPU[$variant]=$(awk -v c0="$cpu0" -v c1="$cpu1" -v s="$spans" 'BEGIN {print (c1 - c0) / s * 1e6}')
-	log "$variant: $(cat "$WORK/$variant.loadgen")"
-	log "$variant: collector exported $spans spans"
-	log "$variant: ~10k spans/s for ${SECS}s"
-	"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -rate 500 -min-spans 20 -max-spans 20 -workers 4 >"$WORK/$variant.rss.loadgen"
-	RSS[$variant]=$(rss_mib "$COL_PID")
-	log "$variant: $(cat "$WORK/$variant.rss.loadgen"); RSS ${RSS[$variant]} MiB"
-	stop_collector
+	SPS[$variant]=$(echo "${SPS_ALL[$variant]}" | median)
+	CPU[$variant]=$(echo "${CPU_ALL[$variant]}" | median)
 done
 
 # 2. A real MLflow server (SQLite, one worker, as in the tests).
@@ -265,8 +278,8 @@ TABLE=$(
 	cat <<EOF
 | Measure (${CORES} cores, loopback, generator on the same cores) | otelcol-mlflow | Baseline (same run) | Ratio |
 |---|---:|---:|---:|
-| Spans/s sustained, OTLP/gRPC -> llmspan -> batch -> debug vs without llmspan | $(num "${SPS[llmspan]}") | $(num "${SPS[plain]}") | $(ratio "${SPS[llmspan]}" "${SPS[plain]}") |
-| Collector CPU seconds per million spans, same two pipelines | $(num "${CPU[llmspan]}" 1) | $(num "${CPU[plain]}" 1) | $(ratio "${CPU[llmspan]}" "${CPU[plain]}") |
+| Spans/s sustained, OTLP/gRPC -> llmspan -> batch -> debug vs without llmspan (median of $ROUNDS alternating rounds) | $(num "${SPS[llmspan]}") | $(num "${SPS[plain]}") | $(ratio "${SPS[llmspan]}" "${SPS[plain]}") |
+| Collector CPU seconds per million spans, same two pipelines and rounds | $(num "${CPU[llmspan]}" 1) | $(num "${CPU[plain]}" 1) | $(ratio "${CPU[llmspan]}" "${CPU[plain]}") |
 | Collector RSS (MiB) after ${SECS}s at ~10k spans/s, same two pipelines | ${RSS[llmspan]} | ${RSS[plain]} | $(ratio "${RSS[llmspan]}" "${RSS[plain]}") |
 | Traces/s landed in MLflow ($N_MLFLOW x $SPANS_PER_TRACE spans): \`mlflow\` exporter vs stock \`otlp_http\` to /v1/traces | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[otlp_http]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[otlp_http]}") |
 | Traces/s landed in MLflow: \`mlflow\` exporter vs MLflow's Python SDK logging directly | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[sdk]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[sdk]}") |
@@ -288,6 +301,8 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo "- Load: \`tools/loadgen\` replaying the llmspan golden corpus as agent traces (5-50 spans, 1-8 KiB of messages; fixed sizes where the row says so), for ${SECS}s per throughput phase"
 	echo
 	echo "$TABLE"
+	echo
+	echo "Collector CPU µs per span in each round (llmspan / plain): $(echo "${CPU_ALL[llmspan]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}') / $(echo "${CPU_ALL[plain]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}')."
 	echo
 	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); RSS is VmRSS at the end of the ~10k spans/s phase (500 traces/s x 20 spans); traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds."
 } >"$OUT"
