@@ -221,8 +221,10 @@ func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) {
 	} else if s.rec.Cost.Set {
 		outcome = cost.FromSource
 	}
-	if _, exists := attrs.Get(mlflow.AttrLLMCost); mayExist && exists {
-		return // kept as it is: nothing priced
+	if mayExist {
+		if _, exists := attrs.Get(mlflow.AttrLLMCost); exists {
+			return // kept as it is: nothing priced
+		}
 	}
 	s.priced[outcome]++
 	if outcome == cost.UnknownModel && len(s.unknownModels) < maxUnknownModelsPerBatch {

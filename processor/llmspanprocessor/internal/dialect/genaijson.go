@@ -102,8 +102,7 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 		sc.Fail() // a part that is not an object
 		return msgs
 	}
-	// Strings are read as they are met, other values kept as JSON text; a key given twice is
-	// left to the general reader. Texts stay as written (jsonField.encoded), names are decoded.
+	// Texts stay as written (jsonField.encoded), names are decoded.
 	var typ, content, id, name, args, response, result jsonField
 	for first := true; ; first = false {
 		k, ok := sc.Key(first)
@@ -127,15 +126,10 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 			f, text = &response, true
 		case "result":
 			f, text = &result, true
-		default:
-			sc.Raw(depthPartValue)
-			continue
 		}
-		if f.set {
-			sc.Fail()
+		if !readMember(sc, depthPartValue, f, text) {
 			break
 		}
-		f.read(sc, text)
 	}
 	// type and id and name must be strings, and a text part's content too: other values
 	// follow the general reader's rules.
@@ -165,6 +159,23 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 	return msgs
 }
 
+// readMember reads the value of the member whose key sc just read, at depth, into f (its
+// string as written when text is true, see Scanner.Text), or skips it when f is nil. Strings
+// are read as they are met, other values kept as JSON text. It reports false, having failed the
+// scan, when f was read already: a key given twice is left to the general reader.
+func readMember(sc *anyjson.Scanner, depth int, f *jsonField, text bool) bool {
+	switch {
+	case f == nil:
+		sc.Raw(depth)
+	case f.set:
+		sc.Fail()
+		return false
+	default:
+		f.read(sc, depth, text)
+	}
+	return true
+}
+
 // jsonField is one member value: its JSON text, and a string's text.
 type jsonField struct {
 	set bool
@@ -174,13 +185,14 @@ type jsonField struct {
 	encoded bool
 }
 
-// read reads the next value; text keeps a string as written when it can (Scanner.Text).
-func (f *jsonField) read(sc *anyjson.Scanner, text bool) {
+// read reads the next value, at depth; text keeps a string as written when it can
+// (Scanner.Text).
+func (f *jsonField) read(sc *anyjson.Scanner, depth int, text bool) {
 	f.set = true
 	mark := sc.Mark()
 	switch {
 	case sc.Peek() != '"':
-		sc.Raw(depthPartValue)
+		sc.Raw(depth)
 	case text:
 		f.str, f.encoded, _ = sc.Text()
 	default:
@@ -224,6 +236,9 @@ func (f *jsonField) parts(sc *anyjson.Scanner) []Part {
 	case f.raw == "null":
 		return nil
 	case f.raw[0] == '[':
+		if parts, ok := contentPartsJSON(f.raw); ok {
+			return parts
+		}
 		v, ok := anyjson.Parse(f.raw)
 		if !ok {
 			sc.Fail()
@@ -284,15 +299,10 @@ func contentPartJSON(sc *anyjson.Scanner) Part {
 			f = &text
 		case "content":
 			f = &content
-		default:
-			sc.Raw(2)
-			continue
 		}
-		if f.set {
-			sc.Fail() // a key given twice
+		if !readMember(sc, 2, f, k != "type") {
 			break
 		}
-		f.read(sc, k != "type")
 	}
 	if !text.set {
 		text = content
@@ -336,15 +346,9 @@ func (t *toolFields) read(sc *anyjson.Scanner, depth int, fn func()) bool {
 				}
 			}
 		}
-		if f == nil {
-			sc.Raw(depth)
-			continue
-		}
-		if f.set {
-			sc.Fail()
+		if !readMember(sc, depth, f, false) {
 			return false
 		}
-		f.read(sc, false)
 	}
 }
 
