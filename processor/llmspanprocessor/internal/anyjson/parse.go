@@ -26,7 +26,23 @@ func Parse(s string) (v pcommon.Value, ok bool) {
 	if sc.value(v, 0) && sc.End() {
 		return v, true
 	}
+	if !mayBeLenient(s) {
+		return pcommon.NewValueEmpty(), false
+	}
 	return parseIter(s)
+}
+
+// mayBeLenient reports whether json-iterator could read s where the Scanner failed. The
+// Scanner is stricter only inside strings and numbers, so text that starts otherwise, as plain
+// prose handed to Parse by readers that try JSON first does, is not worth a second parse (and
+// json-iterator's copy of s). Literals it reads exactly as json-iterator does.
+func mayBeLenient(s string) bool {
+	switch c := firstNonSpace(s); {
+	case c == '{' || c == '[' || c == '"' || c == '-':
+		return true
+	default:
+		return c >= '0' && c <= '9'
+	}
 }
 
 // parseIter is Parse with json-iterator, for input the Scanner does not read.

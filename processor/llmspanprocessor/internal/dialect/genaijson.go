@@ -12,17 +12,23 @@ import (
 // streaming scanner instead of parsing the whole list into pdata values: text, roles and ids
 // are substrings of the attribute, and only values passed on as they are (tool call
 // arguments, non-text parts, structured tool results) are parsed, each on its own. It reads
-// the plain shape only: on anything else (a key given twice, a non-string role, a message
-// without a parts list, a part that is not an object, malformed JSON) it reports false and the
-// caller reads the value the general way, which decides. It never reads a value differently.
+// the plain shape only: on anything else (a key given twice, a non-string role, parts that are
+// not a list, a part that is not an object, malformed JSON) it reports false and the caller
+// reads the value the general way, which decides. It never reads a value differently.
 func appendGenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
+	return appendMessagesJSON(msgs, s, appendGenAIMessageJSON)
+}
+
+// appendMessagesJSON appends the messages of the JSON list s, each read by readMessage, which
+// fails the scan on a message it does not read. ok is false, and msgs unchanged, on failure.
+func appendMessagesJSON(msgs []Message, s string, readMessage func([]Message, *anyjson.Scanner) []Message) (_ []Message, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
 		return msgs, false
 	}
 	n := len(msgs)
 	for first := true; sc.Elem(first); first = false {
-		msgs = appendGenAIMessageJSON(msgs, &sc)
+		msgs = readMessage(msgs, &sc)
 	}
 	if !sc.End() {
 		return msgs[:n], false
@@ -36,61 +42,57 @@ const (
 	depthPartValue    = 4 // a part's member values
 )
 
-// appendGenAIMessageJSON reads one message as appendGenAIMessage does.
+// appendGenAIMessageJSON reads one message as appendGenAIMessage does, an OpenAI-style message
+// without parts too.
 func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 	if !sc.Consume('{') {
 		sc.Fail()
 		return msgs
 	}
 	var msg Message
-	var seen uint8
-	const seenRole, seenName, seenFinish, seenParts = 1, 2, 4, 8
-	responses := 0
-	once := func(bit uint8) bool {
-		if seen&bit != 0 {
-			sc.Fail()
-			return false
-		}
-		seen |= bit
-		return true
-	}
+	var o openAIFields // role and name, and the members of a message without parts
+	var finish jsonField
+	seenParts, responses := false, 0
 	for first := true; ; first = false {
 		k, ok := sc.Key(first)
 		if !ok {
 			break
 		}
 		switch k {
-		case "role":
-			if once(seenRole) {
-				msg.Role, _ = sc.Str()
-			}
-		case "name":
-			if once(seenName) {
-				msg.Name, _ = sc.Str()
-			}
 		case "finish_reason":
-			if once(seenFinish) {
-				msg.FinishReason, _ = sc.Str()
-			}
+			readMember(sc, depthMessageValue, &finish, false)
 		case "parts":
-			if !once(seenParts) || !sc.Consume('[') {
-				sc.Fail()
+			if seenParts || !sc.Consume('[') {
+				sc.Fail() // given twice, or not a list: for the general reader
 				break
 			}
+			seenParts = true
 			for first := true; sc.Elem(first); first = false {
 				msgs = appendGenAIPartJSON(msgs, &msg, &responses, sc)
 			}
 		default:
-			sc.Raw(depthMessageValue)
+			f, text := o.field(k)
+			readMember(sc, depthMessageValue, f, text)
 		}
 	}
-	if sc.Failed() || seen&seenParts == 0 {
-		sc.Fail() // without parts: an OpenAI-style message, for the general reader
+	if sc.Failed() || !o.role.isStr() || !o.name.isStr() || !finish.isStr() {
+		sc.Fail()
 		return msgs
+	}
+	if !seenParts {
+		// Some instrumentations put OpenAI-style messages under the GenAI keys.
+		om, ok := o.message(sc, o.role.str)
+		if !ok {
+			sc.Fail()
+			return msgs
+		}
+		om.FinishReason = finish.str
+		return append(msgs, om)
 	}
 	if responses > 0 && len(msg.Parts) == 0 && len(msg.ToolCalls) == 0 {
 		return msgs // the message held tool results only
 	}
+	msg.Role, msg.Name, msg.FinishReason = o.role.str, o.name.str, finish.str
 	return append(msgs, msg)
 }
 

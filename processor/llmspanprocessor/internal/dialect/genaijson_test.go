@@ -32,6 +32,8 @@ var genAIJSONSeeds = []string{
 	` [ { "parts" : [ ] , "role" : "system" } ] `,
 	`[]`,
 	`[{"role":"user","content":"openai style"}]`,
+	`[{"role":"assistant","content":null,"finish_reason":"tool_calls","tool_calls":[{"id":"c","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":[{"type":"text","text":"r"}]}]`,
+	`[{"role":"user","parts":null,"content":"x"}]`, `[{"role":"user","finish_reason":1,"content":"x"}]`,
 	`[{"role":"user","parts":"[{\"type\":\"text\",\"content\":\"nested\"}]"}]`,
 	`[{"role":"user","role":"assistant","parts":[]}]`,
 	`[{"role":1,"parts":[]}]`,
@@ -103,7 +105,7 @@ var genAIMessagesReader = fastReader{
 		}
 		return dump(want)
 	},
-	minFast: 6,
+	minFast: 8,
 }
 
 // TestGenAIMessagesJSON checks that the fast path reads every value as the general reader does,

@@ -150,6 +150,16 @@ func contentParts(content Any) []Part {
 // openAIToolCalls reads [{id, type, function: {name, arguments}}]; a flat {id, name, arguments}
 // is accepted too.
 func openAIToolCalls(v pcommon.Value) []ToolCall {
+	if v.Type() == pcommon.ValueTypeStr {
+		if calls, ok := toolCallsJSON(v.Str()); ok {
+			return calls
+		}
+	}
+	return openAIToolCallsGeneral(v)
+}
+
+// openAIToolCallsGeneral is openAIToolCalls on parsed values.
+func openAIToolCallsGeneral(v pcommon.Value) []ToolCall {
 	v = anyjson.Value(v)
 	if v.Type() != pcommon.ValueTypeSlice {
 		return nil
@@ -229,6 +239,16 @@ func toolSchema(def pcommon.Map) Any {
 // appendOpenAIMessages appends the messages of a list of OpenAI chat messages (maps that each
 // have a role). ok is false, and msgs unchanged, when v is not such a list.
 func appendOpenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendOpenAIMessagesJSON(msgs, v.Str()); ok {
+			return out, true
+		}
+	}
+	return appendOpenAIMessagesGeneral(msgs, v)
+}
+
+// appendOpenAIMessagesGeneral is appendOpenAIMessages on parsed values.
+func appendOpenAIMessagesGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
 	list, ok := mapList(v)
 	if !ok || list.Len() == 0 {
 		return msgs, false

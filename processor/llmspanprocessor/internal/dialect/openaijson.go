@@ -1,0 +1,181 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// Streaming readers of OpenAI chat messages held as JSON text, in the manner of
+// appendGenAIMessagesJSON: they read the plain shape only, report false on anything else,
+// and the caller then reads the value the general way, which decides.
+
+// appendOpenAIMessagesJSON is appendOpenAIMessages for a list held as JSON text.
+func appendOpenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
+	out, ok := appendMessagesJSON(msgs, s, appendOpenAIMessageJSON)
+	if !ok || len(out) == len(msgs) { // an empty list is not messages
+		return msgs, false
+	}
+	return out, true
+}
+
+// appendOpenAIMessageJSON reads one message, which must have a role.
+func appendOpenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
+	var o openAIFields
+	if !sc.Consume('{') || !o.read(sc, depthMessageValue) {
+		sc.Fail()
+		return msgs
+	}
+	msg, ok := o.message(sc, "")
+	if !ok || msg.Role == "" {
+		sc.Fail()
+		return msgs
+	}
+	return append(msgs, msg)
+}
+
+// openAIFields are the members of an OpenAI chat message that openAIMessage reads.
+type openAIFields struct {
+	role, name, toolCallID, content, toolCalls jsonField
+}
+
+// field returns the field that holds member k, and whether its string is message text; nil
+// for a member openAIMessage does not read.
+func (o *openAIFields) field(k string) (f *jsonField, text bool) {
+	switch k {
+	case "role":
+		return &o.role, false
+	case "name":
+		return &o.name, false
+	case "tool_call_id":
+		return &o.toolCallID, false
+	case "content":
+		return &o.content, true
+	case "tool_calls":
+		return &o.toolCalls, false
+	}
+	return nil, false
+}
+
+// read reads the members of an object whose '{' was consumed, their values at depth. It
+// reports false on malformed input and on a key given twice.
+func (o *openAIFields) read(sc *anyjson.Scanner, depth int) bool {
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			return !sc.Failed()
+		}
+		if f, text := o.field(k); !readMember(sc, depth, f, text) {
+			return false
+		}
+	}
+}
+
+// message returns the message as openAIMessage(m, role) reads it, and false where that reads
+// the fields differently (a role, name or id that is not a string, tool calls held as a string).
+func (o *openAIFields) message(sc *anyjson.Scanner, role string) (Message, bool) {
+	if !o.role.isStr() || !o.name.isStr() || !o.toolCallID.isStr() {
+		return Message{}, false
+	}
+	msg := Message{Role: o.role.str, Name: o.name.str, ToolCallID: o.toolCallID.str, Parts: o.content.parts(sc)}
+	if msg.Role == "" {
+		msg.Role = role
+	}
+	if o.toolCalls.set {
+		calls, ok := toolCallsMemberJSON(o.toolCalls.raw)
+		if !ok {
+			return Message{}, false
+		}
+		msg.ToolCalls = calls
+	}
+	return msg, !sc.Failed()
+}
+
+// toolCallsMemberJSON reads the JSON text of a message's tool_calls member as openAIToolCalls
+// reads its value: a list's calls, none for any other value except a string, which it declines
+// (openAIToolCalls parses a string holding JSON).
+func toolCallsMemberJSON(raw string) ([]ToolCall, bool) {
+	switch raw[0] {
+	case '[':
+		return toolCallsJSON(raw)
+	case '"':
+		return nil, false
+	}
+	return nil, true
+}
+
+// toolCallsJSON is openAIToolCalls for a list of calls held as JSON text: items that are not
+// objects are skipped, a call's "function" object (when it has one) gives the name and arguments.
+func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('[') {
+		return nil, false
+	}
+	var calls []ToolCall
+	for first := true; sc.Elem(first); first = false {
+		if !sc.Consume('{') {
+			sc.Raw(1)
+			continue
+		}
+		var id, name, args, fnName, fnArgs jsonField
+		hasFunction, seenFunction := false, false
+		for first := true; ; first = false {
+			k, ok := sc.Key(first)
+			if !ok {
+				break
+			}
+			var f *jsonField
+			switch k {
+			case "id":
+				f = &id
+			case "name":
+				f = &name
+			case "arguments":
+				f = &args
+			case "function":
+				switch {
+				case seenFunction:
+					sc.Fail() // a key given twice
+				case sc.Consume('{'):
+					hasFunction = readToolFunction(&sc, &fnName, &fnArgs)
+				default:
+					sc.Raw(2) // not an object: the call itself names the function
+				}
+				seenFunction = true
+				continue
+			}
+			if !readMember(&sc, 2, f, false) {
+				break
+			}
+		}
+		if hasFunction {
+			name, args = fnName, fnArgs
+		}
+		if sc.Failed() || !id.isStr() || !name.isStr() {
+			return nil, false
+		}
+		calls = append(calls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
+	}
+	if !sc.End() {
+		return nil, false
+	}
+	return calls, true
+}
+
+// readToolFunction reads the members of a call's "function" object, whose '{' was consumed.
+func readToolFunction(sc *anyjson.Scanner, name, args *jsonField) bool {
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			return !sc.Failed()
+		}
+		var f *jsonField
+		switch k {
+		case "name":
+			f = name
+		case "arguments":
+			f = args
+		}
+		if !readMember(sc, 3, f, false) {
+			return false
+		}
+	}
+}

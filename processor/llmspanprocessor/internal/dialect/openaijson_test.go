@@ -1,0 +1,67 @@
+package dialect
+
+import (
+	"testing"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+)
+
+var openAIMessagesSeeds = []string{
+	`[{"role":"system","content":"You are terse.\nBe kind."},{"role":"user","content":"caf\u00e9 \"q\""}]`,
+	`[{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]},{"role":"tool","tool_call_id":"c1","content":"sunny"}]`,
+	`[{"role":"user","content":[{"type":"text","text":"a"},{"type":"image_url","image_url":{"url":"u"}}],"name":"n"}]`,
+	`[{"role":"assistant","tool_calls":[{"id":"c2","name":"flat","arguments":{"a":[1,2.5,true,null]}},"skipped",{"function":"x","name":"n"}]}]`,
+	` [ { "content" : {"k":1} , "role" : "user" , "extra" : [1] } ] `,
+	`[{"role":"assistant","content":1,"tool_calls":null}]`,
+	`[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"a","arguments":"x"},"name":"outer","arguments":"y"}]}]`,
+	`[]`, `[{"content":"no role"}]`, `[{"role":""}]`, `[{"role":1}]`, `["x"]`, `{"role":"user"}`,
+	`[{"role":"user","role":"assistant"}]`, `[{"role":"user","tool_calls":"[{\"id\":\"c\"}]"}]`,
+	`[{"role":"user","content":"a","content":"b"}]`, `[{"role":"user","name":null}]`,
+	`[{"role":"assistant","tool_calls":[{"id":1,"function":{"name":"f"}}]}]`,
+	`[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f","name":"g"}}]}]`,
+	`[{"role":"assistant","tool_calls":[{"id":"c","function":{"name":"f"},"function":{}}]}]`,
+	`[{"role":"user","content":"x"}] x`, `[{"role":"user","content":"x"},]`,
+	"[{\"role\":\"user\",\"content\":\"bad\xffutf8\"}]", `[{"role":"user","content":"bad \ud800"}]`,
+}
+
+// openAIMessagesReader checks the streaming reader of OpenAI messages against the general one.
+var openAIMessagesReader = fastReader{
+	seeds: openAIMessagesSeeds,
+	fast: func(in string) (any, bool) {
+		got, ok := appendOpenAIMessagesJSON(nil, in)
+		return dump(got), ok
+	},
+	general: func(in string) any {
+		want, ok := appendOpenAIMessagesGeneral(nil, pcommon.NewValueStr(in))
+		if !ok {
+			return "<not messages>"
+		}
+		return dump(want)
+	},
+	minFast: 7,
+}
+
+var toolCallsSeeds = []string{
+	`[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]`,
+	`[{"id":"c2","name":"flat","arguments":{"a":1}},1,null,{"function":[],"name":"n","arguments":null}]`,
+	`[{"id":"c","function":{"name":"a"},"name":"outer","arguments":"y"}]`, `[]`, ` [ ] `,
+	`[{"id":{"x":1}}]`, `[{"id":"a","id":"b"}]`, `[{"function":{"arguments":1,"arguments":2}}]`, `{"id":"c"}`, `[1,`,
+}
+
+// toolCallsReader checks the streaming reader of tool calls against the general one.
+var toolCallsReader = fastReader{
+	seeds: toolCallsSeeds,
+	fast: func(in string) (any, bool) {
+		got, ok := toolCallsJSON(in)
+		return dump([]Message{{ToolCalls: got}}), ok
+	},
+	general: func(in string) any {
+		return dump([]Message{{ToolCalls: openAIToolCallsGeneral(pcommon.NewValueStr(in))}})
+	},
+	minFast: 5,
+}
+
+func TestOpenAIMessagesJSON(t *testing.T) { openAIMessagesReader.test(t) }
+func FuzzOpenAIMessagesJSON(f *testing.F) { openAIMessagesReader.fuzz(f) }
+func TestToolCallsJSON(t *testing.T)      { toolCallsReader.test(t) }
+func FuzzToolCallsJSON(f *testing.F)      { toolCallsReader.fuzz(f) }
