@@ -117,9 +117,9 @@ var contentFields = [numFields]bool{
 }
 
 // fromKeys consumes a Keys table, content by field.
-func fromKeys(keys Keys) consumes {
+func fromKeys(keys *KeyTable) consumes {
 	return func(c *Consumption) {
-		for k, key := range keys {
+		for k, key := range keys.All() {
 			c.keys[k] = contentFields[key.Field]
 		}
 	}
@@ -167,7 +167,7 @@ func contentEvents(names ...string) consumes {
 
 // genAIReader consumes what readGenAIWith reads besides its Keys table: the flattened
 // gen_ai.prompt.N / gen_ai.completion.N messages and the message events.
-func genAIReader(keys Keys) consumes {
+func genAIReader(keys *KeyTable) consumes {
 	return func(c *Consumption) {
 		fromKeys(keys)(c)
 		contentPrefixes(genAIPrompt, genAICompletion)(c)

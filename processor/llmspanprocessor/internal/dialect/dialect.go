@@ -10,6 +10,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/strtab"
 )
 
 // Dialect is one instrumentation convention.
@@ -98,7 +100,7 @@ type Detector struct {
 	dialects   []Dialect
 	scopes     map[string]uint64
 	prefixes   []scopePrefix
-	namespaces map[string]uint64
+	namespaces *strtab.Table[uint64]
 }
 
 type scopePrefix struct {
@@ -111,7 +113,8 @@ func NewDetector(dialects []Dialect) *Detector {
 	if len(dialects) > 64 {
 		panic("dialect: more than 64 dialects")
 	}
-	d := &Detector{dialects: dialects, scopes: map[string]uint64{}, namespaces: map[string]uint64{}}
+	d := &Detector{dialects: dialects, scopes: map[string]uint64{}}
+	namespaces := map[string]uint64{}
 	for i, dl := range dialects {
 		for _, s := range dl.Scopes {
 			d.scopes[s] |= 1 << i
@@ -120,9 +123,10 @@ func NewDetector(dialects []Dialect) *Detector {
 			d.prefixes = append(d.prefixes, scopePrefix{p, 1 << i})
 		}
 		for _, ns := range dl.Namespaces {
-			d.namespaces[ns] |= 1 << i
+			namespaces[ns] |= 1 << i
 		}
 	}
+	d.namespaces = strtab.New(namespaces)
 	return d
 }
 
@@ -154,7 +158,8 @@ func (d *Detector) Detect(scopeMask uint64, attrs pcommon.Map) (int, bool) {
 // walk a span's keys themselves; First then picks the dialect.
 func (d *Detector) KeyMask(k string) uint64 {
 	if i := strings.IndexByte(k, '.'); i > 0 {
-		return d.namespaces[k[:i]]
+		mask, _ := d.namespaces.Get(k[:i])
+		return mask
 	}
 	return 0
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/strtab"
 )
 
 // Field is one fact a dialect reads from a single attribute.
@@ -42,6 +44,9 @@ type Key struct {
 
 // Keys maps attribute keys to fields: a dialect's vocabulary as one table.
 type Keys map[string]Key
+
+// KeyTable is a Keys table built for the lookup made for every attribute key of a span.
+type KeyTable = strtab.Table[Key]
 
 // Fields collects the best-ranked value of each field while a dialect walks a span's
 // attributes once.
@@ -114,15 +119,15 @@ var frameworkProviders = map[string]bool{
 
 // withKeys returns a new table holding base and extra, extra winning; dialects that speak
 // another convention plus their own keys build theirs once, at start.
-func withKeys(base, extra Keys) Keys {
-	keys := make(Keys, len(base)+len(extra))
-	for k, v := range base {
+func withKeys(base *KeyTable, extra Keys) *KeyTable {
+	keys := make(Keys, base.Len()+len(extra))
+	for k, v := range base.All() {
 		keys[k] = v
 	}
 	for k, v := range extra {
 		keys[k] = v
 	}
-	return keys
+	return strtab.New(keys)
 }
 
 // includeCache adds the cache counts to an input count that excludes them (Anthropic,

@@ -10,6 +10,7 @@ import (
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/strtab"
 )
 
 // genAI reads the OpenTelemetry GenAI semantic conventions, current and deprecated forms:
@@ -22,7 +23,7 @@ var genAI = Dialect{
 
 // genAIKeys is the GenAI vocabulary. Rank 1 marks deprecated names and fallbacks that give way
 // to the rank-0 name: the response model is what actually ran.
-var genAIKeys = Keys{
+var genAIKeys = strtab.New(Keys{
 	"gen_ai.operation.name":      {FieldOperation, 0},
 	"gen_ai.input.messages":      {FieldInput, 0},
 	"gen_ai.output.messages":     {FieldOutput, 0},
@@ -47,7 +48,7 @@ var genAIKeys = Keys{
 	"gen_ai.usage.cache_read_input_tokens":     {FieldCacheReadTokens, 1},
 	"gen_ai.usage.cache_creation.input_tokens": {FieldCacheCreationTokens, 0},
 	"gen_ai.usage.cache_creation_input_tokens": {FieldCacheCreationTokens, 1},
-}
+})
 
 // genAIOperations maps gen_ai.operation.name (lower case) to MLflow span types.
 var genAIOperations = map[string]string{
@@ -93,10 +94,10 @@ func readGenAI(span ptrace.Span, rec *Record) {
 // readGenAIWith reads span as GenAI with keys in place of genAIKeys, for dialects that speak
 // GenAI plus extras: build keys once with withKeys. other, when not nil, receives every span
 // attribute that keys does not hold, in the same single pass. f is left filled for the caller.
-func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys Keys, other func(k string, v pcommon.Value)) {
+func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, other func(k string, v pcommon.Value)) {
 	var prompts, completions indexedMessages
 	for k, v := range span.Attributes().All() {
-		if key, ok := keys[k]; ok {
+		if key, ok := keys.Get(k); ok {
 			f.Put(key, v, 0)
 		} else if rest, ok := strings.CutPrefix(k, genAIPrompt); ok {
 			prompts.put(rest, v)
@@ -112,7 +113,7 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys Keys, other fu
 		switch {
 		case name == genAIEventDetails:
 			for k, v := range ev.Attributes().All() {
-				if key, ok := keys[k]; ok {
+				if key, ok := keys.Get(k); ok {
 					f.Put(key, v, detailsRank)
 				}
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/strtab"
 )
 
 // openInference reads OpenInference (Arize Phoenix), whose spans all carry
@@ -21,7 +22,7 @@ var openInference = Dialect{
 	Read:       readOpenInference,
 }
 
-var openInferenceKeys = Keys{
+var openInferenceKeys = strtab.New(Keys{
 	"openinference.span.kind": {FieldOperation, 0},
 	"tool.name":               {FieldToolName, 0},
 	"llm.response.model_name": {FieldModel, 0},
@@ -38,7 +39,7 @@ var openInferenceKeys = Keys{
 	"llm.token_count.total":                      {FieldTotalTokens, 0},
 	"llm.token_count.prompt_details.cache_read":  {FieldCacheReadTokens, 0},
 	"llm.token_count.prompt_details.cache_write": {FieldCacheCreationTokens, 0},
-}
+})
 
 // openInferenceKinds maps openinference.span.kind (upper case) to MLflow span types. LLM is
 // refined to CHAT_MODEL when the span holds chat messages, as MLflow's own autolog types chat
@@ -85,7 +86,7 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 		s openInferenceSpan
 	)
 	for k, v := range span.Attributes().All() {
-		if key, ok := openInferenceKeys[k]; ok {
+		if key, ok := openInferenceKeys.Get(k); ok {
 			f.Put(key, v, 0)
 			continue
 		}
