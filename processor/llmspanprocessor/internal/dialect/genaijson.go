@@ -16,19 +16,33 @@ import (
 // not a list, a part that is not an object, malformed JSON) it reports false and the caller
 // reads the value the general way, which decides. It never reads a value differently.
 func appendGenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	return appendMessagesJSON(msgs, s, appendGenAIMessageJSON)
+	return appendMessagesJSON(msgs, s, genAIShape)
 }
 
-// appendMessagesJSON appends the messages of the JSON list s, each read by readMessage, which
-// fails the scan on a message it does not read. ok is false, and msgs unchanged, on failure.
-func appendMessagesJSON(msgs []Message, s string, readMessage func([]Message, *anyjson.Scanner) []Message) (_ []Message, ok bool) {
+// messageShape names the message readers of appendMessagesJSON.
+type messageShape uint8
+
+const (
+	genAIShape  messageShape = iota // appendGenAIMessageJSON
+	openAIShape                     // appendOpenAIMessageJSON
+)
+
+// appendMessagesJSON appends the messages of the JSON list s, each read by the reader of
+// shape, which fails the scan on a message it does not read. ok is false, and msgs unchanged,
+// on failure. (The readers are called directly, not through a func value, which would move
+// the scanner to the heap.)
+func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Message, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
 		return msgs, false
 	}
 	n := len(msgs)
 	for first := true; sc.Elem(first); first = false {
-		msgs = readMessage(msgs, &sc)
+		if shape == openAIShape {
+			msgs = appendOpenAIMessageJSON(msgs, &sc)
+		} else {
+			msgs = appendGenAIMessageJSON(msgs, &sc)
+		}
 	}
 	if !sc.End() {
 		return msgs[:n], false

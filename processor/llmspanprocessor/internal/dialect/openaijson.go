@@ -10,7 +10,7 @@ import (
 
 // appendOpenAIMessagesJSON is appendOpenAIMessages for a list held as JSON text.
 func appendOpenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	out, ok := appendMessagesJSON(msgs, s, appendOpenAIMessageJSON)
+	out, ok := appendMessagesJSON(msgs, s, openAIShape)
 	if !ok || len(out) == len(msgs) { // an empty list is not messages
 		return msgs, false
 	}
