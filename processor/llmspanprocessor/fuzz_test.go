@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 )
 
 // FuzzProcess feeds arbitrary text into the attributes and events the GenAI dialect parses and
@@ -35,14 +37,84 @@ func FuzzProcess(f *testing.F) {
 		ev.Attributes().PutStr("message", messages)
 		ev.Attributes().PutStr("tool_calls", other)
 
-		in := cloneTraces(td)
-		got := process(t, &Config{}, td)
-		assertNothingLost(t, in, got)
-		assertMLflowValuesAreJSON(t, got)
-		again := process(t, &Config{}, cloneTraces(got))
-		assertNothingLost(t, got, again)
-		if got.SpanCount() != again.SpanCount() {
-			t.Fatal("span count changed")
-		}
+		assertProcessInvariants(t, td)
 	})
+}
+
+// assertProcessInvariants processes td and checks what must hold for any input: every original
+// attribute kept, every mlflow.* value valid JSON text, and a second pass changing nothing.
+func assertProcessInvariants(t *testing.T, td ptrace.Traces) {
+	in := cloneTraces(td)
+	got := process(t, &Config{}, td)
+	assertNothingLost(t, in, got)
+	assertMLflowValuesAreJSON(t, got)
+	again := process(t, &Config{}, cloneTraces(got))
+	assertNothingLost(t, got, again)
+	if got.SpanCount() != again.SpanCount() {
+		t.Fatal("span count changed")
+	}
+}
+
+// FuzzProcessDialects is FuzzProcess for every dialect: one span per dialect, in the scope that
+// identifies it, with arbitrary text in every attribute and event the dialect reads (the keys
+// its consumption table lists: content keys get content, the others other), and checks the
+// same invariants.
+func FuzzProcessDialects(f *testing.F) {
+	f.Add(`[{"role":"user","content":"hi","parts":[{"text":"t"}]}]`, `{"model":"m","contents":[{"role":"user"}],"config":{"system_instruction":{"role":"x"}}}`, uint64(0))
+	f.Add(`{"messages":[{"role":"user","content":[{"text":"x"},{"toolRequest":{"name":"f"}}]}]}`, `[{"role":"assistant","content":[{"type":"tool-call"}]}]`, uint64(0))
+	f.Add(`[{"role":"user"},{"content":null},{"parts":[{"function_response":{}}]}]`, `{"content":{"role":"model"},"usage_metadata":{"prompt_token_count":"x"}}`, uint64(0))
+	f.Add(`[{"kind":"request","parts":[{"part_kind":"tool-return","content":{"a":1}}]}]`, "12", uint64(0))
+	f.Add("not json \xff", "", uint64(0))
+	f.Add("", `[{"role":"user"}]`, ^uint64(0)) // events without content, no other keys
+	f.Add(`{"model":"m"}`, `{"model":"m"}`, uint64(0))
+	f.Fuzz(func(t *testing.T, content, other string, omit uint64) {
+		td := ptrace.NewTraces()
+		rs := td.ResourceSpans().AppendEmpty()
+		for _, d := range dialect.All {
+			ss := rs.ScopeSpans().AppendEmpty()
+			switch {
+			case len(d.Scopes) > 0:
+				ss.Scope().SetName(d.Scopes[0])
+			case len(d.ScopePrefixes) > 0:
+				ss.Scope().SetName(d.ScopePrefixes[0] + "x")
+			}
+			fillDialectSpan(ss.Spans().AppendEmpty(), d.Name, content, other, omit)
+		}
+		assertProcessInvariants(t, td)
+	})
+}
+
+// fillDialectSpan puts content in every content key and event the dialect reads, and other in
+// its other keys and in the events' other attributes; a key prefix ("x.*") gets "x.0.content".
+// Bit i%64 of omit leaves the i-th other key out, so that the paths that depend on which keys
+// a span has (a tool span or a chat span, say) are all taken; empty content is left out of the
+// events.
+func fillDialectSpan(span ptrace.Span, name, content, other string, omit uint64) {
+	keysContent, keysOther, events := dialect.ConsumptionOf(name).Describe()
+	key := func(k string) string {
+		if p, ok := strings.CutSuffix(k, "*"); ok {
+			return p + "0.content"
+		}
+		return k
+	}
+	attrs := span.Attributes()
+	for i, k := range keysOther {
+		if omit&(1<<(i%64)) == 0 {
+			attrs.PutStr(key(k), other)
+		}
+	}
+	for _, k := range keysContent {
+		attrs.PutStr(key(k), content)
+	}
+	for _, e := range events {
+		ev := span.Events().AppendEmpty()
+		ev.SetName(strings.Fields(e)[0]) // "name (content keys only)"
+		if content != "" {
+			ev.Attributes().PutStr("content", content)
+		}
+		ev.Attributes().PutStr("message", content)
+		ev.Attributes().PutStr("tool_calls", other)
+		ev.Attributes().PutStr("role", other)
+		ev.Attributes().PutStr("gen_ai.input.messages", content)
+	}
 }

@@ -55,11 +55,8 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 	)
 	readGenAIWith(span, rec, &f, googleADKKeys, s.put)
 
-	if req := jsonMap(s.request); req.Len() > 0 && len(rec.Input.Messages) == 0 {
-		rec.Input.Messages = googleADKRequest(rec, req)
-		if len(rec.Input.Messages) > 0 {
-			rec.Input.Value = Any{}
-		}
+	if s.request.Set && len(rec.Input.Messages) == 0 {
+		readGoogleADKRequest(rec, s.request.Value)
 	}
 	if resp := jsonMap(s.response); resp.Len() > 0 && len(rec.Output.Messages) == 0 {
 		googleADKResponse(rec, resp)
@@ -69,11 +66,38 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 	}
 }
 
+// readGoogleADKRequest reads an LLM request into rec, whose input has no messages: with the
+// streaming reader when it holds JSON text that reader reads, else parsed.
+func readGoogleADKRequest(rec *Record, v pcommon.Value) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if req, ok := googleADKRequestJSON(v.Str(), rec.Input.Messages[:0], rec.Tools, len(rec.Tools) == 0); ok {
+			if !req.empty {
+				rec.Tools = req.tools
+				if req.model != "" && rec.Model == "" {
+					rec.Model = req.model
+				}
+				rec.setInputMessages(req.msgs)
+			}
+			return
+		}
+	}
+	if req := jsonMap(Some(v)); req.Len() > 0 {
+		rec.setInputMessages(googleADKRequest(rec, req))
+	}
+}
+
+// setInputMessages sets the input to msgs; messages, when there are any, replace the value.
+func (rec *Record) setInputMessages(msgs []Message) {
+	rec.Input.Messages = msgs
+	if len(msgs) > 0 {
+		rec.Input.Value = Any{}
+	}
+}
+
 // googleADKRequest reads an LLM request's system instruction, contents and tool declarations.
 func googleADKRequest(rec *Record, req pcommon.Map) []Message {
 	msgs := rec.Input.Messages[:0]
-	config, _ := req.Get("config")
-	if config.Type() == pcommon.ValueTypeMap {
+	if config, ok := req.Get("config"); ok && config.Type() == pcommon.ValueTypeMap {
 		if sys, ok := config.Map().Get("system_instruction"); ok {
 			switch sys.Type() {
 			case pcommon.ValueTypeStr:

@@ -34,16 +34,10 @@ func readGeminiCLI(span ptrace.Span, rec *Record) {
 		rec.SpanType = t
 	}
 	if in, ok := f.Get(FieldInput); ok {
-		v := anyjson.Value(in)
-		if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(v.Str(), `"`) {
-			if parsed, ok := anyjson.Parse(v.Str()); ok { // a JSON-encoded prompt
-				v = parsed
-			}
-		}
-		if v.Type() == pcommon.ValueTypeStr {
-			rec.Input = Payload{Messages: append(rec.Input.Messages[:0], Message{Role: "user", Parts: []Part{{Text: v.Str()}}})}
-		} else if msgs, ok := appendGeminiContents(rec.Input.Messages[:0], v); ok {
+		if msgs, ok := appendGeminiContents(rec.Input.Messages[:0], in); ok {
 			rec.Input = Payload{Messages: msgs}
+		} else if prompt, ok := geminiCLIPrompt(in); ok {
+			rec.Input = Payload{Messages: append(rec.Input.Messages[:0], Message{Role: "user", Parts: []Part{{Text: prompt}}})}
 		}
 	}
 	if out, ok := f.Get(FieldOutput); ok {
@@ -51,6 +45,21 @@ func readGeminiCLI(span ptrace.Span, rec *Record) {
 			rec.Output = Payload{Messages: mergeAssistant(msgs)}
 		}
 	}
+}
+
+// geminiCLIPrompt returns an input that is a prompt, not contents: a string, or a string
+// holding a JSON-encoded string.
+func geminiCLIPrompt(in pcommon.Value) (string, bool) {
+	v := anyjson.Value(in)
+	if v.Type() != pcommon.ValueTypeStr {
+		return "", false
+	}
+	if strings.HasPrefix(v.Str(), `"`) {
+		if parsed, ok := anyjson.Parse(v.Str()); ok && parsed.Type() == pcommon.ValueTypeStr {
+			return parsed.Str(), true
+		}
+	}
+	return v.Str(), true
 }
 
 // mergeAssistant merges the assistant messages of msgs, streamed chunks of one answer, into

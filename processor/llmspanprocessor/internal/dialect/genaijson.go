@@ -25,6 +25,7 @@ type messageShape uint8
 const (
 	genAIShape  messageShape = iota // appendGenAIMessageJSON
 	openAIShape                     // appendOpenAIMessageJSON
+	geminiShape                     // appendGeminiContentJSON
 )
 
 // appendMessagesJSON appends the messages of the JSON list s, each read by the reader of
@@ -38,9 +39,12 @@ func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Messa
 	}
 	n := len(msgs)
 	for first := true; sc.Elem(first); first = false {
-		if shape == openAIShape {
+		switch shape {
+		case openAIShape:
 			msgs = appendOpenAIMessageJSON(msgs, &sc)
-		} else {
+		case geminiShape:
+			msgs = appendGeminiContentJSON(msgs, &sc, 1, "", true)
+		default:
 			msgs = appendGenAIMessageJSON(msgs, &sc)
 		}
 	}
@@ -190,6 +194,28 @@ func readMember(sc *anyjson.Scanner, depth int, f *jsonField, text bool) bool {
 		f.read(sc, depth, text)
 	}
 	return true
+}
+
+// readFields reads the members of an object whose '{' was consumed, their values at depth: the
+// member named keys[i] into fields[i] (strings as written when text, see Scanner.Text), others
+// skipped. It reports false on failure and on a key given twice.
+func readFields(sc *anyjson.Scanner, depth int, text bool, keys []string, fields ...*jsonField) bool {
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			return !sc.Failed()
+		}
+		var f *jsonField
+		for i, key := range keys {
+			if k == key {
+				f = fields[i]
+				break
+			}
+		}
+		if !readMember(sc, depth, f, text) {
+			return false
+		}
+	}
 }
 
 // jsonField is one member value: its JSON text, and a string's text.

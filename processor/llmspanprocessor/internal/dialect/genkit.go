@@ -155,8 +155,8 @@ func appendGenkitMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool
 	for _, item := range list.All() {
 		m := item.Map()
 		msg := Message{Role: geminiRole(str(m, "role"), "")}
-		content, _ := m.Get("content")
-		if content.Type() != pcommon.ValueTypeSlice {
+		content, ok := m.Get("content")
+		if !ok || content.Type() != pcommon.ValueTypeSlice {
 			msg.Parts = contentParts(get(m, "content"))
 			msgs = append(msgs, msg)
 			continue

@@ -269,6 +269,16 @@ func appendOpenAIMessagesGeneral(msgs []Message, v pcommon.Value) (_ []Message, 
 // "model" becomes "assistant"; each function response becomes a tool message. ok is false,
 // and msgs unchanged, when v is not such a list.
 func appendGeminiContents(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendGeminiContentsJSON(msgs, v.Str()); ok {
+			return out, true
+		}
+	}
+	return appendGeminiContentsGeneral(msgs, v)
+}
+
+// appendGeminiContentsGeneral is appendGeminiContents on parsed values.
+func appendGeminiContentsGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
 	list, ok := mapList(v)
 	if !ok || list.Len() == 0 {
 		return msgs, false
@@ -287,9 +297,11 @@ func appendGeminiContents(msgs []Message, v pcommon.Value) (_ []Message, ok bool
 // appendGeminiContent appends one Gemini content; role is used when it has none.
 func appendGeminiContent(msgs []Message, c pcommon.Map, role string) []Message {
 	msg := Message{Role: geminiRole(str(c, "role"), role)}
-	parts, _ := c.Get("parts")
-	parts = anyjson.Value(parts)
-	if parts.Type() != pcommon.ValueTypeSlice {
+	parts, ok := c.Get("parts")
+	if ok {
+		parts = anyjson.Value(parts)
+	}
+	if !ok || parts.Type() != pcommon.ValueTypeSlice {
 		return append(msgs, msg)
 	}
 	var responses int

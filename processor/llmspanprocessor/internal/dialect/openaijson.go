@@ -135,7 +135,7 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 				case seenFunction:
 					sc.Fail() // a key given twice
 				case sc.Consume('{'):
-					hasFunction = readToolFunction(&sc, &fnName, &fnArgs)
+					hasFunction = readFields(&sc, 3, false, toolFunctionKeys[:], &fnName, &fnArgs)
 				default:
 					sc.Raw(2) // not an object: the call itself names the function
 				}
@@ -160,22 +160,5 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 	return calls, true
 }
 
-// readToolFunction reads the members of a call's "function" object, whose '{' was consumed.
-func readToolFunction(sc *anyjson.Scanner, name, args *jsonField) bool {
-	for first := true; ; first = false {
-		k, ok := sc.Key(first)
-		if !ok {
-			return !sc.Failed()
-		}
-		var f *jsonField
-		switch k {
-		case "name":
-			f = name
-		case "arguments":
-			f = args
-		}
-		if !readMember(sc, 3, f, false) {
-			return false
-		}
-	}
-}
+// toolFunctionKeys are the members of a call's "function" object that toolCallsJSON reads.
+var toolFunctionKeys = [...]string{"name", "arguments"}

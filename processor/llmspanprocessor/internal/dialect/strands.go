@@ -74,8 +74,11 @@ func strandsEventMessages(span ptrace.Span, rec *Record) {
 		if r := str(attrs, "role"); r != "" {
 			role = r
 		}
-		c, _ := attrs.Get("content")
-		in = appendStrandsMessage(in, role, c)
+		if c, ok := attrs.Get("content"); ok {
+			in = appendStrandsMessage(in, role, c)
+		} else {
+			in = append(in, Message{Role: role})
+		}
 	}
 	if len(in) > 0 {
 		rec.Input = Payload{Messages: append(rec.Input.Messages[:0], in...)}

@@ -1,0 +1,123 @@
+package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
+
+import (
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
+)
+
+// The members of an ADK LLM request, its config and its tools that googleADKRequest reads.
+var (
+	adkRequestKeys = [...]string{"model", "contents", "config"}
+	adkConfigKeys  = [...]string{"system_instruction", "tools"}
+	adkToolKeys    = [...]string{"function_declarations", "functionDeclarations"}
+)
+
+// adkRequest is what googleADKRequest reads from an LLM request.
+type adkRequest struct {
+	msgs  []Message
+	tools []Tool
+	model string
+	empty bool // {}: what ADK's tool spans hold
+}
+
+// googleADKRequestJSON reads an ADK LLM request held as JSON text, {model, config:
+// {system_instruction, tools}, contents}, as googleADKRequest(rec, jsonMap(s)) does, with the
+// streaming readers: the system instruction and contents as Gemini contents, tool
+// declarations as definitions, each member's text read where it lies. msgs and tools are the
+// buffers to append to; withTools tells whether the request's tools are wanted. ok is false for
+// anything it does not read the same way (a key given twice, a model that is not a string, a
+// member held as a string of JSON, malformed input); the caller then reads the request the
+// general way.
+func googleADKRequestJSON(s string, msgs []Message, tools []Tool, withTools bool) (_ adkRequest, ok bool) {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('{') {
+		return adkRequest{}, false
+	}
+	empty := sc.Peek() == '}'
+	var model, contents, config jsonField
+	if !readFields(&sc, 1, false, adkRequestKeys[:], &model, &contents, &config) || !sc.End() || !model.isStr() {
+		return adkRequest{}, false
+	}
+	req := adkRequest{msgs: msgs, tools: tools, model: model.str, empty: empty}
+	if config.set && config.raw[0] == '{' && !req.readConfig(config.raw, withTools) {
+		return adkRequest{}, false
+	}
+	if contents.set {
+		switch contents.raw[0] {
+		case '[':
+			if out, ok := appendGeminiContentsJSON(req.msgs, contents.raw); ok {
+				req.msgs = out
+			} else if v, ok := anyjson.Parse(contents.raw); ok {
+				req.msgs, _ = appendGeminiContentsGeneral(req.msgs, v)
+			}
+		case '"':
+			return adkRequest{}, false // contents as a string of JSON: for the general reader
+		}
+	}
+	return req, true
+}
+
+// readConfig reads the system instruction and, when withTools, the tool declarations of the
+// config object s.
+func (req *adkRequest) readConfig(s string, withTools bool) bool {
+	sc := anyjson.NewScanner(s)
+	sc.Consume('{')
+	var system, tools jsonField
+	if !readFields(&sc, 1, true, adkConfigKeys[:], &system, &tools) || !sc.End() {
+		return false
+	}
+	switch {
+	case !system.set:
+	case system.isStr():
+		if system.str != "" {
+			req.msgs = append(req.msgs, Message{Role: "system", Parts: []Part{system.part()}})
+		}
+	case system.raw[0] == '{':
+		ssc := anyjson.NewScanner(system.raw)
+		if req.msgs = appendGeminiContentJSON(req.msgs, &ssc, 0, "system", false); !ssc.End() {
+			return false
+		}
+	}
+	if withTools && tools.set && tools.raw[0] == '[' {
+		return req.readTools(tools.raw)
+	}
+	return true
+}
+
+// readTools reads the function declarations of a list of tools, [{function_declarations |
+// functionDeclarations: [...]}], as definitions.
+func (req *adkRequest) readTools(s string) bool {
+	sc := anyjson.NewScanner(s)
+	sc.Consume('[')
+	for first := true; sc.Elem(first); first = false {
+		if !sc.Consume('{') {
+			sc.Raw(1)
+			continue
+		}
+		var snake, camel jsonField
+		if !readFields(&sc, 2, false, adkToolKeys[:], &snake, &camel) {
+			return false
+		}
+		for _, decls := range [2]*jsonField{&snake, &camel} {
+			if decls.set && !req.appendDeclarations(decls.raw) {
+				return false
+			}
+		}
+	}
+	return sc.End()
+}
+
+// appendDeclarations appends the definitions of a function_declarations value as
+// appendToolDefinitions reads it; false for one held as a string of JSON.
+func (req *adkRequest) appendDeclarations(raw string) bool {
+	switch raw[0] {
+	case '[':
+		if out, ok := appendToolDefinitionsJSON(req.tools, raw); ok {
+			req.tools = out
+		} else if v, ok := anyjson.Parse(raw); ok {
+			req.tools = appendToolDefinitionsGeneral(req.tools, v)
+		}
+	case '"':
+		return false
+	}
+	return true
+}
