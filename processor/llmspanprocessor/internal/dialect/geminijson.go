@@ -60,16 +60,17 @@ func appendGeminiContentJSON(msgs []Message, sc *anyjson.Scanner, depth int, rol
 	return append(msgs, msg)
 }
 
-// geminiCall is a part's function_call or function_response member: id, name and the args or
-// response value, when the member is an object.
-type geminiCall struct {
+// callMember is a part member that describes a call or a result (Gemini's function_call and
+// function_response, Bedrock's toolUse and toolResult): its id, name and value (the arguments
+// or the result), when the member is an object.
+type callMember struct {
 	seen, isObject  bool
 	id, name, value jsonField
 }
 
-// read reads the member's value, at depth; valueKey names the value member ("args" or
-// "response"), whose string is message text for a response.
-func (c *geminiCall) read(sc *anyjson.Scanner, depth int, valueKey string) {
+// read reads the member's value, at depth; idKey and valueKey name its id and value members.
+// A value named "response" is read as message text (Scanner.Text) when it is a string.
+func (c *callMember) read(sc *anyjson.Scanner, depth int, idKey, valueKey string) {
 	if c.seen {
 		sc.Fail() // a key given twice
 		return
@@ -87,7 +88,7 @@ func (c *geminiCall) read(sc *anyjson.Scanner, depth int, valueKey string) {
 		}
 		var f *jsonField
 		switch k {
-		case "id":
+		case idKey:
 			f = &c.id
 		case "name":
 			f = &c.name
@@ -101,7 +102,7 @@ func (c *geminiCall) read(sc *anyjson.Scanner, depth int, valueKey string) {
 }
 
 // either returns snake when it is an object, else camel: geminiField's precedence.
-func either(snake, camel *geminiCall) *geminiCall {
+func either(snake, camel *callMember) *callMember {
 	if snake.isObject {
 		return snake
 	}
@@ -117,7 +118,7 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
 		return msgs
 	}
-	var call, callCamel, resp, respCamel geminiCall
+	var call, callCamel, resp, respCamel callMember
 	var text, thought jsonField
 	for first := true; ; first = false {
 		k, ok := sc.Key(first)
@@ -126,13 +127,13 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 		}
 		switch k {
 		case "function_call":
-			call.read(sc, depth+1, "args")
+			call.read(sc, depth+1, "id", "args")
 		case "functionCall":
-			callCamel.read(sc, depth+1, "args")
+			callCamel.read(sc, depth+1, "id", "args")
 		case "function_response":
-			resp.read(sc, depth+1, "response")
+			resp.read(sc, depth+1, "id", "response")
 		case "functionResponse":
-			respCamel.read(sc, depth+1, "response")
+			respCamel.read(sc, depth+1, "id", "response")
 		case "text":
 			readMember(sc, depth+1, &text, true)
 		case "thought":

@@ -474,9 +474,18 @@ func (x *indexedTools) appendTo(tools []Tool) []Tool {
 	return tools
 }
 
+// holdsList reports whether s, after whitespace, starts a JSON list.
+func holdsList(s string) bool {
+	sc := anyjson.NewScanner(s)
+	return sc.Peek() == '['
+}
+
 // mapList returns v, parsed when it is a string holding JSON, as a list when every item of it
 // is a map: the shape of every message list.
 func mapList(v pcommon.Value) (pcommon.Slice, bool) {
+	if v.Type() == pcommon.ValueTypeStr && !holdsList(v.Str()) {
+		return pcommon.Slice{}, false // not worth parsing to find out
+	}
 	v = anyjson.Value(v)
 	if v.Type() != pcommon.ValueTypeSlice {
 		return pcommon.Slice{}, false

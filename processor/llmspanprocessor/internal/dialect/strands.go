@@ -91,6 +91,16 @@ func strandsEventMessages(span ptrace.Span, rec *Record) {
 // appendStrandsMessage appends a message of the given role made of content blocks; each
 // toolResult block becomes a tool message.
 func appendStrandsMessage(msgs []Message, role string, content pcommon.Value) []Message {
+	if content.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendStrandsMessageJSON(msgs, role, content.Str()); ok {
+			return out
+		}
+	}
+	return appendStrandsMessageGeneral(msgs, role, content)
+}
+
+// appendStrandsMessageGeneral is appendStrandsMessage on parsed values.
+func appendStrandsMessageGeneral(msgs []Message, role string, content pcommon.Value) []Message {
 	blocks := anyjson.Value(content)
 	if blocks.Type() != pcommon.ValueTypeSlice {
 		return append(msgs, Message{Role: role, Parts: contentParts(Some(content))})
@@ -193,6 +203,16 @@ func strandsPart(f *Fields, field Field, key string) Any {
 	if !ok {
 		return Any{}
 	}
+	if v.Type() == pcommon.ValueTypeStr {
+		if part, ok := strandsPartJSON(v.Str(), key); ok {
+			return part
+		}
+	}
+	return strandsPartGeneral(v, key)
+}
+
+// strandsPartGeneral is strandsPart on parsed values.
+func strandsPartGeneral(v pcommon.Value, key string) Any {
 	msgs := anyjson.Value(v)
 	if msgs.Type() != pcommon.ValueTypeSlice || msgs.Slice().Len() == 0 || msgs.Slice().At(0).Type() != pcommon.ValueTypeMap {
 		return Any{}
