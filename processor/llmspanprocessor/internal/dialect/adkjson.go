@@ -109,15 +109,7 @@ func (req *adkRequest) readTools(s string) bool {
 // appendDeclarations appends the definitions of a function_declarations value as
 // appendToolDefinitions reads it; false for one held as a string of JSON.
 func (req *adkRequest) appendDeclarations(raw string) bool {
-	switch raw[0] {
-	case '[':
-		if out, ok := appendToolDefinitionsJSON(req.tools, raw); ok {
-			req.tools = out
-		} else if v, ok := anyjson.Parse(raw); ok {
-			req.tools = appendToolDefinitionsGeneral(req.tools, v)
-		}
-	case '"':
-		return false
-	}
-	return true
+	var ok bool
+	req.tools, ok = appendToolDefinitionsRaw(req.tools, raw)
+	return ok
 }

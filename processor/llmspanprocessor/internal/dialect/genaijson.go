@@ -26,6 +26,7 @@ const (
 	genAIShape  messageShape = iota // appendGenAIMessageJSON
 	openAIShape                     // appendOpenAIMessageJSON
 	geminiShape                     // appendGeminiContentJSON
+	genkitShape                     // appendGenkitMessageJSON
 )
 
 // appendMessagesJSON appends the messages of the JSON list s, each read by the reader of
@@ -44,6 +45,8 @@ func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Messa
 			msgs = appendOpenAIMessageJSON(msgs, &sc)
 		case geminiShape:
 			msgs = appendGeminiContentJSON(msgs, &sc, 1, "", true)
+		case genkitShape:
+			msgs = appendGenkitMessageJSON(msgs, &sc)
 		default:
 			msgs = appendGenAIMessageJSON(msgs, &sc)
 		}

@@ -74,6 +74,24 @@ func readGenkit(span ptrace.Span, rec *Record) {
 	if subtype == "embedder" {
 		return
 	}
+	readGenkitRequest(rec, input)
+	if resp := jsonMap(output); resp.Len() > 0 {
+		genkitResponse(rec, resp)
+	}
+}
+
+// readGenkitRequest reads a model action's GenerateRequest, {messages, config, tools}: with the
+// streaming reader when it holds JSON text that reader reads, else parsed.
+func readGenkitRequest(rec *Record, input Any) {
+	if input.Set && input.Type() == pcommon.ValueTypeStr {
+		if msgs, hasMessages, tools, ok := genkitRequestJSON(input.Str(), rec.Input.Messages, rec.Tools); ok {
+			if hasMessages {
+				rec.Input = Payload{Messages: msgs}
+			}
+			rec.Tools = tools
+			return
+		}
+	}
 	if req := jsonMap(input); req.Len() > 0 {
 		if msgs, ok := req.Get("messages"); ok {
 			if read, ok := appendGenkitMessages(rec.Input.Messages, msgs); ok {
@@ -83,9 +101,6 @@ func readGenkit(span ptrace.Span, rec *Record) {
 		if tools, ok := req.Get("tools"); ok {
 			rec.Tools = appendToolDefinitions(rec.Tools, tools)
 		}
-	}
-	if resp := jsonMap(output); resp.Len() > 0 {
-		genkitResponse(rec, resp)
 	}
 }
 
@@ -148,6 +163,16 @@ func sliceOf(v pcommon.Value) pcommon.Value {
 // {toolRequest: {ref, name, input}} | {toolResponse: {ref, name, output}} | {media} | ...]}.
 // Each tool response becomes a tool message.
 func appendGenkitMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendGenkitMessagesJSON(msgs, v.Str()); ok {
+			return out, true
+		}
+	}
+	return appendGenkitMessagesGeneral(msgs, v)
+}
+
+// appendGenkitMessagesGeneral is appendGenkitMessages on parsed values.
+func appendGenkitMessagesGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
 	list, ok := mapList(v)
 	if !ok {
 		return msgs, false
