@@ -19,30 +19,19 @@ var config = jsoniter.ConfigCompatibleWithStandardLibrary
 
 // Parse decodes s, which must hold exactly one JSON value. ok is false when it does not.
 func Parse(s string) (v pcommon.Value, ok bool) {
-	// The Scanner reads well-formed input without copying it (strings are substrings of s);
-	// what it leaves, json-iterator decides, as it always did.
+	// The Scanner reads well-formed input without copying it (strings are substrings of s).
+	// Input it fails on for string contents or number text, where its rules are stricter,
+	// json-iterator decides, as it always did; a structural error (truncated JSON, prose) fails
+	// in both, and json-iterator, which copies s and builds values before it fails, is spared it.
 	sc := NewScanner(s)
 	v = pcommon.NewValueEmpty()
 	if sc.value(v, 0) && sc.End() {
 		return v, true
 	}
-	if !mayBeLenient(s) {
-		return pcommon.NewValueEmpty(), false
+	if !sc.unusual {
+		return pcommon.NewValueEmpty(), false // json-iterator would fail as well
 	}
 	return parseIter(s)
-}
-
-// mayBeLenient reports whether json-iterator could read s where the Scanner failed. The
-// Scanner is stricter only inside strings and numbers, so text that starts otherwise, as plain
-// prose handed to Parse by readers that try JSON first does, is not worth a second parse (and
-// json-iterator's copy of s). Literals it reads exactly as json-iterator does.
-func mayBeLenient(s string) bool {
-	switch c := firstNonSpace(s); {
-	case c == '{' || c == '[' || c == '"' || c == '-':
-		return true
-	default:
-		return c >= '0' && c <= '9'
-	}
 }
 
 // parseIter is Parse with json-iterator, for input the Scanner does not read.

@@ -18,6 +18,9 @@ type Scanner struct {
 	s      string
 	i      int
 	failed bool
+	// unusual tells that the scan failed on a rule stricter than json-iterator's (string
+	// contents, number text), not on the structure, which json-iterator checks alike.
+	unusual bool
 }
 
 // NewScanner returns a Scanner over s.
@@ -175,6 +178,7 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 			seg = seg[:b]
 		}
 		if !validText(seg) {
+			sc.unusual = true
 			break
 		}
 		if b < 0 {
@@ -184,6 +188,7 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 		j += b
 		n, canon := escapeLen(sc.s, j)
 		if n == 0 {
+			sc.unusual = true
 			break
 		}
 		escaped, canonical = true, canonical && canon
@@ -395,6 +400,7 @@ func (sc *Scanner) number() string {
 	n := sc.s[sc.i:j]
 	if _, err := strconv.ParseInt(n, 10, 64); err != nil {
 		if _, err := strconv.ParseFloat(n, 64); err != nil {
+			sc.unusual = true
 			sc.Fail()
 			return ""
 		}
