@@ -122,6 +122,9 @@ func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in string) {
 		got, ok := Parse(in)
 		want, wantOK := parseIter(in)
+		if ok && !StartsValue(in) {
+			t.Fatalf("Parse read %q, which StartsValue rules out", in)
+		}
 		require.Equal(t, wantOK, ok, in)
 		if ok {
 			require.Equal(t, want.AsRaw(), got.AsRaw(), in)
@@ -155,4 +158,16 @@ func FuzzJSON(f *testing.F) {
 		want.ArrayEnd()
 		require.Equal(t, want.String(), got.String(), in)
 	})
+}
+
+// TestStartsValue: Parse reads nothing that StartsValue rules out.
+func TestStartsValue(t *testing.T) {
+	for _, s := range []string{`{}`, ` [1]`, `"x"`, `-1`, `0`, `true`, `false`, `null`, "\n\t{"} {
+		assert.True(t, StartsValue(s), s)
+	}
+	for _, s := range []string{``, `hello`, `Paris`, `'a'`, `}`, `]`, `+1`, `.5`, "\x00"} {
+		assert.False(t, StartsValue(s), s)
+		_, ok := Parse(s)
+		assert.False(t, ok, s)
+	}
 }

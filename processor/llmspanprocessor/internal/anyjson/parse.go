@@ -62,6 +62,17 @@ func Value(v pcommon.Value) pcommon.Value {
 	return v
 }
 
+// StartsValue reports whether s, after whitespace, starts like a JSON value: callers that
+// tried a cheaper reader first spare Parse prose that it cannot read.
+func StartsValue(s string) bool {
+	switch c := firstNonSpace(s); c {
+	case '{', '[', '"', '-', 't', 'f', 'n':
+		return true
+	default:
+		return c >= '0' && c <= '9'
+	}
+}
+
 func firstNonSpace(s string) byte {
 	for i := 0; i < len(s); i++ {
 		switch s[i] {

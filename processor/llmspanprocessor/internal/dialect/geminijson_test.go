@@ -1,10 +1,6 @@
 package dialect
 
-import (
-	"testing"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
-)
+import "testing"
 
 var geminiContentsSeeds = []string{
 	`[{"role":"user","parts":[{"text":"What is the weather in Paris?"}]},{"role":"model","parts":[{"function_call":{"id":"c1","name":"get_weather","args":{"city":"Paris"}}}]},{"role":"user","parts":[{"function_response":{"id":"c1","name":"get_weather","response":{"result":"sunny"}}}]}]`,
@@ -18,21 +14,7 @@ var geminiContentsSeeds = []string{
 }
 
 // geminiContentsReader checks the streaming reader of Gemini contents against the general one.
-var geminiContentsReader = fastReader{
-	seeds: geminiContentsSeeds,
-	fast: func(in string) (any, bool) {
-		got, ok := appendGeminiContentsJSON(nil, in)
-		return dump(got), ok
-	},
-	general: func(in string) any {
-		want, ok := appendGeminiContentsGeneral(nil, pcommon.NewValueStr(in))
-		if !ok {
-			return "<not contents>"
-		}
-		return dump(want)
-	},
-	minFast: 5,
-}
+var geminiContentsReader = messagesReader(geminiContentsSeeds, appendGeminiContentsJSON, appendGeminiContentsGeneral, 5)
 
 func TestGeminiContentsJSON(t *testing.T) { geminiContentsReader.test(t) }
 func FuzzGeminiContentsJSON(f *testing.F) { geminiContentsReader.fuzz(f) }

@@ -26,7 +26,8 @@ const (
 	genAIShape  messageShape = iota // appendGenAIMessageJSON
 	openAIShape                     // appendOpenAIMessageJSON
 	geminiShape                     // appendGeminiContentJSON
-	genkitShape                     // appendGenkitMessageJSON
+	genkitShape                     // appendContentMessageJSON with appendGenkitPartJSON
+	vercelShape                     // appendContentMessageJSON with appendVercelPartJSON
 )
 
 // appendMessagesJSON appends the messages of the JSON list s, each read by the reader of
@@ -45,8 +46,8 @@ func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Messa
 			msgs = appendOpenAIMessageJSON(msgs, &sc)
 		case geminiShape:
 			msgs = appendGeminiContentJSON(msgs, &sc, 1, "", true)
-		case genkitShape:
-			msgs = appendGenkitMessageJSON(msgs, &sc)
+		case genkitShape, vercelShape:
+			msgs = appendContentMessageJSON(msgs, &sc, shape)
 		default:
 			msgs = appendGenAIMessageJSON(msgs, &sc)
 		}

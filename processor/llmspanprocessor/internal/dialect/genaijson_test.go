@@ -56,6 +56,27 @@ var genAIJSONSeeds = []string{
 	`[{"role":"user","parts":[{"type":"text","content":"x"}]}`,
 }
 
+// messagesReader is the fastReader of a streaming message list reader and the general reader
+// it stands in for.
+func messagesReader(seeds []string, fast func([]Message, string) ([]Message, bool),
+	general func([]Message, pcommon.Value) ([]Message, bool), minFast int) fastReader {
+	return fastReader{
+		seeds: seeds,
+		fast: func(in string) (any, bool) {
+			got, ok := fast(nil, in)
+			return dump(got), ok
+		},
+		general: func(in string) any {
+			want, ok := general(nil, pcommon.NewValueStr(in))
+			if !ok {
+				return "<not messages>"
+			}
+			return dump(want)
+		},
+		minFast: minFast,
+	}
+}
+
 // fastReader is a streaming reader of JSON text and the general reader it must agree with:
 // both answer in a comparable form (dump), and the fast one may decline (ok false).
 type fastReader struct {
@@ -195,4 +216,16 @@ var toolDefinitionsReader = fastReader{
 	},
 	general: func(in string) any { return toolDump(appendToolDefinitionsGeneral(nil, pcommon.NewValueStr(in))) },
 	minFast: 3,
+}
+
+// FuzzWrittenValue: writtenValue holds what Some(anyjson.Value(v)) holds.
+func FuzzWrittenValue(f *testing.F) {
+	for _, s := range []string{`{"type":"object","properties":{"q":{"type":"string"}}}`, ` [1,{"a":null}]`, `{"a":1,"a":2}`, `{`, `plain`, `"s"`, `12`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		v := pcommon.NewValueStr(in)
+		want := dump([]Message{{ToolCalls: []ToolCall{{Arguments: Some(anyjson.Value(v))}}}})
+		require.Equal(t, want, dump([]Message{{ToolCalls: []ToolCall{{Arguments: writtenValue(v)}}}}), in)
+	})
 }

@@ -63,8 +63,10 @@ func appendGenkitMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
 	return appendMessagesJSON(msgs, s, genkitShape)
 }
 
-// appendGenkitMessageJSON reads one message as appendGenkitMessages does.
-func appendGenkitMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
+// appendContentMessageJSON reads one message {role, content} whose content is a list of parts
+// or any other value, as appendGenkitMessages (shape genkitShape) and appendVercelMessages
+// (vercelShape) do: the parts are read by the shape's part reader.
+func appendContentMessageJSON(msgs []Message, sc *anyjson.Scanner, shape messageShape) []Message {
 	if !sc.Consume('{') {
 		sc.Fail()
 		return msgs
@@ -88,7 +90,11 @@ func appendGenkitMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 			if sc.Consume('[') {
 				isList = true
 				for first := true; sc.Elem(first); first = false {
-					msgs = appendGenkitPartJSON(msgs, &msg, &responses, sc)
+					if shape == vercelShape {
+						msgs = appendVercelPartJSON(msgs, &msg, &responses, sc)
+					} else {
+						msgs = appendGenkitPartJSON(msgs, &msg, &responses, sc)
+					}
 				}
 			} else {
 				content.read(sc, 2, true)
@@ -101,7 +107,10 @@ func appendGenkitMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 		sc.Fail()
 		return msgs
 	}
-	msg.Role = geminiRole(role.str, "")
+	msg.Role = role.str
+	if shape == genkitShape {
+		msg.Role = geminiRole(role.str, "")
+	}
 	if !isList {
 		msg.Parts = content.parts(sc)
 		return append(msgs, msg)

@@ -17,21 +17,7 @@ var genkitMessagesSeeds = []string{
 }
 
 // genkitMessagesReader checks the streaming reader of Genkit messages against the general one.
-var genkitMessagesReader = fastReader{
-	seeds: genkitMessagesSeeds,
-	fast: func(in string) (any, bool) {
-		got, ok := appendGenkitMessagesJSON(nil, in)
-		return dump(got), ok
-	},
-	general: func(in string) any {
-		want, ok := appendGenkitMessagesGeneral(nil, pcommon.NewValueStr(in))
-		if !ok {
-			return "<not messages>"
-		}
-		return dump(want)
-	},
-	minFast: 6,
-}
+var genkitMessagesReader = messagesReader(genkitMessagesSeeds, appendGenkitMessagesJSON, appendGenkitMessagesGeneral, 6)
 
 var genkitRequestSeeds = []string{
 	`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"config":{"temperature":0.1},"tools":[{"name":"weather","description":"d","inputSchema":{"type":"object"}}]}`,

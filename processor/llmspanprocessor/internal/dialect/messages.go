@@ -425,6 +425,21 @@ func resultParts(result Any) []Part {
 	return []Part{{Value: result}}
 }
 
+// writtenValue is Some(anyjson.Value(v)) for a value that is only written, never read further:
+// a string holding a JSON object or list that the Scanner reads stays that text, checked
+// (SomeJSON), which the writer transcodes without building pdata values.
+func writtenValue(v pcommon.Value) Any {
+	if v.Type() == pcommon.ValueTypeStr {
+		sc := anyjson.NewScanner(v.Str())
+		if c := sc.Peek(); c == '{' || c == '[' {
+			if sc.Raw(0); sc.End() {
+				return SomeJSON(v.Str())
+			}
+		}
+	}
+	return Some(anyjson.Value(v))
+}
+
 // jsonMap returns a's map, parsed when a is a string holding a JSON object; an empty map when a
 // is absent or holds something else.
 func jsonMap(a Any) pcommon.Map {
@@ -467,7 +482,7 @@ func (x *indexedTools) appendTo(tools []Tool) []Tool {
 			continue
 		}
 		if t.Parameters.Set {
-			t.Parameters = Some(anyjson.Value(t.Parameters.Value))
+			t.Parameters = writtenValue(t.Parameters.Value)
 		}
 		tools = append(tools, t)
 	}

@@ -25,21 +25,7 @@ var openAIMessagesSeeds = []string{
 }
 
 // openAIMessagesReader checks the streaming reader of OpenAI messages against the general one.
-var openAIMessagesReader = fastReader{
-	seeds: openAIMessagesSeeds,
-	fast: func(in string) (any, bool) {
-		got, ok := appendOpenAIMessagesJSON(nil, in)
-		return dump(got), ok
-	},
-	general: func(in string) any {
-		want, ok := appendOpenAIMessagesGeneral(nil, pcommon.NewValueStr(in))
-		if !ok {
-			return "<not messages>"
-		}
-		return dump(want)
-	},
-	minFast: 7,
-}
+var openAIMessagesReader = messagesReader(openAIMessagesSeeds, appendOpenAIMessagesJSON, appendOpenAIMessagesGeneral, 7)
 
 var toolCallsSeeds = []string{
 	`[{"id":"c1","type":"function","function":{"name":"f","arguments":"{\"q\":1}"}}]`,

@@ -193,6 +193,16 @@ func vercelPrompt(buf []Message, v pcommon.Value) Payload {
 // parts {type: text | reasoning | image | file | tool-call | tool-result}. Each tool result
 // becomes a tool message.
 func appendVercelMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendVercelMessagesJSON(msgs, v.Str()); ok {
+			return out, true
+		}
+	}
+	return appendVercelMessagesGeneral(msgs, v)
+}
+
+// appendVercelMessagesGeneral is appendVercelMessages on parsed values.
+func appendVercelMessagesGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
 	list, ok := mapList(v)
 	if !ok {
 		return msgs, false

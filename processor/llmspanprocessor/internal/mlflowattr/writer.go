@@ -184,6 +184,10 @@ func (w *Writer) value(v pcommon.Value) {
 		if w.enc.JSON(v.Str()) {
 			return
 		}
+		if !anyjson.StartsValue(v.Str()) {
+			w.enc.Str(v.Str()) // prose
+			return
+		}
 		if parsed, ok := anyjson.Parse(v.Str()); ok {
 			v = parsed
 		}
