@@ -42,6 +42,49 @@ func (s *pydanticAISpan) put(k string, v pcommon.Value) {
 	}
 }
 
+// pydanticAIToolKeys are the members of model_request_parameters that hold tool definitions.
+var pydanticAIToolKeys = [...]string{"function_tools", "output_tools"}
+
+// appendPydanticAITools appends the tool definitions of model_request_parameters, streamed
+// when it holds JSON text the scanner reads (appendPydanticAIToolsJSON), else parsed.
+func appendPydanticAITools(tools []Tool, v pcommon.Value) []Tool {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendPydanticAIToolsJSON(tools, v.Str()); ok {
+			return out
+		}
+	}
+	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap {
+		for _, k := range pydanticAIToolKeys {
+			if defs, ok := p.Map().Get(k); ok {
+				tools = appendToolDefinitions(tools, defs)
+			}
+		}
+	}
+	return tools
+}
+
+// appendPydanticAIToolsJSON is appendPydanticAITools for an object held as JSON text; ok is
+// false for anything it does not read the same way.
+func appendPydanticAIToolsJSON(tools []Tool, s string) (_ []Tool, ok bool) {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('{') {
+		return tools, false
+	}
+	var function, output jsonField
+	if !readFields(&sc, 1, false, pydanticAIToolKeys[:], &function, &output) || !sc.End() {
+		return tools, false
+	}
+	n := len(tools)
+	for _, defs := range [2]*jsonField{&function, &output} {
+		if defs.set {
+			if tools, ok = appendToolDefinitionsRaw(tools, defs.raw); !ok {
+				return tools[:n], false
+			}
+		}
+	}
+	return tools, true
+}
+
 func readPydanticAI(span ptrace.Span, rec *Record) {
 	var (
 		f Fields
@@ -59,13 +102,7 @@ func readPydanticAI(span ptrace.Span, rec *Record) {
 		rec.Output.Value = s.finalResult
 	}
 	if len(rec.Tools) == 0 && s.requestParameters.Set {
-		if p := anyjson.Value(s.requestParameters.Value); p.Type() == pcommon.ValueTypeMap {
-			for _, k := range [...]string{"function_tools", "output_tools"} {
-				if defs, ok := p.Map().Get(k); ok {
-					rec.Tools = appendToolDefinitions(rec.Tools, defs)
-				}
-			}
-		}
+		rec.Tools = appendPydanticAITools(rec.Tools, s.requestParameters.Value)
 	}
 	if rec.SpanType == mlflow.SpanTypeAgent {
 		rec.Usage = Usage{} // the run's total over its model requests
