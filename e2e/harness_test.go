@@ -75,6 +75,27 @@ func startCollector(t testing.TB, env map[string]string, extraConfigs ...string)
 // startCollectorWith is startCollector with the whole list of config files (repo-relative).
 func startCollectorWith(t testing.TB, env map[string]string, configs ...string) *collector {
 	t.Helper()
+	// freeAddr's ports are free when picked, not necessarily when the collector binds them:
+	// another process's outgoing connection may take one meanwhile. Such a start is retried on
+	// fresh ports.
+	for attempt := 1; ; attempt++ {
+		c, exited := launchCollector(t, env, configs)
+		if !exited {
+			return c
+		}
+		logs := c.Logs.String()
+		if attempt < 3 && strings.Contains(logs, "address already in use") {
+			t.Logf("collector start %d: a port was taken meanwhile; retrying on fresh ports", attempt)
+			continue
+		}
+		t.Fatalf("collector exited during start:\n%s", tail(logs, 40))
+	}
+}
+
+// launchCollector starts the collector and waits until its health check answers; exited tells
+// that it exited first.
+func launchCollector(t testing.TB, env map[string]string, configs []string) (_ *collector, exited bool) {
+	t.Helper()
 	root := mlflowtest.RepoRoot(t)
 	bin := filepath.Join(root, "bin", "otelcol-mlflow")
 	_, err := os.Stat(bin)
@@ -119,14 +140,14 @@ func startCollectorWith(t testing.TB, env map[string]string, configs ...string) 
 	for {
 		select {
 		case <-c.done:
-			t.Fatalf("collector exited during start:\n%s", tail(c.Logs.String(), 40))
+			return c, true
 		default:
 		}
 		resp, err := http.Get("http://" + c.Health + "/")
 		if err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {
-				return c
+				return c, false
 			}
 		}
 		if time.Now().After(deadline) {

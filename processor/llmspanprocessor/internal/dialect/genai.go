@@ -193,14 +193,25 @@ func eventMessage(attrs pcommon.Map, role string) Message {
 func choiceMessage(attrs pcommon.Map) Message {
 	msg := openAIMessage(attrs, "assistant")
 	if m, ok := attrs.Get("message"); ok {
-		switch m = anyjson.Value(m); m.Type() {
-		case pcommon.ValueTypeMap:
-			msg = openAIMessage(m.Map(), "assistant")
-		case pcommon.ValueTypeStr:
-			msg.Parts = []Part{{Text: m.Str()}}
+		if om, ok := openAIMessageJSONValue(m, "assistant"); ok {
+			msg = om
+		} else {
+			msg = choiceMessageValue(msg, m)
 		}
 	}
 	msg.FinishReason = str(attrs, "finish_reason")
+	return msg
+}
+
+// choiceMessageValue reads a gen_ai.choice event's message the general way: an object is the
+// message, a string its text.
+func choiceMessageValue(msg Message, m pcommon.Value) Message {
+	switch m = anyjson.Value(m); m.Type() {
+	case pcommon.ValueTypeMap:
+		return openAIMessage(m.Map(), "assistant")
+	case pcommon.ValueTypeStr:
+		msg.Parts = []Part{{Text: m.Str()}}
+	}
 	return msg
 }
 

@@ -113,6 +113,12 @@ func langfuseOutput(buf []Message, v pcommon.Value) Payload {
 	if msgs, ok := appendOpenAIMessages(buf, v); ok {
 		return Payload{Messages: msgs}
 	}
+	if msg, ok := openAIMessageJSONValue(v, ""); ok {
+		if msg.Role == "" {
+			return Payload{Messages: buf, Value: Some(v)}
+		}
+		return Payload{Messages: append(buf, msg)}
+	}
 	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap && str(p.Map(), "role") != "" {
 		return Payload{Messages: append(buf, openAIMessage(p.Map(), ""))}
 	}

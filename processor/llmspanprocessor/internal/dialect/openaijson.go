@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
@@ -30,6 +32,24 @@ func appendOpenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 		return msgs
 	}
 	return append(msgs, msg)
+}
+
+// openAIMessageJSON is openAIMessage(m, role) for one message object m held as JSON text.
+func openAIMessageJSON(s, role string) (Message, bool) {
+	sc := anyjson.NewScanner(s)
+	var o openAIFields
+	if !sc.Consume('{') || !o.read(&sc, 1) || !sc.End() {
+		return Message{}, false
+	}
+	return o.message(&sc, role)
+}
+
+// openAIMessageJSONValue is openAIMessageJSON for a value that is a string; false for any other.
+func openAIMessageJSONValue(v pcommon.Value, role string) (Message, bool) {
+	if v.Type() != pcommon.ValueTypeStr {
+		return Message{}, false
+	}
+	return openAIMessageJSON(v.Str(), role)
 }
 
 // openAIFields are the members of an OpenAI chat message that openAIMessage reads.

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 var openAIMessagesSeeds = []string{
@@ -51,3 +53,29 @@ func TestOpenAIMessagesJSON(t *testing.T) { openAIMessagesReader.test(t) }
 func FuzzOpenAIMessagesJSON(f *testing.F) { openAIMessagesReader.fuzz(f) }
 func TestToolCallsJSON(t *testing.T)      { toolCallsReader.test(t) }
 func FuzzToolCallsJSON(f *testing.F)      { toolCallsReader.fuzz(f) }
+
+var openAIMessageSeeds = []string{
+	`{"role":"assistant","content":"It is sunny.","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"{}"}}]}`,
+	` {"content":[{"type":"text","text":"a"}],"name":"n"} `, `{}`, `{"role":1}`, `{"role":"a","role":"b"}`, `{"tool_calls":"[]"}`,
+	`{"role":"user"} x`, `[]`, `"text"`,
+}
+
+// openAIMessageReader checks the streaming reader of one OpenAI message against openAIMessage.
+var openAIMessageReader = fastReader{
+	seeds: openAIMessageSeeds,
+	fast: func(in string) (any, bool) {
+		got, ok := openAIMessageJSON(in, "assistant")
+		return dump([]Message{got}), ok
+	},
+	general: func(in string) any {
+		v := anyjson.Value(pcommon.NewValueStr(in))
+		if v.Type() != pcommon.ValueTypeMap {
+			return "<not a message>"
+		}
+		return dump([]Message{openAIMessage(v.Map(), "assistant")})
+	},
+	minFast: 3,
+}
+
+func TestOpenAIMessageJSON(t *testing.T) { openAIMessageReader.test(t) }
+func FuzzOpenAIMessageJSON(f *testing.F) { openAIMessageReader.fuzz(f) }
