@@ -94,6 +94,21 @@ func langfuseInput(rec *Record, v pcommon.Value) Payload {
 	if msgs, ok := appendOpenAIMessages(buf, v); ok {
 		return Payload{Messages: msgs}
 	}
+	if v.Type() == pcommon.ValueTypeStr {
+		if msgs, tools, ok := langfuseRequestJSON(v.Str(), buf, rec.Tools, len(rec.Tools) == 0); ok {
+			if len(msgs) == 0 {
+				return Payload{Messages: buf, Value: Some(v)}
+			}
+			rec.Tools = tools
+			return Payload{Messages: msgs}
+		}
+	}
+	return langfuseRequestGeneral(rec, buf, v)
+}
+
+// langfuseRequestGeneral reads a {messages, tools} input on parsed values, else passes the
+// value on.
+func langfuseRequestGeneral(rec *Record, buf []Message, v pcommon.Value) Payload {
 	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap {
 		if m, ok := p.Map().Get("messages"); ok {
 			if msgs, ok := appendOpenAIMessages(buf, m); ok {
@@ -105,6 +120,47 @@ func langfuseInput(rec *Record, v pcommon.Value) Payload {
 		}
 	}
 	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// langfuseRequestKeys are the members of a {messages, tools} input that langfuseInput reads.
+var langfuseRequestKeys = [...]string{"messages", "tools"}
+
+// langfuseRequestJSON reads a {messages, tools} input held as JSON text as langfuseInput does:
+// msgs is empty when the input holds no OpenAI messages; tools, when withTools, has the tool
+// definitions appended. ok is false for anything it does not read the same way.
+func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool) (msgs []Message, _ []Tool, ok bool) {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('{') {
+		return nil, tools, false
+	}
+	var messages, defs jsonField
+	if !readFields(&sc, 1, false, langfuseRequestKeys[:], &messages, &defs) || !sc.End() {
+		return nil, tools, false
+	}
+	if !messages.set {
+		return nil, tools, true
+	}
+	switch messages.raw[0] {
+	case '[':
+		if msgs, ok = appendOpenAIMessagesJSON(buf, messages.raw); !ok {
+			if v, parsed := anyjson.Parse(messages.raw); parsed {
+				msgs, ok = appendOpenAIMessagesGeneral(buf, v)
+			}
+		}
+		if !ok {
+			return nil, tools, true // not messages
+		}
+	case '"':
+		return nil, tools, false // messages as a string of JSON: for the general reader
+	default:
+		return nil, tools, true
+	}
+	if withTools && defs.set {
+		if tools, ok = appendToolDefinitionsRaw(tools, defs.raw); !ok {
+			return nil, tools, false
+		}
+	}
+	return msgs, tools, true
 }
 
 // langfuseOutput reads an observation output: one chat message, a list of them, or any other
