@@ -58,8 +58,8 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 	if s.request.Set && len(rec.Input.Messages) == 0 {
 		readGoogleADKRequest(rec, s.request.Value)
 	}
-	if resp := jsonMap(s.response); resp.Len() > 0 && len(rec.Output.Messages) == 0 {
-		googleADKResponse(rec, resp)
+	if s.response.Set && len(rec.Output.Messages) == 0 {
+		readGoogleADKResponse(rec, s.response.Value)
 	}
 	if rec.SpanType == "" || rec.SpanType == mlflow.SpanTypeLLM && span.Name() == "call_llm" {
 		rec.SpanType = genAISpanType(&f, rec) // call_llm has no operation name
@@ -134,24 +134,43 @@ func googleADKRequest(rec *Record, req pcommon.Map) []Message {
 // lack them, its usage_metadata. Gemini's prompt count includes cached tokens.
 func googleADKResponse(rec *Record, resp pcommon.Map) {
 	if c, ok := resp.Get("content"); ok && c.Type() == pcommon.ValueTypeMap {
-		rec.Output.Messages = appendGeminiContent(rec.Output.Messages[:0], c.Map(), "assistant")
-		if n := len(rec.Output.Messages); n > 0 {
-			fr := str(resp, "finish_reason")
-			if mapped, ok := geminiFinishReasons[fr]; ok {
-				fr = mapped
-			}
-			rec.Output.Messages[n-1].FinishReason = strings.ToLower(fr)
-			rec.Output.Value = Any{}
-		}
+		rec.setOutputMessages(appendGeminiContent(rec.Output.Messages[:0], c.Map(), "assistant"), str(resp, "finish_reason"))
 	}
-	um, ok := resp.Get("usage_metadata")
-	if !ok || um.Type() != pcommon.ValueTypeMap {
+	if um, ok := resp.Get("usage_metadata"); ok && um.Type() == pcommon.ValueTypeMap {
+		googleADKUsage(rec, um.Map())
+	}
+}
+
+// readGoogleADKResponse reads an LLM response into rec, whose output has no messages: with the
+// streaming reader when it holds JSON text that reader reads, else parsed.
+func readGoogleADKResponse(rec *Record, v pcommon.Value) {
+	if v.Type() == pcommon.ValueTypeStr && googleADKResponseJSON(rec, v.Str()) {
 		return
 	}
+	if resp := jsonMap(Some(v)); resp.Len() > 0 {
+		googleADKResponse(rec, resp)
+	}
+}
+
+// setOutputMessages sets the output to the messages of a Gemini response, the last with
+// Gemini's finish reason in OpenAI's words; messages, when there are any, replace the value.
+func (rec *Record) setOutputMessages(msgs []Message, finishReason string) {
+	rec.Output.Messages = msgs
+	if n := len(msgs); n > 0 {
+		if mapped, ok := geminiFinishReasons[finishReason]; ok {
+			finishReason = mapped
+		}
+		msgs[n-1].FinishReason = strings.ToLower(finishReason)
+		rec.Output.Value = Any{}
+	}
+}
+
+// googleADKUsage reads a response's usage_metadata.
+func googleADKUsage(rec *Record, um pcommon.Map) {
 	// Output includes the thinking tokens, as OpenAI's completion tokens do.
 	var read Usage
 	var thoughts Count
-	for k, v := range um.Map().All() {
+	for k, v := range um.All() {
 		switch k {
 		case "prompt_token_count":
 			read.Input = countOf(v)

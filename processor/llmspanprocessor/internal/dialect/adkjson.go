@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
@@ -112,4 +114,43 @@ func (req *adkRequest) appendDeclarations(raw string) bool {
 	var ok bool
 	req.tools, ok = appendToolDefinitionsRaw(req.tools, raw)
 	return ok
+}
+
+// adkResponseKeys are the members of an ADK LLM response that googleADKResponse reads.
+var adkResponseKeys = [...]string{"content", "finish_reason", "usage_metadata"}
+
+// googleADKResponseJSON is googleADKResponse(rec, jsonMap(s)) for a response held as JSON text,
+// its content read with the streaming reader (only usage_metadata, a few counts, is parsed).
+// It reports false, rec unchanged, for anything it does not read the same way.
+func googleADKResponseJSON(rec *Record, s string) bool {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('{') {
+		return false
+	}
+	var content, finish, usage jsonField
+	if !readFields(&sc, 1, false, adkResponseKeys[:], &content, &finish, &usage) || !sc.End() || !finish.isStr() {
+		return false
+	}
+	hasContent := content.set && content.raw[0] == '{'
+	var msgs []Message
+	if hasContent {
+		csc := anyjson.NewScanner(content.raw)
+		if msgs = appendGeminiContentJSON(rec.Output.Messages[:0], &csc, 0, "assistant", false); !csc.End() {
+			return false
+		}
+	}
+	var um pcommon.Value
+	if usage.set && usage.raw[0] == '{' {
+		var ok bool
+		if um, ok = anyjson.Parse(usage.raw); !ok {
+			return false
+		}
+	}
+	if hasContent {
+		rec.setOutputMessages(msgs, finish.str)
+	}
+	if usage.set && usage.raw[0] == '{' {
+		googleADKUsage(rec, um.Map())
+	}
+	return true
 }

@@ -38,3 +38,31 @@ var adkRequestReader = fastReader{
 
 func TestGoogleADKRequestJSON(t *testing.T) { adkRequestReader.test(t) }
 func FuzzGoogleADKRequestJSON(f *testing.F) { adkRequestReader.fuzz(f) }
+
+var adkResponseSeeds = []string{
+	`{"content":{"role":"model","parts":[{"text":"It is sunny in Paris."}]},"finish_reason":"STOP","usage_metadata":{"prompt_token_count":120,"candidates_token_count":12,"total_token_count":132,"cached_content_token_count":100,"thoughts_token_count":3}}`,
+	`{"content":{"parts":[{"function_call":{"id":"c1","name":"get_weather","args":{"city":"Paris"}}}]},"finish_reason":"MAX_TOKENS"}`,
+	`{"content":{"role":"model"},"usage_metadata":{"prompt_token_count":"12"}}`, `{}`, `{"content":null,"usage_metadata":null}`,
+	`{"finish_reason":1}`, `{"content":"text"}`, `{"content":{"parts":"x"}}`, `{"content":{},"content":{}}`, `[]`, `{} x`,
+}
+
+// adkResponseReader checks the streaming reader of ADK LLM responses against the general one.
+var adkResponseReader = fastReader{
+	seeds: adkResponseSeeds,
+	fast: func(in string) (any, bool) {
+		var rec Record
+		ok := googleADKResponseJSON(&rec, in)
+		return []any{dump(rec.Output.Messages), rec.Usage}, ok
+	},
+	general: func(in string) any {
+		var rec Record
+		if resp := jsonMap(Some(pcommon.NewValueStr(in))); resp.Len() > 0 {
+			googleADKResponse(&rec, resp)
+		}
+		return []any{dump(rec.Output.Messages), rec.Usage}
+	},
+	minFast: 5,
+}
+
+func TestGoogleADKResponseJSON(t *testing.T) { adkResponseReader.test(t) }
+func FuzzGoogleADKResponseJSON(f *testing.F) { adkResponseReader.fuzz(f) }
