@@ -70,14 +70,13 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 // streaming reader when it holds JSON text that reader reads, else parsed.
 func readGoogleADKRequest(rec *Record, v pcommon.Value) {
 	if v.Type() == pcommon.ValueTypeStr {
+		// A request without these members ({} on tool spans) leaves rec as it is.
 		if req, ok := googleADKRequestJSON(v.Str(), rec.Input.Messages[:0], rec.Tools, len(rec.Tools) == 0); ok {
-			if !req.empty {
-				rec.Tools = req.tools
-				if req.model != "" && rec.Model == "" {
-					rec.Model = req.model
-				}
-				rec.setInputMessages(req.msgs)
+			rec.Tools = req.tools
+			if req.model != "" && rec.Model == "" {
+				rec.Model = req.model
 			}
+			rec.setInputMessages(req.msgs)
 			return
 		}
 	}

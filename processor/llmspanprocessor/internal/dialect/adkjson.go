@@ -18,7 +18,6 @@ type adkRequest struct {
 	msgs  []Message
 	tools []Tool
 	model string
-	empty bool // {}: what ADK's tool spans hold
 }
 
 // googleADKRequestJSON reads an ADK LLM request held as JSON text, {model, config:
@@ -34,25 +33,17 @@ func googleADKRequestJSON(s string, msgs []Message, tools []Tool, withTools bool
 	if !sc.Consume('{') {
 		return adkRequest{}, false
 	}
-	empty := sc.Peek() == '}'
 	var model, contents, config jsonField
 	if !readFields(&sc, 1, false, adkRequestKeys[:], &model, &contents, &config) || !sc.End() || !model.isStr() {
 		return adkRequest{}, false
 	}
-	req := adkRequest{msgs: msgs, tools: tools, model: model.str, empty: empty}
+	req := adkRequest{msgs: msgs, tools: tools, model: model.str}
 	if config.set && config.raw[0] == '{' && !req.readConfig(config.raw, withTools) {
 		return adkRequest{}, false
 	}
 	if contents.set {
-		switch contents.raw[0] {
-		case '[':
-			if out, ok := appendGeminiContentsJSON(req.msgs, contents.raw); ok {
-				req.msgs = out
-			} else if v, ok := anyjson.Parse(contents.raw); ok {
-				req.msgs, _ = appendGeminiContentsGeneral(req.msgs, v)
-			}
-		case '"':
-			return adkRequest{}, false // contents as a string of JSON: for the general reader
+		if req.msgs, _, ok = appendMessagesMember(req.msgs, contents.raw, appendGeminiContentsJSON, appendGeminiContentsGeneral); !ok {
+			return adkRequest{}, false
 		}
 	}
 	return req, true

@@ -19,18 +19,14 @@ var adkRequestReader = fastReader{
 	seeds: adkRequestSeeds,
 	fast: func(in string) (any, bool) {
 		req, ok := googleADKRequestJSON(in, nil, nil, true)
-		if !ok || req.empty {
-			return "<skipped>", ok
-		}
-		return []any{dump(req.msgs), toolDump(req.tools), req.model}, true
+		return []any{dump(req.msgs), toolDump(req.tools), req.model}, ok
 	},
 	general: func(in string) any {
 		var rec Record
-		req := jsonMap(Some(pcommon.NewValueStr(in)))
-		if req.Len() == 0 {
-			return "<skipped>"
+		var msgs []Message
+		if req := jsonMap(Some(pcommon.NewValueStr(in))); req.Len() > 0 { // as readGoogleADKRequest
+			msgs = googleADKRequest(&rec, req)
 		}
-		msgs := googleADKRequest(&rec, req)
 		return []any{dump(msgs), toolDump(rec.Tools), rec.Model}
 	},
 	minFast: 6,

@@ -69,7 +69,7 @@ type callMember struct {
 }
 
 // read reads the member's value, at depth; idKey and valueKey name its id and value members.
-// A value named "response" is read as message text (Scanner.Text) when it is a string.
+// Strings are kept as written (Scanner.Text): the id and name are decoded where used.
 func (c *callMember) read(sc *anyjson.Scanner, depth int, idKey, valueKey string) {
 	if c.seen {
 		sc.Fail() // a key given twice
@@ -81,24 +81,8 @@ func (c *callMember) read(sc *anyjson.Scanner, depth int, idKey, valueKey string
 		return
 	}
 	c.isObject = true
-	for first := true; ; first = false {
-		k, ok := sc.Key(first)
-		if !ok {
-			return
-		}
-		var f *jsonField
-		switch k {
-		case idKey:
-			f = &c.id
-		case "name":
-			f = &c.name
-		case valueKey:
-			f = &c.value
-		}
-		if !readMember(sc, depth+1, f, valueKey == "response") {
-			return
-		}
-	}
+	keys := [...]string{idKey, "name", valueKey}
+	readFields(sc, depth+1, true, keys[:], &c.id, &c.name, &c.value)
 }
 
 // either returns snake when it is an object, else camel: geminiField's precedence.
@@ -150,7 +134,7 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 			sc.Fail()
 			return msgs
 		}
-		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: c.id.str, Name: c.name.str, Arguments: c.value.value()})
+		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: c.id.decoded(), Name: c.name.decoded(), Arguments: c.value.value()})
 		return msgs
 	}
 	if r := either(&resp, &respCamel); r.isObject {
@@ -159,7 +143,7 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 			return msgs
 		}
 		*responses++
-		return append(msgs, Message{Role: "tool", Name: r.name.str, ToolCallID: r.id.str, Parts: r.value.resultParts()})
+		return append(msgs, Message{Role: "tool", Name: r.name.decoded(), ToolCallID: r.id.decoded(), Parts: r.value.resultParts()})
 	}
 	if text.set && text.isStr() && thought.raw != "true" {
 		msg.Parts = append(msg.Parts, text.part())

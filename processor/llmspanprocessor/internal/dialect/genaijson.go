@@ -19,6 +19,27 @@ func appendGenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
 	return appendMessagesJSON(msgs, s, genAIShape)
 }
 
+// appendMessagesMember appends the messages of a member value given as its JSON text raw, as
+// general reads the parsed value, trying fast, the streaming reader of the list's shape, first.
+// isList is general's ok. ok is false for a string, which general would parse once more (a
+// string of JSON): the caller then reads the whole value the general way.
+func appendMessagesMember(msgs []Message, raw string, fast func([]Message, string) ([]Message, bool),
+	general func([]Message, pcommon.Value) ([]Message, bool)) (_ []Message, isList, ok bool) {
+	switch raw[0] {
+	case '[':
+		if out, ok := fast(msgs, raw); ok {
+			return out, true, true
+		}
+		if v, ok := anyjson.Parse(raw); ok {
+			out, isList := general(msgs, v)
+			return out, isList, true
+		}
+	case '"':
+		return msgs, false, false
+	}
+	return msgs, false, true
+}
+
 // messageShape names the message readers of appendMessagesJSON.
 type messageShape uint8
 
@@ -332,70 +353,43 @@ func contentPartJSON(sc *anyjson.Scanner) Part {
 		return Part{Value: SomeJSON(sc.Since(start))}
 	}
 	var typ, text, content jsonField
-	for first := true; ; first = false {
-		k, ok := sc.Key(first)
-		if !ok {
-			break
-		}
-		var f *jsonField
-		switch k {
-		case "type":
-			f = &typ
-		case "text":
-			f = &text
-		case "content":
-			f = &content
-		}
-		if !readMember(sc, 2, f, k != "type") {
-			break
-		}
-	}
+	readFields(sc, 2, true, contentPartKeys[:], &typ, &text, &content) // on failure the caller's scan ends
 	if !text.set {
 		text = content
 	}
-	if typ.set && typ.isStr() && typ.str == partText && text.set && text.isStr() {
+	if typ.set && typ.isStr() && typ.decoded() == partText && text.set && text.isStr() {
 		return text.part()
 	}
 	return Part{Value: SomeJSON(sc.Since(start))}
 }
 
+// contentPartKeys are the members of a content part that contentPartJSON reads.
+var contentPartKeys = [...]string{"type", "text", "content"}
+
 // toolFields are the members of a tool definition, or of its "function" object, that
-// appendToolDefinitions reads.
+// appendToolDefinitions reads; function is the definition's own "function" member.
 type toolFields struct {
-	name, description jsonField
-	schema            [len(toolSchemaKeys)]jsonField
+	name, description, function jsonField
+	schema                      [len(toolSchemaKeys)]jsonField
 }
 
-// read reads the members of an object whose '{' was consumed; fn, when not nil, receives the
-// "function" member. It reports false on a key given twice.
-func (t *toolFields) read(sc *anyjson.Scanner, depth int, fn func()) bool {
-	for first := true; ; first = false {
-		k, ok := sc.Key(first)
-		if !ok {
-			return !sc.Failed()
-		}
-		var f *jsonField
-		switch k {
-		case "name":
-			f = &t.name
-		case "description":
-			f = &t.description
-		case "function":
-			if fn != nil {
-				fn()
-				continue
-			}
-		default:
-			for i, sk := range toolSchemaKeys {
-				if k == sk {
-					f = &t.schema[i]
-				}
-			}
-		}
-		if !readMember(sc, depth, f, false) {
-			return false
-		}
+// toolDefinitionKeys name toolFields' members in the order read gives them: "function" last.
+var toolDefinitionKeys = append(append([]string{"name", "description"}, toolSchemaKeys[:]...), "function")
+
+// read reads the members of an object whose '{' was consumed; withFunction reads its
+// "function" member too, as for a definition (not for the function object itself). It reports
+// false on failure and on a key given twice.
+func (t *toolFields) read(sc *anyjson.Scanner, depth int, withFunction bool) bool {
+	var fields [len(toolSchemaKeys) + 3]*jsonField
+	fields[0], fields[1], fields[len(fields)-1] = &t.name, &t.description, &t.function
+	for i := range t.schema {
+		fields[2+i] = &t.schema[i]
 	}
+	keys := toolDefinitionKeys
+	if !withFunction {
+		keys = keys[:len(keys)-1]
+	}
+	return readFields(sc, depth, false, keys, fields[:]...)
 }
 
 // tool returns the definition, and false for one the general reader reads differently (a
@@ -432,23 +426,16 @@ func appendToolDefinitionsJSON(tools []Tool, s string) (_ []Tool, ok bool) {
 			return tools[:n], false // a definition held as a string, or not an object
 		}
 		var outer, inner toolFields
-		seenFunction, hasFunction := false, false
-		readFunction := func() {
-			switch {
-			case seenFunction:
-				sc.Fail() // a key given twice
-			case sc.Consume('{'):
-				hasFunction = inner.read(&sc, 3, nil)
-			default:
-				sc.Raw(2) // not an object: the definition is the outer one
-			}
-			seenFunction = true
-		}
-		if !outer.read(&sc, 2, readFunction) {
+		if !outer.read(&sc, 2, true) {
 			return tools[:n], false
 		}
 		def := &outer
-		if hasFunction {
+		if fn := outer.function; fn.set && fn.raw[0] == '{' { // else the definition is the outer one
+			fsc := anyjson.NewScanner(fn.raw)
+			fsc.Consume('{')
+			if !inner.read(&fsc, 1, false) {
+				return tools[:n], false
+			}
 			def = &inner
 		}
 		tool, ok := def.tool()

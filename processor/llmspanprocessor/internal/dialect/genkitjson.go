@@ -19,14 +19,7 @@ func genkitRequestJSON(s string, msgs []Message, tools []Tool) (_ []Message, has
 		return nil, false, nil, false
 	}
 	if messages.set {
-		switch messages.raw[0] {
-		case '[':
-			if out, ok := appendGenkitMessagesJSON(msgs, messages.raw); ok {
-				msgs, hasMessages = out, true
-			} else if v, ok := anyjson.Parse(messages.raw); ok {
-				msgs, hasMessages = appendGenkitMessagesGeneral(msgs, v)
-			}
-		case '"':
+		if msgs, hasMessages, ok = appendMessagesMember(msgs, messages.raw, appendGenkitMessagesJSON, appendGenkitMessagesGeneral); !ok {
 			return nil, false, nil, false
 		}
 	}
@@ -155,14 +148,14 @@ func appendGenkitPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 			sc.Fail()
 			break
 		}
-		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: request.id.str, Name: request.name.str, Arguments: request.value.value()})
+		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: request.id.decoded(), Name: request.name.decoded(), Arguments: request.value.value()})
 	case response.isObject:
 		if !response.id.isStr() || !response.name.isStr() {
 			sc.Fail()
 			break
 		}
 		*responses++
-		msgs = append(msgs, Message{Role: "tool", Name: response.name.str, ToolCallID: response.id.str, Parts: response.value.resultParts()})
+		msgs = append(msgs, Message{Role: "tool", Name: response.name.decoded(), ToolCallID: response.id.decoded(), Parts: response.value.resultParts()})
 	case text.set && text.isStr():
 		msg.Parts = append(msg.Parts, text.part())
 	default:

@@ -140,20 +140,12 @@ func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool) 
 	if !messages.set {
 		return nil, tools, true
 	}
-	switch messages.raw[0] {
-	case '[':
-		if msgs, ok = appendOpenAIMessagesJSON(buf, messages.raw); !ok {
-			if v, parsed := anyjson.Parse(messages.raw); parsed {
-				msgs, ok = appendOpenAIMessagesGeneral(buf, v)
-			}
-		}
-		if !ok {
-			return nil, tools, true // not messages
-		}
-	case '"':
-		return nil, tools, false // messages as a string of JSON: for the general reader
-	default:
-		return nil, tools, true
+	msgs, isList, ok := appendMessagesMember(buf, messages.raw, appendOpenAIMessagesJSON, appendOpenAIMessagesGeneral)
+	switch {
+	case !ok:
+		return nil, tools, false
+	case !isList:
+		return nil, tools, true // not messages
 	}
 	if withTools && defs.set {
 		if tools, ok = appendToolDefinitionsRaw(tools, defs.raw); !ok {

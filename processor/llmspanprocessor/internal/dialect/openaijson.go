@@ -135,41 +135,19 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 			sc.Raw(1)
 			continue
 		}
-		var id, name, args, fnName, fnArgs jsonField
-		hasFunction, seenFunction := false, false
-		for first := true; ; first = false {
-			k, ok := sc.Key(first)
-			if !ok {
-				break
-			}
-			var f *jsonField
-			switch k {
-			case "id":
-				f = &id
-			case "name":
-				f = &name
-			case "arguments":
-				f = &args
-			case "function":
-				switch {
-				case seenFunction:
-					sc.Fail() // a key given twice
-				case sc.Consume('{'):
-					hasFunction = readFields(&sc, 3, false, toolFunctionKeys[:], &fnName, &fnArgs)
-				default:
-					sc.Raw(2) // not an object: the call itself names the function
-				}
-				seenFunction = true
-				continue
-			}
-			if !readMember(&sc, 2, f, false) {
-				break
+		var id, name, args, fn jsonField
+		if !readFields(&sc, 2, false, toolCallKeys[:], &id, &name, &args, &fn) {
+			return nil, false
+		}
+		if fn.set && fn.raw[0] == '{' { // the function object names the function, not the call
+			fsc := anyjson.NewScanner(fn.raw)
+			fsc.Consume('{')
+			name, args = jsonField{}, jsonField{}
+			if !readFields(&fsc, 1, false, toolFunctionKeys[:], &name, &args) {
+				return nil, false
 			}
 		}
-		if hasFunction {
-			name, args = fnName, fnArgs
-		}
-		if sc.Failed() || !id.isStr() || !name.isStr() {
+		if !id.isStr() || !name.isStr() {
 			return nil, false
 		}
 		calls = append(calls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
@@ -180,5 +158,8 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 	return calls, true
 }
 
-// toolFunctionKeys are the members of a call's "function" object that toolCallsJSON reads.
-var toolFunctionKeys = [...]string{"name", "arguments"}
+// The members of a call and of its "function" object that toolCallsJSON reads.
+var (
+	toolCallKeys     = [...]string{"id", "name", "arguments", "function"}
+	toolFunctionKeys = [...]string{"name", "arguments"}
+)

@@ -111,7 +111,7 @@ func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyj
 			sc.Fail()
 			break
 		}
-		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: use.id.str, Name: use.name.str, Arguments: use.value.value()})
+		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: use.id.decoded(), Name: use.name.decoded(), Arguments: use.value.value()})
 	case result.isObject:
 		content, ok := result.value.parsed()
 		if !result.id.isStr() || !ok {
@@ -119,7 +119,7 @@ func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyj
 			break
 		}
 		*results++
-		msgs = append(msgs, Message{Role: "tool", ToolCallID: result.id.str, Parts: resultParts(strandsResult(content))})
+		msgs = append(msgs, Message{Role: "tool", ToolCallID: result.id.decoded(), Parts: resultParts(strandsResult(content))})
 	default:
 		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
 	}

@@ -39,7 +39,7 @@ func appendVercelPartJSON(msgs []Message, msg *Message, results *int, sc *anyjso
 		}
 		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: id.decoded(), Name: name.decoded(), Arguments: input.value()})
 	case "tool-result":
-		out, ok := vercelToolOutputJSON(&output, &result)
+		out, ok := vercelToolOutputJSON(output, result)
 		if !ok {
 			sc.Fail()
 			return msgs
@@ -54,7 +54,7 @@ func appendVercelPartJSON(msgs []Message, msg *Message, results *int, sc *anyjso
 
 // vercelToolOutputJSON is vercelToolOutput on a part's output and result members: AI SDK 5's
 // {type, value} output unwrapped. ok is false for an output whose type is not a string.
-func vercelToolOutputJSON(output, result *jsonField) (_ *jsonField, ok bool) {
+func vercelToolOutputJSON(output, result jsonField) (_ jsonField, ok bool) {
 	if !output.set {
 		return result, true
 	}
@@ -65,10 +65,10 @@ func vercelToolOutputJSON(output, result *jsonField) (_ *jsonField, ok bool) {
 	sc.Consume('{')
 	var typ, value jsonField
 	if !readFields(&sc, 1, true, vercelOutputKeys[:], &typ, &value) || !typ.isStr() {
-		return nil, false
+		return jsonField{}, false
 	}
 	if typ.set && typ.str != "" && value.set {
-		return &value, true
+		return value, true
 	}
 	return output, true
 }
