@@ -2,6 +2,9 @@ package anyjson
 
 import (
 	"encoding/json"
+	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -170,4 +173,58 @@ func TestStartsValue(t *testing.T) {
 		_, ok := Parse(s)
 		assert.False(t, ok, s)
 	}
+}
+
+// TestAppendFloatMatchesStrconv checks the fixed-point path against strconv on costs as the
+// price table gives them (tokens × price per million), on their sums, and around the bounds.
+func TestAppendFloatMatchesStrconv(t *testing.T) {
+	prices := []float64{0.01, 0.02, 0.0375, 0.075, 0.1, 0.15, 0.3, 0.6, 1.1, 1.25, 2.5, 3, 4.4, 10, 15, 60, 75}
+	fast, costs := 0, 0
+	check := func(f float64) {
+		t.Helper()
+		want := strconv.AppendFloat(nil, f, 'g', -1, 64)
+		if got := appendFloat(nil, f); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", f, got, want)
+		}
+	}
+	for tokens := int64(0); tokens < 200_000; tokens += 97 {
+		for _, p := range prices {
+			in := float64(tokens) * p / 1e6
+			for _, c := range []float64{in, in + float64(tokens/3)*p*4/1e6} {
+				check(c)
+				_, ok := fixedDecimal(c)
+				fast, costs = fast+btoi(ok), costs+1
+			}
+		}
+	}
+	// Most costs take the fixed-point path, or the test above shows little. The rest are below
+	// 1e-4 or products that are not short decimals (291 × 1.1 / 1e6 = 0.00032010000000000003).
+	require.Greater(t, fast, costs*2/3)
+	for _, f := range []float64{1e-4, math.Nextafter(1e-4, 0), 1e3, math.Nextafter(1e3, 0), 0.1 + 0.2, 1.0 / 3, 999.999999999999, 123.456, 5e-324, 1e21} {
+		check(f)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		check(-r.Float64())
+		check(r.Float64() * 1000)
+		check(math.Round(r.Float64()*1e9) / 1e9)
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func FuzzAppendFloat(f *testing.F) {
+	for _, seed := range []float64{0.00203, 0.0020299999999999997, 1e-4, 999.5, 12.25, 3e-7} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, v float64) {
+		if got, want := appendFloat(nil, v), strconv.AppendFloat(nil, v, 'g', -1, 64); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
+	})
 }

@@ -10,12 +10,14 @@ const maxTranscodeKeys = 64
 // objects with a key given twice or with more than maxTranscodeKeys keys (Parse keeps the
 // first position and the last value, which a single pass cannot); the caller then uses Parse.
 func (e *Encoder) JSON(s string) bool {
-	mark, comma, keys := len(e.buf), e.comma, e.keys[:0]
+	mark, comma := len(e.buf), e.comma
+	e.keys = e.keys[:0]
 	sc := NewScanner(s)
 	ok := e.transcode(&sc, 0) && sc.End()
-	// The keys are substrings of s: drop them so that the Encoder does not keep s alive.
-	clear(keys[:cap(keys)])
-	e.keys = keys
+	// The keys are substrings of s: drop them so that the Encoder does not keep s alive. The
+	// slice, grown by transcode, is kept for the next call.
+	clear(e.keys[:cap(e.keys)])
+	e.keys = e.keys[:0]
 	if !ok {
 		e.buf, e.comma = e.buf[:mark], comma
 	}
