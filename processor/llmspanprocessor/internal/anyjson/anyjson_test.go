@@ -228,3 +228,58 @@ func FuzzAppendFloat(f *testing.F) {
 		}
 	})
 }
+
+func TestRawCanonical(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}`: true,
+		`{"a":"x\"y\\z\n\r\t","b":[1,-2,0,true,false,null],"c":{}}`:               true,
+		`[{"a":1},{"a":2}]`: true,
+		`{"a": 1}`:          false, // whitespace
+		"[1,\n2]":           false,
+		`{"a":1,"a":2}`:     false, // Parse keeps the last value in the first place
+		`{"a":"\u0041"}`:    false, // the Encoder writes "A"
+		`{"a":"\/"}`:        false,
+		`{"\u0061":1}`:      false,
+		`[1.5]`:             false, // floats are left to the Encoder's shortest form
+		`[1e2]`:             false,
+		`[-0]`:              false,
+		`[+1]`:              false,
+		`[007]`:             false,
+		`{"a":1`:            false, // not JSON
+		`{"k0":0,"k1":0,"k2":0,"k3":0,"k4":0,"k5":0,"k6":0,"k7":0,"k8":0,"k9":0,"k10":0,"k11":0,"k12":0,"k13":0,"k14":0,"k15":0}`:         true,
+		`{"k0":0,"k1":0,"k2":0,"k3":0,"k4":0,"k5":0,"k6":0,"k7":0,"k8":0,"k9":0,"k10":0,"k11":0,"k12":0,"k13":0,"k14":0,"k15":0,"k16":0}`: false, // more keys than tracked
+	} {
+		sc := NewScanner(in)
+		text, canonical := sc.RawCanonical(0)
+		assert.Equal(t, want, canonical, in)
+		if canonical {
+			assert.Equal(t, in, text)
+		}
+	}
+	// Whitespace around the value is not part of its text.
+	sc := NewScanner(` {"a":[1]} `)
+	text, canonical := sc.RawCanonical(0)
+	assert.True(t, canonical)
+	assert.Equal(t, `{"a":[1]}`, text)
+}
+
+// FuzzRawCanonical checks that what RawCanonical calls canonical is what Encoder.JSON writes
+// for it, so that copying the text writes the same.
+func FuzzRawCanonical(f *testing.F) {
+	for _, s := range []string{
+		`{"type":"object","properties":{"q":{"type":"string"}}}`, `{"a":1,"a":2}`, `{"a":{"b":1},"c":{"b":2}}`,
+		`[01, 1., "\ud83d\ude00"]`, `"x\n"`, `{"a":"\u00e9"}`, `12345678901234567890`, `[-0,+1,1e2]`, ` [ ] `,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		sc := NewScanner(in)
+		text, canonical := sc.RawCanonical(0)
+		if !canonical {
+			return
+		}
+		var e Encoder
+		require.True(t, e.JSON(text), text)
+		require.Equal(t, text, e.String())
+	})
+}

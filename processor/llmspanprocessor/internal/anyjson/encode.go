@@ -111,6 +111,14 @@ func (e *Encoder) StrEncoded(s string) {
 	e.StrEnd()
 }
 
+// Canonical writes JSON text that Scanner.RawCanonical found canonical, as it is: what JSON
+// would write for it.
+func (e *Encoder) Canonical(s string) {
+	e.sep()
+	e.buf = append(e.buf, s...)
+	e.comma = true
+}
+
 // StrBegin opens a string written in pieces with StrPiece, for texts joined without building
 // the joined string; StrEnd closes it.
 func (e *Encoder) StrBegin() {

@@ -2,11 +2,12 @@ package anyjson // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/ll
 
 import (
 	"math/bits"
+	"slices"
 	"strconv"
-
-	"go.opentelemetry.io/collector/pdata/pcommon"
 	"strings"
 	"unicode/utf8"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
 )
 
 // Scanner reads JSON text token by token without building values, for readers that pick a
@@ -22,6 +23,10 @@ type Scanner struct {
 	// unusual tells that the scan failed on a rule stricter than json-iterator's (string
 	// contents, number text), not on the structure, which json-iterator checks alike.
 	unusual bool
+	// canonical is set while RawCanonical reads a value, and altered tells that what it read so
+	// far is not what the Encoder writes for it; skip and number check only while canonical
+	// and not altered.
+	canonical, altered bool
 }
 
 // NewScanner returns a Scanner over s.
@@ -51,6 +56,7 @@ func (sc *Scanner) skipSpace() byte {
 		switch c := sc.s[sc.i]; c {
 		case ' ', '\t', '\n', '\r':
 			sc.i++
+			sc.altered = true
 		default:
 			return c
 		}
@@ -193,6 +199,7 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 		}
 		if b < 0 {
 			sc.i = quote + 1
+			sc.altered = sc.altered || !canonical
 			return sc.s[start:quote], escaped, canonical, true
 		}
 		j += b
@@ -358,6 +365,24 @@ func (sc *Scanner) Raw(depth int) string {
 	return sc.s[start:sc.i]
 }
 
+// RawCanonical is Raw, and also reports whether the text is canonical: exactly what
+// Encoder.JSON writes for the value (compact, strings with only the Encoder's escapes, numbers
+// integers as strconv writes them, objects of at most canonicalKeys keys, none given twice). A
+// writer then copies the text (Encoder.Canonical) instead of transcoding it: the one pass
+// that checked it also tells that it would come out the same.
+func (sc *Scanner) RawCanonical(depth int) (text string, canonical bool) {
+	sc.Peek()
+	sc.canonical, sc.altered = true, false
+	text = sc.Raw(depth)
+	sc.canonical = false
+	return text, text != "" && !sc.altered
+}
+
+// canonicalKeys is how many keys of an object skip tracks to find one given twice; an object
+// with more is not canonical. Sixteen strings on the stack per level of nesting, at most
+// maxDepth levels.
+const canonicalKeys = 16
+
 func (sc *Scanner) skip(depth int) {
 	if depth > maxDepth {
 		sc.Fail()
@@ -368,6 +393,10 @@ func (sc *Scanner) skip(depth int) {
 		sc.token()
 	case c == '{':
 		sc.i++
+		if sc.canonical && !sc.altered {
+			sc.skipMembersChecked(depth)
+			break
+		}
 		for first := true; ; first = false {
 			if _, ok := sc.Key(first); !ok {
 				break
@@ -392,6 +421,28 @@ func (sc *Scanner) skip(depth int) {
 	}
 }
 
+// skipMembersChecked is skip's loop over an object's members for RawCanonical, which also
+// looks for a key given twice: Parse keeps its last value, in its first place.
+func (sc *Scanner) skipMembersChecked(depth int) {
+	var keys [canonicalKeys]string
+	n := 0
+	for first := true; ; first = false {
+		k, ok := sc.Key(first)
+		if !ok {
+			return
+		}
+		if !sc.altered {
+			if n == len(keys) || slices.Contains(keys[:n], k) {
+				sc.altered = true
+			} else {
+				keys[n] = k
+				n++
+			}
+		}
+		sc.skip(depth + 1)
+	}
+}
+
 func (sc *Scanner) literal(lit string) {
 	if !strings.HasPrefix(sc.s[sc.i:], lit) {
 		sc.Fail()
@@ -408,15 +459,25 @@ func (sc *Scanner) number() string {
 		j++
 	}
 	n := sc.s[sc.i:j]
-	if _, err := strconv.ParseInt(n, 10, 64); err != nil {
+	if i, err := strconv.ParseInt(n, 10, 64); err != nil {
 		if _, err := strconv.ParseFloat(n, 64); err != nil {
 			sc.unusual = true
 			sc.Fail()
 			return ""
 		}
+		sc.altered = true // the Encoder writes a float's shortest form, which may differ
+	} else if sc.canonical && !sc.altered && !isCanonicalInt(n, i) {
+		sc.altered = true
 	}
 	sc.i = j
 	return n
+}
+
+// isCanonicalInt reports whether n, which reads as i, is how strconv writes i (no '+', no
+// leading zeros, no "-0").
+func isCanonicalInt(n string, i int64) bool {
+	var b [20]byte
+	return string(strconv.AppendInt(b[:0], i, 10)) == n
 }
 
 // numberValue reads a number as Parse does: an int when it reads as one, else a float. ok is

@@ -162,5 +162,5 @@ func (f *jsonField) resultParts() []Part {
 	case f.isStr():
 		return []Part{f.part()}
 	}
-	return []Part{{Value: SomeJSON(f.raw)}}
+	return []Part{{Value: f.json()}}
 }

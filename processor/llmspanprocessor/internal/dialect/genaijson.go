@@ -245,8 +245,9 @@ func readFields(sc *anyjson.Scanner, depth int, text bool, keys []string, fields
 
 // jsonField is one member value: its JSON text, and a string's text.
 type jsonField struct {
-	set bool
-	raw string // the value's JSON text
+	set       bool
+	raw       string // the value's JSON text
+	canonical bool   // raw, not a string, is canonical (anyjson.Scanner.RawCanonical)
 	// str is a string value's text, decoded, or as written when encoded (see Part.Encoded).
 	str     string
 	encoded bool
@@ -256,17 +257,21 @@ type jsonField struct {
 // (Scanner.Text).
 func (f *jsonField) read(sc *anyjson.Scanner, depth int, text bool) {
 	f.set = true
+	if sc.Peek() != '"' {
+		f.raw, f.canonical = sc.RawCanonical(depth)
+		return
+	}
 	mark := sc.Mark()
-	switch {
-	case sc.Peek() != '"':
-		sc.Raw(depth)
-	case text:
+	if text {
 		f.str, f.encoded, _ = sc.Text()
-	default:
+	} else {
 		f.str, _ = sc.Str()
 	}
 	f.raw = sc.Since(mark)
 }
+
+// json returns a field that is not a string as JSON text.
+func (f *jsonField) json() Any { return Any{Set: true, JSON: f.raw, Canonical: f.canonical} }
 
 // isStr reports whether the field is absent (read as "") or a string.
 func (f *jsonField) isStr() bool { return !f.set || f.raw != "" && f.raw[0] == '"' }
@@ -283,7 +288,7 @@ func (f *jsonField) value() Any {
 	case f.isStr():
 		return Some(pcommon.NewValueStr(f.decoded()))
 	}
-	return SomeJSON(f.raw)
+	return f.json()
 }
 
 // decoded returns a string field's text decoded.
@@ -313,7 +318,7 @@ func (f *jsonField) parts(sc *anyjson.Scanner) []Part {
 		}
 		return contentParts(Some(v))
 	}
-	return []Part{{Value: SomeJSON(f.raw)}}
+	return []Part{{Value: f.json()}}
 }
 
 // contentPartsJSON is contentParts(Some(anyjson.Value(v))) for a string v, read with the
@@ -324,11 +329,11 @@ func contentPartsJSON(s string) (_ []Part, ok bool) {
 	sc := anyjson.NewScanner(s)
 	switch sc.Peek() {
 	case '{':
-		sc.Raw(0)
+		text, canonical := sc.RawCanonical(0)
 		if !sc.End() {
 			return nil, false
 		}
-		return []Part{{Value: SomeJSON(s)}}, true
+		return []Part{{Value: Any{Set: true, JSON: text, Canonical: canonical}}}, true
 	case '[':
 	default:
 		return nil, false // plain text, or not JSON: read the general way, as cheaply
@@ -406,7 +411,7 @@ func (t *toolFields) tool() (Tool, bool) {
 		if f.isStr() || f.raw[0] == '{' && strings.Contains(f.raw, `"json"`) {
 			return Tool{}, false
 		}
-		tool.Parameters = SomeJSON(f.raw)
+		tool.Parameters = f.json()
 		break
 	}
 	return tool, true

@@ -426,14 +426,14 @@ func resultParts(result Any) []Part {
 }
 
 // writtenValue is Some(anyjson.Value(v)) for a value that is only written, never read further:
-// a string holding a JSON object or list that the Scanner reads stays that text, checked
-// (SomeJSON), which the writer transcodes without building pdata values.
+// a string holding a JSON object or list that the Scanner reads stays that text, checked,
+// which the writer transcodes (or copies, when canonical) without building pdata values.
 func writtenValue(v pcommon.Value) Any {
 	if v.Type() == pcommon.ValueTypeStr {
 		sc := anyjson.NewScanner(v.Str())
 		if c := sc.Peek(); c == '{' || c == '[' {
-			if sc.Raw(0); sc.End() {
-				return SomeJSON(v.Str())
+			if text, canonical := sc.RawCanonical(0); sc.End() {
+				return Any{Set: true, JSON: text, Canonical: canonical}
 			}
 		}
 	}

@@ -118,8 +118,10 @@ type Any struct {
 	Set bool
 	// JSON, when not empty, holds the value as JSON text that a streaming reader has checked
 	// and not parsed, and Value is empty: only the writer reads such values, and it transcodes
-	// the text instead of building pdata values (see anyjson.Encoder.JSON).
-	JSON string
+	// the text instead of building pdata values (see anyjson.Encoder.JSON), or copies it when
+	// Canonical tells that transcoding would write it unchanged (anyjson.Scanner.RawCanonical).
+	JSON      string
+	Canonical bool
 }
 
 // Some wraps a present value.

@@ -140,6 +140,10 @@ func (w *Writer) any(enc *anyjson.Encoder, a dialect.Any) {
 		enc.Value(a.Value)
 		return
 	}
+	if a.Canonical {
+		enc.Canonical(a.JSON)
+		return
+	}
 	if enc.JSON(a.JSON) {
 		return
 	}
