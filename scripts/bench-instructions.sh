@@ -34,7 +34,7 @@ build() {
 # benchmark reports its spans per op.
 count() {
 	local out
-	out=$(cd "$ROOT/$PKG" && GOGC=off GODEBUG=asyncpreemptoff=1 GOMAXPROCS=1 valgrind --tool=callgrind \
+	out=$(cd "$ROOT/$PKG" && GOGC=off GODEBUG=asyncpreemptoff=1,memprofilerate=0 GOMAXPROCS=1 valgrind --tool=callgrind \
 		--callgrind-out-file=/dev/null --toggle-collect="$4" "$WORK/$1.test" \
 		-test.run '^$' -test.bench "^$2\$" -test.benchtime "${3}x" 2>&1)
 	echo "$out" | awk -v n="$3" '

@@ -117,6 +117,16 @@ func (sc *Scanner) Key(first bool) (string, bool) {
 		}
 		sc.i++
 	}
+	// Most keys are short and plain, and compact JSON has the ':' right after them: one word
+	// tested, as in token, and no call.
+	if i := sc.i; i+9 <= len(sc.s) && sc.s[i] == '"' {
+		if m := notPlain(load64(sc.s[i+1 : i+9])); m != 0 {
+			if j := i + 1 + bits.TrailingZeros64(m)/8; sc.s[j] == '"' && j+1 < len(sc.s) && sc.s[j+1] == ':' {
+				sc.i = j + 2
+				return sc.s[i+1 : j], true
+			}
+		}
+	}
 	k, ok := sc.Str()
 	if !ok || !sc.Consume(':') {
 		sc.Fail()

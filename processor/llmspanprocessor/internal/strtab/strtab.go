@@ -7,7 +7,9 @@ package strtab // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llm
 import (
 	"encoding/binary"
 	"iter"
+	"maps"
 	"math/bits"
+	"slices"
 	"unsafe"
 )
 
@@ -31,7 +33,10 @@ const seed = 0x9e3779b97f4a7c15
 func New[V any](m map[string]V) *Table[V] {
 	size := 1 << bits.Len(uint(2*len(m))) // > 2*len(m): at least one slot stays free
 	t := &Table[V]{slots: make([]slot[V], size), mask: uint64(size - 1), shift: uint8(65 - bits.Len(uint(size))), n: len(m)}
-	for k, v := range m {
+	// In sorted order, not the map's random one, so that probe lengths, and with them the cost
+	// of a lookup, are the same in every process.
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		v := m[k]
 		i := hash(k) >> t.shift
 		for t.slots[i].used {
 			i = (i + 1) & t.mask
