@@ -283,3 +283,9 @@ func FuzzRawCanonical(f *testing.F) {
 		require.Equal(t, text, e.String())
 	})
 }
+
+func TestShortPlain(t *testing.T) {
+	for _, s := range []string{"", "user", "assistant", "call_abc123", "0123456789abcdef", "0123456789abcdefg", "a\"b", "tool\\", "héllo", "line\n", "12345678\t", "\x7f"} {
+		assert.Equal(t, len(s) <= 16 && plainLen(s) == len(s), shortPlain(s), "%q", s)
+	}
+}

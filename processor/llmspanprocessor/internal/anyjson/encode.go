@@ -99,8 +99,31 @@ func (e *Encoder) Key(k string) {
 // String writes s as a JSON string. Invalid UTF-8 becomes U+FFFD so the output is always valid.
 func (e *Encoder) Str(s string) {
 	e.sep()
-	e.buf = appendString(e.buf, s)
+	if shortPlain(s) { // roles, names, ids, types: copied without the general escaping loop
+		e.buf = append(e.buf, '"')
+		e.buf = append(e.buf, s...)
+		e.buf = append(e.buf, '"')
+	} else {
+		e.buf = appendString(e.buf, s)
+	}
 	e.comma = true
+}
+
+// shortPlain reports whether s is at most 16 bytes long and plainLen(s) == len(s); from 8
+// bytes on it tests two words that overlap.
+func shortPlain(s string) bool {
+	switch n := len(s); {
+	case n > 16:
+		return false
+	case n >= 8:
+		return notPlain(load64(s[:8]))|notPlain(load64(s[n-8:])) == 0
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // StrEncoded writes a string given as the inside of a JSON string, encoded as Str encodes it
