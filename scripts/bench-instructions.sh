@@ -3,7 +3,9 @@
 # the same binary and input give the same count, however loaded the machine is, where wall-clock
 # rounds on a shared VM vary by 30%. Counted only inside the processors' ConsumeTraces, with the
 # garbage collector off (GOGC=off: its share depends on when a cycle happens to start; allocations
-# are reported by the benchmarks themselves), on one P with async preemption off (callgrind).
+# are reported by the benchmarks themselves), without the memory profiler's sampling (its stack
+# walks are random), on one P with async preemption off (callgrind). Each count is the
+# difference between two runs, of N and 2N ops, so that one-time work is left out.
 #
 #   scripts/bench-instructions.sh            # HEAD's working tree, and llmspan vs transform
 #   scripts/bench-instructions.sh <git-ref>  # the same, next to <git-ref> built from a worktree
@@ -29,18 +31,26 @@ build() {
 	(cd "$1/$PKG" && go test -c -o "$WORK/$2.test" .)
 }
 
-# count NAME BENCH OPS PATTERN: instructions per span collected in functions matching PATTERN
-# while BENCH runs OPS times (plus the one op that the testing package runs first); the
-# benchmark reports its spans per op.
-count() {
-	local out
-	out=$(cd "$ROOT/$PKG" && GOGC=off GODEBUG=asyncpreemptoff=1,memprofilerate=0 GOMAXPROCS=1 valgrind --tool=callgrind \
+# collected NAME BENCH OPS PATTERN: instructions collected in functions matching PATTERN while
+# BENCH runs OPS times (plus the one op that the testing package runs first), and the spans
+# per op that the benchmark reports.
+collected() {
+	(cd "$ROOT/$PKG" && GOGC=off GODEBUG=asyncpreemptoff=1,memprofilerate=0 GOMAXPROCS=1 valgrind --tool=callgrind \
 		--callgrind-out-file=/dev/null --toggle-collect="$4" "$WORK/$1.test" \
-		-test.run '^$' -test.bench "^$2\$" -test.benchtime "${3}x" 2>&1)
-	echo "$out" | awk -v n="$3" '
+		-test.run '^$' -test.bench "^$2\$" -test.benchtime "${3}x" 2>&1) | awk '
 		/spans\/op/ { for (i = 2; i <= NF; i++) if ($i == "spans/op") spans = $(i - 1) }
 		/Collected/ { collected = $NF }
-		END { if (spans > 0) printf "%.0f", collected / ((n + 1) * spans) }'
+		END { print collected, spans }'
+}
+
+# count NAME BENCH OPS PATTERN: instructions per span in the steady state: the difference
+# between 2*OPS and OPS runs, so that one-time work (the first op's lazy setup, the price
+# table's cache filling) is not counted.
+count() {
+	local once twice
+	once=$(collected "$1" "$2" "$3" "$4")
+	twice=$(collected "$1" "$2" "$(($3 * 2))" "$4")
+	echo "$once $twice" | awk -v n="$3" '$2 > 0 { printf "%.0f", ($3 - $1) / (n * $2) }'
 }
 
 build "$ROOT" head
