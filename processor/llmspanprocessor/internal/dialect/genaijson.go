@@ -427,32 +427,53 @@ func appendToolDefinitionsJSON(tools []Tool, s string) (_ []Tool, ok bool) {
 	}
 	n := len(tools)
 	for first := true; sc.Elem(first); first = false {
-		if !sc.Consume('{') {
-			return tools[:n], false // a definition held as a string, or not an object
-		}
-		var outer, inner toolFields
-		if !outer.read(&sc, 2, true) {
+		if tools, ok = appendToolDefinitionJSON(tools, &sc, 2); !ok {
 			return tools[:n], false
-		}
-		def := &outer
-		if fn := outer.function; fn.set && fn.raw[0] == '{' { // else the definition is the outer one
-			fsc := anyjson.NewScanner(fn.raw)
-			fsc.Consume('{')
-			if !inner.read(&fsc, 1, false) {
-				return tools[:n], false
-			}
-			def = &inner
-		}
-		tool, ok := def.tool()
-		if !ok {
-			return tools[:n], false
-		}
-		if tool.Name != "" {
-			tools = append(tools, tool)
 		}
 	}
 	if !sc.End() {
 		return tools[:n], false
+	}
+	return tools, true
+}
+
+// appendToolDefinitionObjectJSON is appendToolDefinitionGeneral for one definition object held
+// as JSON text (OpenInference's llm.tools.N.tool.json_schema, each item of the AI SDK's
+// ai.prompt.tools), read with the streaming scanner. ok is false, and tools unchanged, for
+// anything else.
+func appendToolDefinitionObjectJSON(tools []Tool, s string) (_ []Tool, ok bool) {
+	sc := anyjson.NewScanner(s)
+	n := len(tools)
+	if tools, ok = appendToolDefinitionJSON(tools, &sc, 1); !ok || !sc.End() {
+		return tools[:n], false
+	}
+	return tools, true
+}
+
+// appendToolDefinitionJSON reads the definition object at sc, its members at depth.
+func appendToolDefinitionJSON(tools []Tool, sc *anyjson.Scanner, depth int) (_ []Tool, ok bool) {
+	if !sc.Consume('{') {
+		return tools, false // a definition held as a string, or not an object
+	}
+	var outer, inner toolFields
+	if !outer.read(sc, depth, true) {
+		return tools, false
+	}
+	def := &outer
+	if fn := outer.function; fn.set && fn.raw[0] == '{' { // else the definition is the outer one
+		fsc := anyjson.NewScanner(fn.raw)
+		fsc.Consume('{')
+		if !inner.read(&fsc, 1, false) {
+			return tools, false
+		}
+		def = &inner
+	}
+	tool, ok := def.tool()
+	if !ok {
+		return tools, false
+	}
+	if tool.Name != "" {
+		tools = append(tools, tool)
 	}
 	return tools, true
 }

@@ -218,6 +218,26 @@ var toolDefinitionsReader = fastReader{
 	minFast: 3,
 }
 
+// toolDefinitionObjectReader checks the streaming reader of one definition held as JSON text
+// against the general one.
+var toolDefinitionObjectReader = fastReader{
+	seeds: []string{
+		`{"type":"function","function":{"name":"get_weather","description":"Weather.","parameters":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}}}`,
+		` {"name": "search", "description": "Web search.", "parameters": {"type": "object"}} `,
+		`{"name":"a","inputSchema":{"json":{"type":"object"}}}`, `{"name":""}`, `{"name":"a","name":"b"}`,
+		`[{"name":"x"}]`, `"{\"name\":\"x\"}"`, `{"name":"x"} {}`, `{`, `x`,
+	},
+	fast: func(in string) (any, bool) {
+		got, ok := appendToolDefinitionObjectJSON(nil, in)
+		return toolDump(got), ok
+	},
+	general: func(in string) any { return toolDump(appendToolDefinitionGeneral(nil, pcommon.NewValueStr(in))) },
+	minFast: 3,
+}
+
+func TestToolDefinitionObjectJSON(t *testing.T) { toolDefinitionObjectReader.test(t) }
+func FuzzToolDefinitionObjectJSON(f *testing.F) { toolDefinitionObjectReader.fuzz(f) }
+
 // FuzzWrittenValue: writtenValue holds what Some(anyjson.Value(v)) holds.
 func FuzzWrittenValue(f *testing.F) {
 	for _, s := range []string{`{"type":"object","properties":{"q":{"type":"string"}}}`, ` [1,{"a":null}]`, `{"a":1,"a":2}`, `{`, `plain`, `"s"`, `12`} {

@@ -182,12 +182,29 @@ func openAIToolCallsGeneral(v pcommon.Value) []ToolCall {
 // appendToolDefinitions reads tool definitions, GenAI [{type, name, description, parameters}]
 // or OpenAI [{type, function: {name, description, parameters}}].
 func appendToolDefinitions(tools []Tool, v pcommon.Value) []Tool {
-	if v.Type() == pcommon.ValueTypeStr {
+	switch v.Type() {
+	case pcommon.ValueTypeStr:
 		if out, ok := appendToolDefinitionsJSON(tools, v.Str()); ok {
 			return out
 		}
+	case pcommon.ValueTypeSlice:
+		for _, item := range v.Slice().All() {
+			tools = appendToolDefinition(tools, item)
+		}
+		return tools
 	}
 	return appendToolDefinitionsGeneral(tools, v)
+}
+
+// appendToolDefinition is appendToolDefinitionGeneral, reading a definition held as JSON text
+// with the streaming scanner when it can.
+func appendToolDefinition(tools []Tool, item pcommon.Value) []Tool {
+	if item.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendToolDefinitionObjectJSON(tools, item.Str()); ok {
+			return out
+		}
+	}
+	return appendToolDefinitionGeneral(tools, item)
 }
 
 // appendToolDefinitionsGeneral is appendToolDefinitions on parsed values.
@@ -197,21 +214,28 @@ func appendToolDefinitionsGeneral(tools []Tool, v pcommon.Value) []Tool {
 		return tools
 	}
 	for _, item := range v.Slice().All() {
-		item = anyjson.Value(item) // the AI SDK writes each definition as a JSON string
-		if item.Type() != pcommon.ValueTypeMap {
-			continue
-		}
-		def := item.Map()
-		if f, ok := def.Get("function"); ok && f.Type() == pcommon.ValueTypeMap {
-			def = f.Map()
-		}
-		name := str(def, "name")
-		if name == "" {
-			continue
-		}
-		tools = append(tools, Tool{Name: name, Description: str(def, "description"), Parameters: toolSchema(def)})
+		tools = appendToolDefinitionGeneral(tools, item)
 	}
 	return tools
+}
+
+// appendToolDefinitionGeneral appends the definition item holds, parsed when it is JSON text
+// (the AI SDK writes each definition as a JSON string); an item that is not a named definition
+// adds nothing.
+func appendToolDefinitionGeneral(tools []Tool, item pcommon.Value) []Tool {
+	item = anyjson.Value(item)
+	if item.Type() != pcommon.ValueTypeMap {
+		return tools
+	}
+	def := item.Map()
+	if f, ok := def.Get("function"); ok && f.Type() == pcommon.ValueTypeMap {
+		def = f.Map()
+	}
+	name := str(def, "name")
+	if name == "" {
+		return tools
+	}
+	return append(tools, Tool{Name: name, Description: str(def, "description"), Parameters: toolSchema(def)})
 }
 
 // toolSchemaKeys name a tool's parameter schema in the shapes seen: OpenAI and GenAI

@@ -112,6 +112,12 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 		rec.Output.Value = langChainToolResult(rec.Output.Value)
 	}
 	for _, t := range s.tools {
+		if t.Type() == pcommon.ValueTypeStr {
+			if tools, ok := appendToolDefinitionObjectJSON(rec.Tools, t.Str()); ok {
+				rec.Tools = tools // the usual case: one definition as JSON text, read without parsing
+				continue
+			}
+		}
 		rec.Tools = appendToolDefinitions(rec.Tools, listOf(anyjson.Value(t)))
 	}
 
