@@ -197,10 +197,11 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 			}
 		}
 	}
-	// Most costs take the fixed-point path, or the test above shows little. The rest are below
-	// 1e-4 or products that are not short decimals (291 × 1.1 / 1e6 = 0.00032010000000000003).
+	// Most costs take the fixed-point path, or the test above shows little. The rest are
+	// products that are not short decimals (291 × 1.1 / 1e6 = 0.00032010000000000003).
 	require.Greater(t, fast, costs*2/3)
-	for _, f := range []float64{1e-4, math.Nextafter(1e-4, 0), 1e3, math.Nextafter(1e3, 0), 0.1 + 0.2, 1.0 / 3, 999.999999999999, 123.456, 5e-324, 1e21} {
+	for _, f := range []float64{0, math.Copysign(0, -1), 1e-12, math.Nextafter(1e-12, 0), 9.99999999e-5, 1e-4, math.Nextafter(1e-4, 0),
+		1e3, math.Nextafter(1e3, 0), 0.1 + 0.2, 1.0 / 3, 999.999999999999, 123.456, 5e-324, 1e21, 6e-06, 1.32e-05, 7.936e-05} {
 		check(f)
 	}
 	r := rand.New(rand.NewPCG(1, 2))

@@ -191,35 +191,68 @@ func (e *Encoder) Float(f float64) {
 }
 
 // appendFloat appends f as strconv.AppendFloat(b, f, 'g', -1, 64) does. Costs in USD, the
-// Encoder's floats, are mostly a few digits after the point: those are written from an integer
+// Encoder's floats, are mostly a few significant digits: those are written from an integer
 // count of 1e-12, several times faster than the general shortest-form search, and only when
 // that count is f exactly (see fixedDecimal).
 func appendFloat(b []byte, f float64) []byte {
-	if n, ok := fixedDecimal(f); ok {
+	switch n, ok := fixedDecimal(f); {
+	case !ok:
+		return strconv.AppendFloat(b, f, 'g', -1, 64)
+	case n == 0 || f >= 1e-4:
 		return appendFixed(b, n)
+	default: // where strconv's 'g' form turns exponential
+		return appendFixedExp(b, n)
 	}
-	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
 // fixedScale is the count of fixed-point units per 1: twelve decimals.
 const fixedScale = 1e12
 
-// fixedDecimal returns f as a count n of 1e-12 when n/1e12 reads back as f and strconv's 'g'
-// form of f is not exponential (1e-4 <= f < 1e21). Then that decimal, trailing zeros dropped,
-// is the shortest one that reads back as f, which is what strconv writes: n < 1e15 has at most
-// 15 significant digits, and two decimals of at most 15 digits never read as the same float64.
+// fixedDecimal returns f, 0 or from 1e-12 to below 1e3, as a count n of 1e-12 when n/1e12
+// reads back as f. Then that decimal, trailing zeros dropped, is the shortest one that reads
+// back as f, which is what strconv writes: n < 1e15 has at most 15 significant digits, and two
+// decimals of at most 15 digits never read as the same float64.
 func fixedDecimal(f float64) (int64, bool) {
-	if !(f >= 1e-4 && f < 1e3) {
+	if f == 0 && !math.Signbit(f) {
+		return 0, true
+	}
+	if !(f >= 1/fixedScale && f < 1e3) {
 		return 0, false
 	}
 	n := int64(math.Round(f * fixedScale))
 	return n, float64(n)/fixedScale == f // n < 2^53: float64(n) is exact, the division rounds once
 }
 
+// appendFixedExp appends n/1e12, for 1 <= n < 1e8, in strconv's exponential form:
+// 7200000 is 7.2e-06.
+func appendFixedExp(b []byte, n int64) []byte {
+	var digits [8]byte
+	d := len(digits)
+	for m := n; m > 0; m /= 10 {
+		d--
+		digits[d] = byte('0' + m%10)
+	}
+	ds := digits[d:]
+	exp := 13 - len(ds) // n/1e12 = d.ddd × 10^-(13-len(ds))
+	for ds[len(ds)-1] == '0' {
+		ds = ds[:len(ds)-1]
+	}
+	b = append(b, ds[0])
+	if len(ds) > 1 {
+		b = append(b, '.')
+		b = append(b, ds[1:]...)
+	}
+	b = append(b, 'e', '-')
+	if exp < 10 {
+		b = append(b, '0')
+	}
+	return strconv.AppendInt(b, int64(exp), 10)
+}
+
 // appendFixed appends n/1e12 in decimal, without trailing zeros after the point.
 func appendFixed(b []byte, n int64) []byte {
 	b = strconv.AppendInt(b, n/fixedScale, 10)
-	frac := uint64(n % fixedScale) // n > 0; unsigned division by a constant is cheaper
+	frac := uint64(n % fixedScale) // n >= 0; unsigned division by a constant is cheaper
 	if frac == 0 {
 		return b
 	}

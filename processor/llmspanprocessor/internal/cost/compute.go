@@ -48,10 +48,15 @@ func (t *Table) Fill(rec *dialect.Record) Outcome {
 // the output price. Counts the usage leaves out are 0.
 func (p Price) Of(u dialect.Usage) dialect.Cost {
 	uncached := max(u.Input.N-u.CacheRead.N-u.CacheCreation.N, 0)
-	in := (float64(uncached)*p.Input + float64(u.CacheRead.N)*p.CacheRead + float64(u.CacheCreation.N)*p.CacheWrite) / 1e6
-	out := float64(u.Output.N) * p.Output / 1e6
-	return dialect.Cost{Input: in, Output: out, Total: in + out, Set: true}
+	in := roundCost((float64(uncached)*p.Input + float64(u.CacheRead.N)*p.CacheRead + float64(u.CacheCreation.N)*p.CacheWrite) / 1e6)
+	out := roundCost(float64(u.Output.N) * p.Output / 1e6)
+	return dialect.Cost{Input: in, Output: out, Total: roundCost(in + out), Set: true}
 }
+
+// roundCost rounds a computed cost to whole 1e-12 USD. Products of token counts and prices
+// per million carry float noise in their last digits (291 × 1.1 / 1e6 is
+// 0.00032010000000000003) that tells nothing about the price and that MLflow would show.
+func roundCost(usd float64) float64 { return math.Round(usd*1e12) / 1e12 }
 
 // Source-reported cost attributes, read when a dialect did not fill the record's cost.
 const (

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,6 +138,14 @@ func TestOf(t *testing.T) {
 	// Exclusive counts mislabelled as inclusive never go negative.
 	c = p.Of(dialect.Usage{Input: count(10), CacheRead: count(500)})
 	assert.InDelta(t, 500*0.3/1e6, c.Input, 1e-12)
+
+	// Costs are whole 1e-12 USD: the float noise of the products is gone.
+	tokens, price := 291.0, 1.1 // variables: constant arithmetic in Go is exact
+	require.Equal(t, "0.00032010000000000003", strconv.FormatFloat(tokens*price/1e6, 'g', -1, 64))
+	c = Price{Input: 1.1, Output: 4.4}.Of(dialect.Usage{Input: count(291), Output: count(291)})
+	assert.Equal(t, 0.0003201, c.Input)
+	assert.Equal(t, 0.0012804, c.Output)
+	assert.Equal(t, 0.0016005, c.Total)
 }
 
 func TestFromAttributes(t *testing.T) {
