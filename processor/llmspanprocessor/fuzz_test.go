@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
@@ -42,7 +43,8 @@ func FuzzProcess(f *testing.F) {
 }
 
 // assertProcessInvariants processes td and checks what must hold for any input: every original
-// attribute kept, every mlflow.* value valid JSON text, and a second pass changing nothing.
+// attribute kept, every mlflow.* value valid JSON text, a second pass changing nothing, and a
+// span's result not depending on the spans processed before it.
 func assertProcessInvariants(t *testing.T, td ptrace.Traces) {
 	in := cloneTraces(td)
 	got := process(t, &Config{}, td)
@@ -53,6 +55,36 @@ func assertProcessInvariants(t *testing.T, td ptrace.Traces) {
 	if got.SpanCount() != again.SpanCount() {
 		t.Fatal("span count changed")
 	}
+	if in.SpanCount() > 1 {
+		// The processor reuses its buffers from span to span: in reverse order every span
+		// follows other spans, and must come out the same.
+		reversed := process(t, &Config{}, reverseSpans(in))
+		require.Equal(t, tracesJSON(t, got), tracesJSON(t, reverseSpans(reversed)))
+	}
+}
+
+// reverseSpans returns td's spans in reverse order, each scope's spans and the scopes of each
+// resource reversed.
+func reverseSpans(td ptrace.Traces) ptrace.Traces {
+	out := ptrace.NewTraces()
+	for _, rs := range td.ResourceSpans().All() {
+		ors := out.ResourceSpans().AppendEmpty()
+		rs.Resource().CopyTo(ors.Resource())
+		for i := rs.ScopeSpans().Len() - 1; i >= 0; i-- {
+			ss, oss := rs.ScopeSpans().At(i), ors.ScopeSpans().AppendEmpty()
+			ss.Scope().CopyTo(oss.Scope())
+			for j := ss.Spans().Len() - 1; j >= 0; j-- {
+				ss.Spans().At(j).CopyTo(oss.Spans().AppendEmpty())
+			}
+		}
+	}
+	return out
+}
+
+func tracesJSON(t *testing.T, td ptrace.Traces) string {
+	b, err := (&ptrace.JSONMarshaler{}).MarshalTraces(td)
+	require.NoError(t, err)
+	return string(b)
 }
 
 // FuzzProcessDialects is FuzzProcess for every dialect: one span per dialect, in the scope that
