@@ -55,8 +55,14 @@ func (p Price) Of(u dialect.Usage) dialect.Cost {
 
 // roundCost rounds a computed cost to whole 1e-12 USD. Products of token counts and prices
 // per million carry float noise in their last digits (291 × 1.1 / 1e6 is
-// 0.00032010000000000003) that tells nothing about the price and that MLflow would show.
-func roundCost(usd float64) float64 { return math.Round(usd*1e12) / 1e12 }
+// 0.00032010000000000003) that tells nothing about the price and that MLflow would show. From
+// $1000 on, a float64 holds fewer than twelve decimals, and the cost is left as it is.
+func roundCost(usd float64) float64 {
+	if usd >= 1e3 {
+		return usd
+	}
+	return math.Round(usd*1e12) / 1e12
+}
 
 // Source-reported cost attributes, read when a dialect did not fill the record's cost.
 const (

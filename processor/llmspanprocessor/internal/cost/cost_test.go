@@ -146,6 +146,8 @@ func TestOf(t *testing.T) {
 	assert.Equal(t, 0.0003201, c.Input)
 	assert.Equal(t, 0.0012804, c.Output)
 	assert.Equal(t, 0.0016005, c.Total)
+	// Large costs keep every bit they have.
+	assert.Equal(t, 12345.678901234567, roundCost(12345.678901234567))
 }
 
 func TestFromAttributes(t *testing.T) {
