@@ -119,7 +119,7 @@ func shortPlain(s string) bool {
 		return notPlain(load64(s[:8]))|notPlain(load64(s[n-8:])) == 0
 	}
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
+		if !isPlain(s[i]) {
 			return false
 		}
 	}
@@ -226,17 +226,14 @@ func fixedDecimal(f float64) (int64, bool) {
 // appendFixedExp appends n/1e12, for 1 <= n < 1e8, in strconv's exponential form:
 // 7200000 is 7.2e-06.
 func appendFixedExp(b []byte, n int64) []byte {
-	var digits [8]byte
-	d := len(digits)
-	for m := n; m > 0; m /= 10 {
-		d--
-		digits[d] = byte('0' + m%10)
+	width := 1
+	for m := n; m >= 10; m /= 10 {
+		width++
 	}
-	ds := digits[d:]
-	exp := 13 - len(ds) // n/1e12 = d.ddd × 10^-(13-len(ds))
-	for ds[len(ds)-1] == '0' {
-		ds = ds[:len(ds)-1]
-	}
+	exp := 13 - width // n/1e12 = d.ddd × 10^-(13-width)
+	var buf [12]byte
+	v, width := trimZeros(uint64(n), width)
+	ds := fixedDigits(&buf, v, width)
 	b = append(b, ds[0])
 	if len(ds) > 1 {
 		b = append(b, '.')
@@ -256,22 +253,33 @@ func appendFixed(b []byte, n int64) []byte {
 	if frac == 0 {
 		return b
 	}
-	width := 12 // digits after the point, trailing zeros dropped below
-	for frac%10000 == 0 {
-		frac /= 10000
+	var buf [12]byte
+	frac, width := trimZeros(frac, 12) // 12 digits after the point, before trimming
+	b = append(b, '.')
+	return append(b, fixedDigits(&buf, frac, width)...)
+}
+
+// trimZeros drops the trailing zeros of v, a number written with width digits (leading zeros
+// included), and returns it with the width left.
+func trimZeros(v uint64, width int) (uint64, int) {
+	for v%10000 == 0 {
+		v /= 10000
 		width -= 4
 	}
-	for frac%10 == 0 {
-		frac /= 10
+	for v%10 == 0 {
+		v /= 10
 		width--
 	}
-	var digits [12]byte
+	return v, width
+}
+
+// fixedDigits writes v as width digits, zero-padded, into buf.
+func fixedDigits(buf *[12]byte, v uint64, width int) []byte {
 	for i := width - 1; i >= 0; i-- {
-		digits[i] = byte('0' + frac%10)
-		frac /= 10
+		buf[i] = byte('0' + v%10)
+		v /= 10
 	}
-	b = append(b, '.')
-	return append(b, digits[:width]...)
+	return buf[:width]
 }
 
 // Value writes any pdata value: maps become objects, slices arrays, bytes base64 strings (as
@@ -373,13 +381,14 @@ func plainLen(s string) int {
 		}
 		return len(s)
 	}
-	for ; i < len(s); i++ { // shorter than a word
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' {
-			break
-		}
+	for ; i < len(s) && isPlain(s[i]); i++ { // shorter than a word
 	}
 	return i
 }
+
+// isPlain reports whether a JSON string holds c as it is: printable ASCII other than '"' and
+// '\\'.
+func isPlain(c byte) bool { return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' }
 
 // load64 reads the eight bytes of w, little-endian. Given a constant-length slice expression
 // (s[i:i+8]) the compiler drops the bounds checks and makes it one load.

@@ -99,7 +99,7 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 	start := sc.Mark()
 	if !sc.Consume('{') {
 		sc.Raw(depth)
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 		return msgs
 	}
 	var call, callCamel, resp, respCamel callMember
@@ -149,7 +149,7 @@ func appendGeminiPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 		msg.Parts = append(msg.Parts, text.part())
 		return msgs
 	}
-	msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+	msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	return msgs
 }
 

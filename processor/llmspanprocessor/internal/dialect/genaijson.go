@@ -199,7 +199,7 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 		}
 		msgs = append(msgs, Message{Role: "tool", ToolCallID: id.str, Parts: resp.parts(sc)})
 	default:
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
 }
@@ -271,7 +271,11 @@ func (f *jsonField) read(sc *anyjson.Scanner, depth int, text bool) {
 }
 
 // json returns a field that is not a string as JSON text.
-func (f *jsonField) json() Any { return Any{Set: true, JSON: f.raw, Canonical: f.canonical} }
+func (f *jsonField) json() Any { return someCheckedJSON(f.raw, f.canonical) }
+
+// opaquePart is the value read from start on as a part passed on as the source wrote it: one
+// that is not an object, or of a type the reader does not know.
+func opaquePart(sc *anyjson.Scanner, start int) Part { return Part{Value: SomeJSON(sc.Since(start))} }
 
 // isStr reports whether the field is absent (read as "") or a string.
 func (f *jsonField) isStr() bool { return !f.set || f.raw != "" && f.raw[0] == '"' }
@@ -333,7 +337,7 @@ func contentPartsJSON(s string) (_ []Part, ok bool) {
 		if !sc.End() {
 			return nil, false
 		}
-		return []Part{{Value: Any{Set: true, JSON: text, Canonical: canonical}}}, true
+		return []Part{{Value: someCheckedJSON(text, canonical)}}, true
 	case '[':
 	default:
 		return nil, false // plain text, or not JSON: read the general way, as cheaply
@@ -355,7 +359,7 @@ func contentPartJSON(sc *anyjson.Scanner) Part {
 	start := sc.Mark()
 	if !sc.Consume('{') {
 		sc.Raw(1)
-		return Part{Value: SomeJSON(sc.Since(start))}
+		return opaquePart(sc, start)
 	}
 	var typ, text, content jsonField
 	readFields(sc, 2, true, contentPartKeys[:], &typ, &text, &content) // on failure the caller's scan ends
@@ -365,7 +369,7 @@ func contentPartJSON(sc *anyjson.Scanner) Part {
 	if typ.set && typ.isStr() && typ.decoded() == partText && text.set && text.isStr() {
 		return text.part()
 	}
-	return Part{Value: SomeJSON(sc.Since(start))}
+	return opaquePart(sc, start)
 }
 
 // contentPartKeys are the members of a content part that contentPartJSON reads.

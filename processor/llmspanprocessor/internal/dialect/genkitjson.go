@@ -120,7 +120,7 @@ func appendGenkitPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 	start := sc.Mark()
 	if !sc.Consume('{') {
 		sc.Raw(3)
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 		return msgs
 	}
 	var request, response callMember
@@ -159,7 +159,7 @@ func appendGenkitPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 	case text.set && text.isStr():
 		msg.Parts = append(msg.Parts, text.part())
 	default:
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
 }

@@ -457,7 +457,7 @@ func writtenValue(v pcommon.Value) Any {
 		sc := anyjson.NewScanner(v.Str())
 		if c := sc.Peek(); c == '{' || c == '[' {
 			if text, canonical := sc.RawCanonical(0); sc.End() {
-				return Any{Set: true, JSON: text, Canonical: canonical}
+				return someCheckedJSON(text, canonical)
 			}
 		}
 	}

@@ -129,3 +129,9 @@ func Some(v pcommon.Value) Any { return Any{Value: v, Set: true} }
 
 // SomeJSON wraps a present value given as well-formed JSON text.
 func SomeJSON(text string) Any { return Any{Set: true, JSON: text} }
+
+// someCheckedJSON wraps JSON text read with anyjson.Scanner.RawCanonical, which told whether
+// it is canonical.
+func someCheckedJSON(text string, canonical bool) Any {
+	return Any{Set: true, JSON: text, Canonical: canonical}
+}

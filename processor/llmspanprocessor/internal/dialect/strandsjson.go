@@ -81,7 +81,7 @@ func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyj
 	start := sc.Mark()
 	if !sc.Consume('{') {
 		sc.Raw(1)
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 		return msgs
 	}
 	var text jsonField
@@ -121,7 +121,7 @@ func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyj
 		*results++
 		msgs = append(msgs, Message{Role: "tool", ToolCallID: result.id.decoded(), Parts: resultParts(strandsResult(content))})
 	default:
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
 }

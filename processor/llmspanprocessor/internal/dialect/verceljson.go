@@ -19,7 +19,7 @@ func appendVercelPartJSON(msgs []Message, msg *Message, results *int, sc *anyjso
 	start := sc.Mark()
 	if !sc.Consume('{') {
 		sc.Raw(3)
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 		return msgs
 	}
 	var typ, text, id, name, input, args, output, result jsonField
@@ -47,7 +47,7 @@ func appendVercelPartJSON(msgs []Message, msg *Message, results *int, sc *anyjso
 		*results++
 		msgs = append(msgs, Message{Role: "tool", Name: name.decoded(), ToolCallID: id.decoded(), Parts: out.resultParts()})
 	default:
-		msg.Parts = append(msg.Parts, Part{Value: SomeJSON(sc.Since(start))})
+		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
 }
