@@ -1,0 +1,141 @@
+package llmspanprocessor
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer"
+	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/processor/processorhelper"
+	"go.opentelemetry.io/collector/processor/processortest"
+)
+
+// BenchmarkAddedCPU measures what llmspan adds to a pipeline in CPU time, the garbage
+// collector's work on every thread included, which the wall-clock ns/span of the other
+// benchmarks leave out when the collector runs on another core. Three processors consume the
+// same fresh copies on alternating chunks, and each chunk's CPU time is taken over making its
+// copies and consuming them, so the collector's work on the copies falls on all three alike:
+//
+//   - pass-through: the processor helper and nothing else, the baseline;
+//   - write floor: writes the attributes llmspan adds to each span, with the same keys and
+//     values (one new string each), and computes nothing: what any processor producing
+//     llmspan's output through pdata pays;
+//   - llmspan, with its default configuration.
+//
+// Each reports its CPU per span above the pass-through baseline; llmspan/floor is how far
+// llmspan is from that floor.
+func BenchmarkAddedCPU(b *testing.B) {
+	if _, ok := processCPU(); !ok {
+		b.Skip("no process CPU time on this platform")
+	}
+	corpus, spans := loadCorpus(b)
+	for _, c := range []struct {
+		name   string
+		corpus []ptrace.Traces
+		spans  int
+	}{
+		{"NoContentBatch", []ptrace.Traces{batchOf(noContentSpan)}, batchSpans},
+		{"ChatBatch", []ptrace.Traces{batchOf(chatSpan)}, batchSpans},
+		{"Corpus", corpus, spans},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchmarkAddedCPU(b, c.corpus, c.spans) })
+	}
+}
+
+func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
+	llm := newBenchProcessor(b)
+	procs := []consumer.Traces{newTracesFunc(b, func(td ptrace.Traces) {}), newWriteFloor(b, llm, corpus), llm}
+	cpu := make([]time.Duration, len(procs))
+	perChunk := max(1, 2048/spans)
+	b.ResetTimer()
+	for done := 0; done < b.N; done += perChunk {
+		n := min(perChunk, b.N-done)
+		for i, p := range procs {
+			start, _ := processCPU()
+			for range n {
+				for _, td := range corpus {
+					c := ptrace.NewTraces()
+					td.CopyTo(c)
+					require.NoError(b, p.ConsumeTraces(context.Background(), c))
+				}
+			}
+			end, _ := processCPU()
+			cpu[i] += end - start
+		}
+	}
+	perSpan := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / float64(b.N*spans) }
+	b.ReportMetric(perSpan(cpu[0]), "baseline-cpu-ns/span")
+	b.ReportMetric(perSpan(cpu[1]-cpu[0]), "floor-added-cpu-ns/span")
+	b.ReportMetric(perSpan(cpu[2]-cpu[0]), "llmspan-added-cpu-ns/span")
+	b.ReportMetric(float64(cpu[2]-cpu[0])/float64(cpu[1]-cpu[0]), "llmspan/floor")
+}
+
+// batchOf is a batch of batchSpans spans built by build.
+func batchOf(build func(ptrace.Span)) ptrace.Traces {
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for range batchSpans {
+		build(spans.AppendEmpty())
+	}
+	return td
+}
+
+// newWriteFloor returns a processor that adds to each span of a copy of corpus[i], the i-th
+// batch it is given (modulo len(corpus)), the string attributes llmspan adds to that span.
+func newWriteFloor(b *testing.B, llm consumer.Traces, corpus []ptrace.Traces) consumer.Traces {
+	type kv struct{ k, v string }
+	added := make([][][]kv, len(corpus)) // per batch, per span in order
+	for i, td := range corpus {
+		out := ptrace.NewTraces()
+		td.CopyTo(out)
+		require.NoError(b, llm.ConsumeTraces(context.Background(), out))
+		before, after := allSpans(td), allSpans(out)
+		for j, span := range after {
+			var kvs []kv
+			for k, v := range span.Attributes().All() {
+				if _, had := before[j].Attributes().Get(k); !had && v.Type() == pcommon.ValueTypeStr {
+					kvs = append(kvs, kv{k, v.Str()})
+				}
+			}
+			added[i] = append(added[i], kvs)
+		}
+	}
+	next := 0
+	return newTracesFunc(b, func(td ptrace.Traces) {
+		for j, span := range allSpans(td) {
+			for _, a := range added[next][j] {
+				span.Attributes().PutStr(a.k, strings.Clone(a.v))
+			}
+		}
+		next = (next + 1) % len(corpus)
+	})
+}
+
+func allSpans(td ptrace.Traces) []ptrace.Span {
+	var out []ptrace.Span
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				out = append(out, span)
+			}
+		}
+	}
+	return out
+}
+
+// newTracesFunc wraps f in the processor helper, as llmspan is, so that the helper's own cost
+// is in every processor compared.
+func newTracesFunc(b *testing.B, f func(ptrace.Traces)) consumer.Traces {
+	p, err := processorhelper.NewTraces(context.Background(), processortest.NewNopSettings(typ), NewFactory().CreateDefaultConfig(), consumertest.NewNop(),
+		func(_ context.Context, td ptrace.Traces) (ptrace.Traces, error) {
+			f(td)
+			return td, nil
+		})
+	require.NoError(b, err)
+	return p
+}
