@@ -53,6 +53,7 @@ type scratch struct {
 	// priced counts spans by cost.Outcome; unknownModels counts unpriced spans by model.
 	priced        [4]int64
 	unknownModels map[string]int64
+	lastPrice     cost.Last
 }
 
 func newLLMSpanProcessor(set processor.Settings, cfg *Config) (*llmSpanProcessor, error) {
@@ -98,6 +99,7 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 	clear(s.normalized)
 	clear(s.priced[:])
 	clear(s.unknownModels)
+	s.lastPrice = cost.Last{} // its strings may be views into the previous batch's values
 	var unrecognized int64
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
@@ -217,7 +219,7 @@ func (p *llmSpanProcessor) removeSource(s *scratch, span ptrace.Span, consumed *
 func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) {
 	outcome := cost.NotPriced
 	if p.prices != nil {
-		outcome = p.prices.Fill(&s.rec)
+		outcome = p.prices.Fill(&s.rec, &s.lastPrice)
 	} else if s.rec.Cost.Set {
 		outcome = cost.FromSource
 	}

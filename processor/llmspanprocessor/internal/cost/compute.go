@@ -22,8 +22,9 @@ const (
 
 // Fill sets rec.Cost, unless a dialect or the span's own cost attributes (FromAttributes)
 // already did, for an LLM, chat-model or embedding span with token usage and a model: to the
-// usage priced from t. t may be nil: only source costs are then passed on.
-func (t *Table) Fill(rec *dialect.Record) Outcome {
+// usage priced from t. t may be nil: only source costs are then passed on. last is the
+// caller's memo of its previous lookup (see Last).
+func (t *Table) Fill(rec *dialect.Record, last *Last) Outcome {
 	if rec.Cost.Set {
 		return FromSource
 	}
@@ -35,12 +36,29 @@ func (t *Table) Fill(rec *dialect.Record) Outcome {
 	if t == nil || rec.Model == "" || (!rec.Usage.Input.Set && !rec.Usage.Output.Set) {
 		return NotPriced
 	}
-	price, ok := t.Lookup(rec.Provider, rec.Model)
+	price, ok := last.lookup(t, rec.Provider, rec.Model)
 	if !ok {
 		return UnknownModel
 	}
 	rec.Cost = price.Of(rec.Usage)
 	return Priced
+}
+
+// Last remembers one goroutine's previous lookup. The spans of a batch mostly share their
+// model, and the memo spares them the hashing and the lock of the table's shared cache, whose
+// reader count every core's lookups would otherwise write. The zero value is empty.
+type Last struct {
+	provider, model string
+	price           Price
+	ok, set         bool
+}
+
+func (l *Last) lookup(t *Table, provider, model string) (Price, bool) {
+	if !l.set || l.model != model || l.provider != provider {
+		l.price, l.ok = t.Lookup(provider, model)
+		l.provider, l.model, l.set = provider, model, true
+	}
+	return l.price, l.ok
 }
 
 // Of prices usage: uncached input tokens (input − cache read − cache creation, never below

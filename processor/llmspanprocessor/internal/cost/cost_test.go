@@ -180,32 +180,50 @@ func TestFromAttributes(t *testing.T) {
 
 func TestFill(t *testing.T) {
 	tab := defaultTable(t)
+	var last Last // shared by every call, as the processor shares it within a batch
 	llm := func() *dialect.Record {
 		return &dialect.Record{SpanType: mlflow.SpanTypeChatModel, Model: "gpt-4o-mini", Provider: "openai",
 			Usage: dialect.Usage{Input: count(1000), Output: count(100)}}
 	}
 	rec := llm()
-	assert.Equal(t, Priced, tab.Fill(rec))
+	assert.Equal(t, Priced, tab.Fill(rec, &last))
 	assert.InDelta(t, (1000*0.15+100*0.6)/1e6, rec.Cost.Total, 1e-12)
 
 	rec = llm()
 	rec.Cost = dialect.Cost{Total: 7, Set: true}
-	assert.Equal(t, FromSource, tab.Fill(rec), "a dialect's or the span's own cost comes first")
+	assert.Equal(t, FromSource, tab.Fill(rec, &last), "a dialect's or the span's own cost comes first")
 	assert.Equal(t, 7.0, rec.Cost.Total)
 
 	rec = llm()
 	rec.Model = "no-such-model"
-	assert.Equal(t, UnknownModel, tab.Fill(rec))
+	assert.Equal(t, UnknownModel, tab.Fill(rec, &last))
 	assert.False(t, rec.Cost.Set)
+	rec = llm()
+	assert.Equal(t, Priced, tab.Fill(rec, &last), "the memo follows the model")
 
 	rec = llm()
 	rec.SpanType = mlflow.SpanTypeAgent
-	assert.Equal(t, NotPriced, tab.Fill(rec), "agent spans may carry roll-up usage")
+	assert.Equal(t, NotPriced, tab.Fill(rec, &last), "agent spans may carry roll-up usage")
 	rec = llm()
 	rec.Usage = dialect.Usage{}
-	assert.Equal(t, NotPriced, tab.Fill(rec))
+	assert.Equal(t, NotPriced, tab.Fill(rec, &last))
 	var none *Table
-	assert.Equal(t, NotPriced, none.Fill(llm()))
+	assert.Equal(t, NotPriced, none.Fill(llm(), &last))
+}
+
+func TestFillMemoFollowsProvider(t *testing.T) {
+	tab, err := New(true, []Entry{{Provider: "openai", Model: "gpt-4o-mini", Input: 100, Output: 200}})
+	require.NoError(t, err)
+	var last Last
+	fill := func(provider string) float64 {
+		rec := &dialect.Record{SpanType: mlflow.SpanTypeLLM, Model: "gpt-4o-mini", Provider: provider,
+			Usage: dialect.Usage{Input: count(1_000_000)}}
+		require.Equal(t, Priced, tab.Fill(rec, &last))
+		return rec.Cost.Input
+	}
+	assert.Equal(t, 100.0, fill("openai"))
+	assert.Equal(t, 0.15, fill("azure"), "the same model from another provider is looked up again")
+	assert.Equal(t, 100.0, fill("openai"))
 }
 
 func TestLookupCachedDoesNotAllocate(t *testing.T) {

@@ -1,8 +1,6 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
-	"strings"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -159,7 +157,7 @@ func (rec *Record) setOutputMessages(msgs []Message, finishReason string) {
 		if mapped, ok := geminiFinishReasons[finishReason]; ok {
 			finishReason = mapped
 		}
-		msgs[n-1].FinishReason = strings.ToLower(finishReason)
+		msgs[n-1].FinishReason = lower(finishReason)
 		rec.Output.Value = Any{}
 	}
 }

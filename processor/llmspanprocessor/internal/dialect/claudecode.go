@@ -58,7 +58,7 @@ func readClaudeCode(span ptrace.Span, rec *Record) {
 				model = Some(v)
 			}
 		case "gen_ai.system":
-			rec.Provider = strings.ToLower(scalarString(v))
+			rec.Provider = lower(scalarString(v))
 		case "input_tokens":
 			input = countOf(v)
 		case "output_tokens":

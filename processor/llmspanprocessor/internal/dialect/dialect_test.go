@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -83,4 +84,12 @@ func TestAllDialectsWellFormed(t *testing.T) {
 		assert.NotEmpty(t, append(d.Scopes, d.Namespaces...), "%s cannot be detected", d.Name)
 		assert.NotPanics(t, func() { d.Read(ptrace.NewSpan(), &Record{}) }, d.Name)
 	}
+}
+
+func TestLower(t *testing.T) {
+	for _, s := range []string{"", "openai", "OpenAI", "AWS.Bedrock", "Ärzte", "gcp.vertex.agent"} {
+		assert.Equal(t, strings.ToLower(s), lower(s), s)
+	}
+	assert.True(t, isFrameworkProvider("strands-agents"))
+	assert.False(t, isFrameworkProvider("openai"))
 }

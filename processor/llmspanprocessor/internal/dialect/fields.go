@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -94,8 +95,8 @@ func (f *Fields) Str(field Field) string {
 // provider, session, user and token usage.
 func (f *Fields) FillCommon(rec *Record) {
 	rec.Model = f.Str(FieldModel)
-	rec.Provider = strings.ToLower(f.Str(FieldProvider))
-	if frameworkProviders[rec.Provider] {
+	rec.Provider = lower(f.Str(FieldProvider))
+	if isFrameworkProvider(rec.Provider) {
 		rec.Provider = ""
 	}
 	rec.SessionID = f.Str(FieldSessionID)
@@ -109,12 +110,27 @@ func (f *Fields) FillCommon(rec *Record) {
 	}
 }
 
-// frameworkProviders are gen_ai.system / gen_ai.provider.name values that name the
+// isFrameworkProvider reports the gen_ai.system / gen_ai.provider.name values that name the
 // instrumenting framework, not the model provider: they are not written as the provider.
-var frameworkProviders = map[string]bool{
-	"strands-agents":   true, // Strands Agents
-	"gcp.vertex.agent": true, // Google ADK
-	"spring_ai":        true, // Spring AI ChatClient spans
+func isFrameworkProvider(p string) bool {
+	switch p {
+	case "strands-agents", // Strands Agents
+		"gcp.vertex.agent", // Google ADK
+		"spring_ai":        // Spring AI ChatClient spans
+		return true
+	}
+	return false
+}
+
+// lower is strings.ToLower, without its cost for what provider names and operations mostly
+// are already: lower-case ASCII, returned as it is.
+func lower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // withKeys returns a new table holding base and extra, extra winning; dialects that speak

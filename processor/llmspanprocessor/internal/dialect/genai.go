@@ -163,7 +163,7 @@ func genAIPayload(buf []Message, messages Any, indexed, events []Message, tool A
 }
 
 func genAISpanType(f *Fields, rec *Record) string {
-	if t, ok := genAIOperations[strings.ToLower(strings.TrimSpace(f.Str(FieldOperation)))]; ok {
+	if t, ok := genAIOperations[lower(strings.TrimSpace(f.Str(FieldOperation)))]; ok {
 		return t
 	}
 	switch {

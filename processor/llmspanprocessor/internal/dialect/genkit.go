@@ -67,7 +67,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 		return
 	}
 	if provider, model, ok := strings.Cut(name, "/"); ok {
-		rec.Provider, rec.Model = strings.ToLower(provider), model
+		rec.Provider, rec.Model = lower(provider), model
 	} else {
 		rec.Model = name
 	}

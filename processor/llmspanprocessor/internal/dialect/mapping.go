@@ -209,7 +209,7 @@ func setField(rec *Record, mp *Mapping, v pcommon.Value) bool {
 		case MapModel:
 			rec.Model = s
 		case MapProvider:
-			rec.Provider = strings.ToLower(s)
+			rec.Provider = lower(s)
 		case MapSessionID:
 			rec.SessionID = s
 		default:

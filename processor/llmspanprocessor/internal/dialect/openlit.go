@@ -1,8 +1,6 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
-	"strings"
-
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -50,7 +48,7 @@ func readOpenLIT(span ptrace.Span, rec *Record) {
 			cost = Some(v)
 		}
 	})
-	if t, ok := openLITOperations[strings.ToLower(f.Str(FieldOperation))]; ok {
+	if t, ok := openLITOperations[lower(f.Str(FieldOperation))]; ok {
 		rec.SpanType = t
 	}
 	if len(rec.Input.Messages) == 0 && !rec.Input.Value.Set || len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {

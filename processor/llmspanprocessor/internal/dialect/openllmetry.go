@@ -67,7 +67,7 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 			tools.put(k[len(openLLMetryFunctions):], v)
 		}
 	})
-	if t, ok := openLLMetryKinds[strings.ToLower(f.Str(FieldOperation))]; ok {
+	if t, ok := openLLMetryKinds[lower(f.Str(FieldOperation))]; ok {
 		rec.SpanType = t
 	} else if t, ok := openLLMetryRequestTypes[requestType]; ok && !f.Has(FieldOperation) {
 		rec.SpanType = t // outranks GenAI's guesses from the keys present, not its operation name
