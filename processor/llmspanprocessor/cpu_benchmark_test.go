@@ -23,8 +23,8 @@ import (
 //
 //   - pass-through: the processor helper and nothing else, the baseline;
 //   - write floor: writes the attributes llmspan adds to each span, with the same keys and
-//     values (one new string each), and computes nothing: what any processor producing
-//     llmspan's output through pdata pays;
+//     values, cut from one new string per span, and computes nothing: what any processor
+//     producing llmspan's output through pdata pays;
 //   - llmspan, with its default configuration.
 //
 // Each reports its CPU per span above the pass-through baseline; llmspan/floor is how far
@@ -87,29 +87,40 @@ func batchOf(build func(ptrace.Span)) ptrace.Traces {
 
 // newWriteFloor returns a processor that adds to each span of a copy of corpus[i], the i-th
 // batch it is given (modulo len(corpus)), the string attributes llmspan adds to that span.
+// The values of a span are cut from one new string, as llmspan's writer does, so that the
+// floor pays one allocation for the text, as llmspan does.
 func newWriteFloor(b *testing.B, llm consumer.Traces, corpus []ptrace.Traces) consumer.Traces {
-	type kv struct{ k, v string }
-	added := make([][][]kv, len(corpus)) // per batch, per span in order
+	type spanValues struct {
+		keys []string
+		ends []int // the values' ends in text
+		text string
+	}
+	added := make([][]spanValues, len(corpus)) // per batch, per span in order
 	for i, td := range corpus {
 		out := ptrace.NewTraces()
 		td.CopyTo(out)
 		require.NoError(b, llm.ConsumeTraces(context.Background(), out))
 		before, after := allSpans(td), allSpans(out)
 		for j, span := range after {
-			var kvs []kv
+			var sv spanValues
 			for k, v := range span.Attributes().All() {
 				if _, had := before[j].Attributes().Get(k); !had && v.Type() == pcommon.ValueTypeStr {
-					kvs = append(kvs, kv{k, v.Str()})
+					sv.keys = append(sv.keys, k)
+					sv.text += v.Str()
+					sv.ends = append(sv.ends, len(sv.text))
 				}
 			}
-			added[i] = append(added[i], kvs)
+			added[i] = append(added[i], sv)
 		}
 	}
 	next := 0
 	return newTracesFunc(b, func(td ptrace.Traces) {
 		for j, span := range allSpans(td) {
-			for _, a := range added[next][j] {
-				span.Attributes().PutStr(a.k, strings.Clone(a.v))
+			sv := added[next][j]
+			text, start := strings.Clone(sv.text), 0
+			for n, k := range sv.keys {
+				span.Attributes().PutStr(k, text[start:sv.ends[n]])
+				start = sv.ends[n]
 			}
 		}
 		next = (next + 1) % len(corpus)
