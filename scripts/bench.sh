@@ -273,16 +273,20 @@ done
 stop_collector
 
 # The processor alone: the CPU llmspan adds per span (garbage collector included) next to the
-# write floor, a processor that only writes llmspan's attributes (BenchmarkAddedCPU; medians of
-# three runs). Run last, with the servers stopped.
-log "go test -bench AddedCPU (processor CPU per span next to the write floor)"
+# write floor, a processor that only writes llmspan's attributes, and to transform's OTTL subset
+# (BenchmarkAddedCPU; medians of three runs). Run last, with the servers stopped.
+log "go test -bench AddedCPU (processor CPU per span next to the write floor and transform)"
 (cd processor/llmspanprocessor && go test -run '^$' -bench '^BenchmarkAddedCPU$' -count 3 .) >"$WORK/added.txt"
-declare -A ADDED FLOOR
+added() { # case metric: the median of the metric over the case's runs
+	awk -v c="BenchmarkAddedCPU/$1-" -v m="$2" 'BEGIN { n = 0 }
+		index($1, c) == 1 { for (i = 3; i < NF; i++) if ($(i + 1) == m) v[n++] = $i }
+		END { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }; print v[int(n / 2)] }' "$WORK/added.txt"
+}
+declare -A LLM FLOOR OTTL
 for c in NoContentBatch ChatBatch Corpus; do
-	read -r ADDED[$c] FLOOR[$c] < <(awk -v c="BenchmarkAddedCPU/$c-" 'BEGIN { n = 0 }
-		index($1, c) == 1 { for (i = 3; i < NF; i++) { if ($(i + 1) == "llmspan-added-cpu-ns/span") l[n] = $i; if ($(i + 1) == "floor-added-cpu-ns/span") f[n] = $i }; n++ }
-		function median(a,   m, i, j, t) { m = n; for (i = 0; i < m; i++) for (j = i + 1; j < m; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }; return a[int(m / 2)] }
-		END { print median(l), median(f) }' "$WORK/added.txt")
+	LLM[$c]=$(added "$c" llmspan-added-cpu-ns/span)
+	FLOOR[$c]=$(added "$c" floor-added-cpu-ns/span)
+	OTTL[$c]=$(added "$c" transform-added-cpu-ns/span)
 done
 
 # The table.
@@ -297,9 +301,11 @@ TABLE=$(
 | Traces/s landed in MLflow ($N_MLFLOW x $SPANS_PER_TRACE spans): \`mlflow\` exporter vs stock \`otlp_http\` to /v1/traces | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[otlp_http]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[otlp_http]}") |
 | Traces/s landed in MLflow: \`mlflow\` exporter vs MLflow's Python SDK logging directly | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[sdk]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[sdk]}") |
 | Requests/s accepted at /v1/traces (5-span OTLP requests): \`mlflow\` receiver vs the MLflow server | $(num "${RPS[receiver]}") | $(num "${RPS[mlflow]}") | $(ratio "${RPS[receiver]}" "${RPS[mlflow]}") |
-| CPU ns llmspan adds per span without content (batches of 128, GC included) vs the write floor | $(num "${ADDED[NoContentBatch]}") | $(num "${FLOOR[NoContentBatch]}") | $(ratio "${ADDED[NoContentBatch]}" "${FLOOR[NoContentBatch]}") |
-| CPU ns llmspan adds per ~4.2 KB chat span (batches of 128) vs the write floor | $(num "${ADDED[ChatBatch]}") | $(num "${FLOOR[ChatBatch]}") | $(ratio "${ADDED[ChatBatch]}" "${FLOOR[ChatBatch]}") |
-| CPU ns llmspan adds per span of the recorded corpus vs the write floor | $(num "${ADDED[Corpus]}") | $(num "${FLOOR[Corpus]}") | $(ratio "${ADDED[Corpus]}" "${FLOOR[Corpus]}") |
+| CPU ns added per span without content (batches of 128, GC included): llmspan vs the write floor | $(num "${LLM[NoContentBatch]}") | $(num "${FLOOR[NoContentBatch]}") | $(ratio "${LLM[NoContentBatch]}" "${FLOOR[NoContentBatch]}") |
+| CPU ns added per ~4.2 KB chat span (batches of 128): llmspan vs the write floor | $(num "${LLM[ChatBatch]}") | $(num "${FLOOR[ChatBatch]}") | $(ratio "${LLM[ChatBatch]}" "${FLOOR[ChatBatch]}") |
+| CPU ns added per span of the recorded corpus: llmspan vs the write floor | $(num "${LLM[Corpus]}") | $(num "${FLOOR[Corpus]}") | $(ratio "${LLM[Corpus]}" "${FLOOR[Corpus]}") |
+| CPU ns added per span without content: llmspan vs transform's OTTL subset | $(num "${LLM[NoContentBatch]}") | $(num "${OTTL[NoContentBatch]}") | $(ratio "${LLM[NoContentBatch]}" "${OTTL[NoContentBatch]}") |
+| CPU ns added per span of the recorded corpus: llmspan vs transform's OTTL subset | $(num "${LLM[Corpus]}") | $(num "${OTTL[Corpus]}") | $(ratio "${LLM[Corpus]}" "${OTTL[Corpus]}") |
 EOF
 )
 echo "$TABLE"
@@ -320,6 +326,6 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo
 	echo "Collector CPU µs per span in each round (llmspan / plain): $(echo "${CPU_ALL[llmspan]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}') / $(echo "${CPU_ALL[plain]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}')."
 	echo
-	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); RSS is VmRSS at the end of the ~10k spans/s phase (500 traces/s x 20 spans); traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; medians of three runs)."
+	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); RSS is VmRSS at the end of the ~10k spans/s phase (500 traces/s x 20 spans); traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the 14 OTTL statements of \`BenchmarkTransformSubset\`: span type, token usage, model; medians of three runs)."
 } >"$OUT"
 log "wrote $OUT"

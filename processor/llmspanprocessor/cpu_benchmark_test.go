@@ -19,16 +19,17 @@ import (
 // collector's work on every thread included, which the wall-clock ns/span of the other
 // benchmarks leave out when the collector runs on another core. Three processors consume the
 // same fresh copies on alternating chunks, and each chunk's CPU time is taken over making its
-// copies and consuming them, so the collector's work on the copies falls on all three alike:
+// copies and consuming them, so the collector's work on the copies falls on all of them alike:
 //
 //   - pass-through: the processor helper and nothing else, the baseline;
 //   - write floor: writes the attributes llmspan adds to each span, with the same keys and
 //     values, cut from one new string per span, and computes nothing: what any processor
 //     producing llmspan's output through pdata pays;
-//   - llmspan, with its default configuration.
+//   - llmspan, with its default configuration;
+//   - transform running the OTTL subset of BenchmarkTransformSubset.
 //
 // Each reports its CPU per span above the pass-through baseline; llmspan/floor is how far
-// llmspan is from that floor.
+// llmspan is from that floor, transform/llmspan how much cheaper llmspan is than the subset.
 func BenchmarkAddedCPU(b *testing.B) {
 	if _, ok := processCPU(); !ok {
 		b.Skip("no process CPU time on this platform")
@@ -49,7 +50,7 @@ func BenchmarkAddedCPU(b *testing.B) {
 
 func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
 	llm := newBenchProcessor(b)
-	procs := []consumer.Traces{newTracesFunc(b, func(td ptrace.Traces) {}), newWriteFloor(b, llm, corpus), llm}
+	procs := []consumer.Traces{newTracesFunc(b, func(ptrace.Traces) {}), newWriteFloor(b, llm, corpus), llm, newTransformSubset(b)}
 	cpu := make([]time.Duration, len(procs))
 	perChunk := max(1, 2048/spans)
 	b.ResetTimer()
@@ -72,7 +73,9 @@ func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
 	b.ReportMetric(perSpan(cpu[0]), "baseline-cpu-ns/span")
 	b.ReportMetric(perSpan(cpu[1]-cpu[0]), "floor-added-cpu-ns/span")
 	b.ReportMetric(perSpan(cpu[2]-cpu[0]), "llmspan-added-cpu-ns/span")
+	b.ReportMetric(perSpan(cpu[3]-cpu[0]), "transform-added-cpu-ns/span")
 	b.ReportMetric(float64(cpu[2]-cpu[0])/float64(cpu[1]-cpu[0]), "llmspan/floor")
+	b.ReportMetric(float64(cpu[3]-cpu[0])/float64(cpu[2]-cpu[0]), "transform/llmspan")
 }
 
 // batchOf is a batch of batchSpans spans built by build.
