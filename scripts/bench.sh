@@ -110,7 +110,7 @@ EOF
 #    pipeline without llmspan. The two alternate for ROUNDS rounds (a shared VM drifts within
 #    minutes) and the table gives each one's median round; RSS is read once, after the last.
 ROUNDS=${BENCH_ROUNDS:-3}
-declare -A SPS CPU RSS
+declare -A SPS CPU RSS CORE10K
 declare -A SPS_ALL CPU_ALL
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for round in $(seq 1 "$ROUNDS"); do
@@ -133,9 +133,12 @@ for round in $(seq 1 "$ROUNDS"); do
 		log "$variant: collector exported $spans spans, $(num "$cpu" 2) CPU µs per span"
 		if [ "$round" = "$ROUNDS" ]; then
 			log "$variant: ~10k spans/s for ${SECS}s"
+			cpu0=$(cpu_seconds "$COL_PID") t0=$(date +%s.%N)
 			"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -rate 500 -min-spans 20 -max-spans 20 -workers 4 >"$WORK/$variant.rss.loadgen"
+			t1=$(date +%s.%N) cpu1=$(cpu_seconds "$COL_PID")
 			RSS[$variant]=$(rss_mib "$COL_PID")
-			log "$variant: $(cat "$WORK/$variant.rss.loadgen"); RSS ${RSS[$variant]} MiB"
+			CORE10K[$variant]=$(awk -v c0="$cpu0" -v c1="$cpu1" -v a="$t0" -v b="$t1" 'BEGIN {print (c1 - c0) / (b - a) * 100}')
+			log "$variant: $(cat "$WORK/$variant.rss.loadgen"); RSS ${RSS[$variant]} MiB, $(num "${CORE10K[$variant]}" 1)% of a core"
 		fi
 		stop_collector
 	done
@@ -297,6 +300,8 @@ TABLE=$(
 |---|---:|---:|---:|
 | Spans/s sustained, OTLP/gRPC -> llmspan -> batch -> debug vs without llmspan (median of $ROUNDS alternating rounds) | $(num "${SPS[llmspan]}") | $(num "${SPS[plain]}") | $(ratio "${SPS[llmspan]}" "${SPS[plain]}") |
 | Collector CPU seconds per million spans, same two pipelines and rounds | $(num "${CPU[llmspan]}" 1) | $(num "${CPU[plain]}" 1) | $(ratio "${CPU[llmspan]}" "${CPU[plain]}") |
+| Spans per collector CPU-second (spans/s per core), same two pipelines and rounds | $(num "$(awk -v c="${CPU[llmspan]}" 'BEGIN {print 1e6 / c}')") | $(num "$(awk -v c="${CPU[plain]}" 'BEGIN {print 1e6 / c}')") | $(ratio "${CPU[plain]}" "${CPU[llmspan]}") |
+| Collector CPU (% of one core) over ${SECS}s at ~10k spans/s, same two pipelines | $(num "${CORE10K[llmspan]}" 1) | $(num "${CORE10K[plain]}" 1) | $(ratio "${CORE10K[llmspan]}" "${CORE10K[plain]}") |
 | Collector RSS (MiB) after ${SECS}s at ~10k spans/s, same two pipelines | ${RSS[llmspan]} | ${RSS[plain]} | $(ratio "${RSS[llmspan]}" "${RSS[plain]}") |
 | Traces/s landed in MLflow ($N_MLFLOW x $SPANS_PER_TRACE spans): \`mlflow\` exporter vs stock \`otlp_http\` to /v1/traces | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[otlp_http]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[otlp_http]}") |
 | Traces/s landed in MLflow: \`mlflow\` exporter vs MLflow's Python SDK logging directly | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[sdk]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[sdk]}") |
@@ -326,6 +331,6 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo
 	echo "Collector CPU µs per span in each round (llmspan / plain): $(echo "${CPU_ALL[llmspan]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}') / $(echo "${CPU_ALL[plain]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}')."
 	echo
-	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); RSS is VmRSS at the end of the ~10k spans/s phase (500 traces/s x 20 spans); traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the 14 OTTL statements of \`BenchmarkTransformSubset\`: span type, token usage, model; medians of three runs)."
+	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); spans per CPU-second = 1e6 / CPU µs per span; CPU and RSS at ~10k spans/s over the phase of 500 traces/s x 20 spans, RSS (VmRSS) at its end; traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the 14 OTTL statements of \`BenchmarkTransformSubset\`: span type, token usage, model; medians of three runs)."
 } >"$OUT"
 log "wrote $OUT"
