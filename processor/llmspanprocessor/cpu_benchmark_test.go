@@ -15,11 +15,11 @@ import (
 	"go.opentelemetry.io/collector/processor/processortest"
 )
 
-// BenchmarkAddedCPU measures what llmspan adds to a pipeline in CPU time, the garbage
-// collector's work on every thread included, which the wall-clock ns/span of the other
-// benchmarks leave out when the collector runs on another core. Three processors consume the
-// same fresh copies on alternating chunks, and each chunk's CPU time is taken over making its
-// copies and consuming them, so the collector's work on the copies falls on all of them alike:
+// BenchmarkAddedCPU measures what llmspan adds to a pipeline in CPU time, on every thread, so
+// with the garbage collector's work, which the wall-clock ns/span of the other benchmarks leave
+// out when the garbage collector runs on another core. Four processors take turns on chunks of
+// fresh copies of the same batches; each chunk's CPU time is taken over making its copies and
+// consuming them, so the garbage collector's work on the copies falls on all four alike:
 //
 //   - pass-through: the processor helper and nothing else, the baseline;
 //   - write floor: writes the attributes llmspan adds to each span, with the same keys and
