@@ -60,7 +60,11 @@ if [ -n "$BASE_REF" ]; then
 fi
 
 helper='*processorhelper.NewTraces.func1'
-echo "| Benchmark | instructions/span${BASE_REF:+ ($BASE_REF)} | instructions/span (HEAD) |${BASE_REF:+ HEAD/base |}"
+if [ -n "$BASE_REF" ]; then
+	echo "| Benchmark | instructions/span ($BASE_REF) | instructions/span (HEAD) | HEAD/base |"
+else
+	echo "| Benchmark | instructions/span (HEAD) |"
+fi
 echo "|---|${BASE_REF:+---:|}---:|${BASE_REF:+---:|}"
 for spec in "BenchmarkProcessChatSpan 200" "BenchmarkProcessNoContentSpan 200" \
 	"BenchmarkProcessChatBatch 10" "BenchmarkProcessNoContentBatch 10" "BenchmarkCorpus 10"; do
@@ -79,3 +83,8 @@ llm=$(count head BenchmarkTransformSubset 10 '*llmSpanProcessor).processTraces')
 tf=$(count head BenchmarkTransformSubset 10 '*transformprocessor/internal/traces.(*Processor).ProcessTraces')
 echo
 echo "BenchmarkTransformSubset (HEAD): llmspan $llm, transform $tf instructions/span; transform/llmspan $(awk -v a="$tf" -v b="$llm" 'BEGIN {printf "%.2f", a / b}')"
+
+# The write floor (see BenchmarkAddedCPU): writing llmspan's attributes, computing nothing.
+floorNoContent=$(count head BenchmarkWriteFloorNoContentBatch 10 "$helper")
+floorChat=$(count head BenchmarkWriteFloorChatBatch 10 "$helper")
+echo "Write floor (HEAD): $floorNoContent instructions/span for BenchmarkProcessNoContentBatch's spans, $floorChat for BenchmarkProcessChatBatch's"

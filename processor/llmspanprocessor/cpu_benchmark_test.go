@@ -153,3 +153,18 @@ func newTracesFunc(b *testing.B, f func(ptrace.Traces)) consumer.Traces {
 	require.NoError(b, err)
 	return p
 }
+
+// BenchmarkWriteFloorNoContentBatch and BenchmarkWriteFloorChatBatch run the write floor alone,
+// as BenchmarkProcessNoContentBatch and BenchmarkProcessChatBatch run llmspan, for
+// scripts/bench-instructions.sh to count.
+func BenchmarkWriteFloorNoContentBatch(b *testing.B) { benchmarkWriteFloor(b, noContentSpan) }
+func BenchmarkWriteFloorChatBatch(b *testing.B)      { benchmarkWriteFloor(b, chatSpan) }
+
+func benchmarkWriteFloor(b *testing.B, build func(ptrace.Span)) {
+	corpus := []ptrace.Traces{batchOf(build)}
+	floor := newWriteFloor(b, newBenchProcessor(b), corpus)
+	mallocs := runOnCopies(b, corpus, func(td ptrace.Traces) {
+		require.NoError(b, floor.ConsumeTraces(context.Background(), td))
+	})
+	reportPerSpan(b, "", b.Elapsed(), mallocs, batchSpans)
+}
