@@ -24,10 +24,10 @@ cleanup() {
 trap cleanup EXIT
 command -v valgrind >/dev/null || { echo "bench-instructions: valgrind not found" >&2; exit 1; }
 
-# build DIR NAME: the package's test binary, with this tree's benchmark file so that both sides
-# run the same benchmarks.
+# build DIR NAME: the package's test binary, with this tree's benchmark files so that both
+# sides run the same benchmarks.
 build() {
-	[ "$1" = "$ROOT" ] || cp "$ROOT/$PKG/benchmark_test.go" "$1/$PKG/benchmark_test.go"
+	[ "$1" = "$ROOT" ] || cp "$ROOT/$PKG"/{benchmark_test.go,cpu_benchmark_test.go,cputime_unix_test.go,cputime_other_test.go} "$1/$PKG/"
 	(cd "$1/$PKG" && go test -c -o "$WORK/$2.test" .)
 }
 

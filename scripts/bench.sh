@@ -293,9 +293,8 @@ stop_collector
 log "go test -bench AddedCPU (processor CPU per span next to the write floor and transform)"
 (cd processor/llmspanprocessor && go test -run '^$' -bench '^BenchmarkAddedCPU$' -count 3 .) >"$WORK/added.txt"
 added() { # case metric: the median of the metric over the case's runs
-	awk -v c="BenchmarkAddedCPU/$1-" -v m="$2" 'BEGIN { n = 0 }
-		index($1, c) == 1 { for (i = 3; i < NF; i++) if ($(i + 1) == m) v[n++] = $i }
-		END { for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }; print v[int(n / 2)] }' "$WORK/added.txt"
+	awk -v c="BenchmarkAddedCPU/$1-" -v m="$2" \
+		'index($1, c) == 1 { for (i = 3; i < NF; i++) if ($(i + 1) == m) print $i }' "$WORK/added.txt" | median
 }
 declare -A LLM FLOOR OTTL
 for c in NoContentBatch ChatBatch Corpus; do

@@ -49,6 +49,16 @@ func noContentSpan(span ptrace.Span) {
 	a.PutStr("server.address", "api.openai.com")
 }
 
+// batchOf is a batch of n spans built by build.
+func batchOf(build func(ptrace.Span), n int) ptrace.Traces {
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for range n {
+		build(spans.AppendEmpty())
+	}
+	return td
+}
+
 // batchSpans is the batch size of the *Batch benchmarks: what an SDK's batch span processor
 // or the collector's batch processor typically hands on, so that the processor helper's fixed
 // cost per ConsumeTraces is shared as it is in a pipeline.
@@ -63,12 +73,7 @@ func BenchmarkProcessNoContentBatch(b *testing.B) { benchmarkProcess(b, noConten
 // reports the cost per span.
 func benchmarkProcess(b *testing.B, build func(ptrace.Span), n int) {
 	p := newBenchProcessor(b)
-	template := ptrace.NewTraces()
-	spans := template.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
-	for range n {
-		build(spans.AppendEmpty())
-	}
-	mallocs := runOnCopies(b, []ptrace.Traces{template}, func(td ptrace.Traces) {
+	mallocs := runOnCopies(b, []ptrace.Traces{batchOf(build, n)}, func(td ptrace.Traces) {
 		if err := p.ConsumeTraces(context.Background(), td); err != nil {
 			b.Fatal(err)
 		}

@@ -40,8 +40,8 @@ func BenchmarkAddedCPU(b *testing.B) {
 		corpus []ptrace.Traces
 		spans  int
 	}{
-		{"NoContentBatch", []ptrace.Traces{batchOf(noContentSpan)}, batchSpans},
-		{"ChatBatch", []ptrace.Traces{batchOf(chatSpan)}, batchSpans},
+		{"NoContentBatch", []ptrace.Traces{batchOf(noContentSpan, batchSpans)}, batchSpans},
+		{"ChatBatch", []ptrace.Traces{batchOf(chatSpan, batchSpans)}, batchSpans},
 		{"Corpus", corpus, spans},
 	} {
 		b.Run(c.name, func(b *testing.B) { benchmarkAddedCPU(b, c.corpus, c.spans) })
@@ -76,16 +76,6 @@ func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
 	b.ReportMetric(perSpan(cpu[3]-cpu[0]), "transform-added-cpu-ns/span")
 	b.ReportMetric(float64(cpu[2]-cpu[0])/float64(cpu[1]-cpu[0]), "llmspan/floor")
 	b.ReportMetric(float64(cpu[3]-cpu[0])/float64(cpu[2]-cpu[0]), "transform/llmspan")
-}
-
-// batchOf is a batch of batchSpans spans built by build.
-func batchOf(build func(ptrace.Span)) ptrace.Traces {
-	td := ptrace.NewTraces()
-	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
-	for range batchSpans {
-		build(spans.AppendEmpty())
-	}
-	return td
 }
 
 // newWriteFloor returns a processor that adds to each span of a copy of corpus[i], the i-th
@@ -161,7 +151,7 @@ func BenchmarkWriteFloorNoContentBatch(b *testing.B) { benchmarkWriteFloor(b, no
 func BenchmarkWriteFloorChatBatch(b *testing.B)      { benchmarkWriteFloor(b, chatSpan) }
 
 func benchmarkWriteFloor(b *testing.B, build func(ptrace.Span)) {
-	corpus := []ptrace.Traces{batchOf(build)}
+	corpus := []ptrace.Traces{batchOf(build, batchSpans)}
 	floor := newWriteFloor(b, newBenchProcessor(b), corpus)
 	mallocs := runOnCopies(b, corpus, func(td ptrace.Traces) {
 		require.NoError(b, floor.ConsumeTraces(context.Background(), td))

@@ -46,17 +46,18 @@ func (t *Table) Fill(rec *dialect.Record, last *Last) Outcome {
 
 // Last remembers one goroutine's previous lookup. The spans of a batch mostly share their
 // model, and the memo spares them the hashing and the lock of the table's shared cache, whose
-// reader count every core's lookups would otherwise write. The zero value is empty.
+// reader count every core's lookups would otherwise write. The zero value is empty: it holds
+// no model, and Fill never looks one up without a model.
 type Last struct {
 	provider, model string
 	price           Price
-	ok, set         bool
+	ok              bool
 }
 
 func (l *Last) lookup(t *Table, provider, model string) (Price, bool) {
-	if !l.set || l.model != model || l.provider != provider {
+	if l.model != model || l.provider != provider {
 		l.price, l.ok = t.Lookup(provider, model)
-		l.provider, l.model, l.set = provider, model, true
+		l.provider, l.model = provider, model
 	}
 	return l.price, l.ok
 }

@@ -465,6 +465,8 @@ func appendToolDefinitionJSON(tools []Tool, sc *anyjson.Scanner, depth int) (_ [
 	}
 	def := &outer
 	if fn := outer.function; fn.set && fn.raw[0] == '{' { // else the definition is the outer one
+		// Read again from its text, at the cost of a second scan of that object, so that
+		// readFields needs no hook for a nested object.
 		fsc := anyjson.NewScanner(fn.raw)
 		fsc.Consume('{')
 		if !inner.read(&fsc, 1, false) {

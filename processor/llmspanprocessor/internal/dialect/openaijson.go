@@ -140,6 +140,7 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 			return nil, false
 		}
 		if fn.set && fn.raw[0] == '{' { // the function object names the function, not the call
+			// Read again from its text, as appendToolDefinitionJSON reads a definition's.
 			fsc := anyjson.NewScanner(fn.raw)
 			fsc.Consume('{')
 			name, args = jsonField{}, jsonField{}
