@@ -17,16 +17,18 @@ import (
 
 // BenchmarkAddedCPU measures what llmspan adds to a pipeline in CPU time, on every thread, so
 // with the garbage collector's work, which the wall-clock ns/span of the other benchmarks leave
-// out when the garbage collector runs on another core. Four processors take turns on chunks of
+// out when the garbage collector runs on another core. Five processors take turns on chunks of
 // fresh copies of the same batches; each chunk's CPU time is taken over making its copies and
-// consuming them, so the garbage collector's work on the copies falls on all four alike:
+// consuming them, so the garbage collector's work on the copies falls on all five alike:
 //
 //   - pass-through: the processor helper and nothing else, the baseline;
 //   - write floor: writes the attributes llmspan adds to each span, with the same keys and
 //     values, cut from one new string per span, and computes nothing: what any processor
 //     producing llmspan's output through pdata pays;
 //   - llmspan, with its default configuration;
-//   - transform running the OTTL subset of BenchmarkTransformSubset.
+//   - transform running testdata/transform_subset.yaml, the OTTL subset of llmspan's work for
+//     every dialect of the corpus;
+//   - transform running that file's OTel GenAI group alone.
 //
 // Each reports its CPU per span above the pass-through baseline; llmspan/floor is how far
 // llmspan is from that floor, transform/llmspan how much cheaper llmspan is than the subset.
@@ -50,7 +52,7 @@ func BenchmarkAddedCPU(b *testing.B) {
 
 func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
 	llm := newBenchProcessor(b)
-	procs := []consumer.Traces{newTracesFunc(b, func(ptrace.Traces) {}), newWriteFloor(b, llm, corpus), llm, newTransformSubset(b)}
+	procs := []consumer.Traces{newTracesFunc(b, func(ptrace.Traces) {}), newWriteFloor(b, llm, corpus), llm, newTransformSubset(b, false), newTransformSubset(b, true)}
 	cpu := make([]time.Duration, len(procs))
 	perChunk := max(1, 2048/spans)
 	b.ResetTimer()
@@ -74,8 +76,10 @@ func benchmarkAddedCPU(b *testing.B, corpus []ptrace.Traces, spans int) {
 	b.ReportMetric(perSpan(cpu[1]-cpu[0]), "floor-added-cpu-ns/span")
 	b.ReportMetric(perSpan(cpu[2]-cpu[0]), "llmspan-added-cpu-ns/span")
 	b.ReportMetric(perSpan(cpu[3]-cpu[0]), "transform-added-cpu-ns/span")
+	b.ReportMetric(perSpan(cpu[4]-cpu[0]), "transform-genai-added-cpu-ns/span")
 	b.ReportMetric(float64(cpu[2]-cpu[0])/float64(cpu[1]-cpu[0]), "llmspan/floor")
 	b.ReportMetric(float64(cpu[3]-cpu[0])/float64(cpu[2]-cpu[0]), "transform/llmspan")
+	b.ReportMetric(float64(cpu[4]-cpu[0])/float64(cpu[2]-cpu[0]), "transform-genai/llmspan")
 }
 
 // newWriteFloor returns a processor that adds to each span of a copy of corpus[i], the i-th
