@@ -124,7 +124,7 @@ func BenchmarkTransformSubset(b *testing.B) {
 // subsetCoverage is the share of the span types, token usages and models that llmspan writes
 // on batch that transform also writes, with the same value or another: how much of even this
 // subset of llmspan's work the OTTL does.
-func subsetCoverage(b *testing.B, batch ptrace.Traces, llm, transform consumer.Traces) float64 {
+func subsetCoverage(b testing.TB, batch ptrace.Traces, llm, transform consumer.Traces) float64 {
 	fromLLM, fromTransform := ptrace.NewTraces(), ptrace.NewTraces()
 	batch.CopyTo(fromLLM)
 	batch.CopyTo(fromTransform)
@@ -188,7 +188,7 @@ func timeChunk(b *testing.B, td ptrace.Traces, n int, p consumer.Traces, allocs 
 
 // newBenchProcessor returns llmspan with its default configuration, as `llmspan: {}` runs it
 // (cost from the embedded price table included).
-func newBenchProcessor(b *testing.B) consumer.Traces {
+func newBenchProcessor(b testing.TB) consumer.Traces {
 	f := NewFactory()
 	p, err := f.CreateTraces(context.Background(), processortest.NewNopSettings(typ), f.CreateDefaultConfig(), consumertest.NewNop())
 	require.NoError(b, err)
@@ -198,7 +198,7 @@ func newBenchProcessor(b *testing.B) consumer.Traces {
 // newTransformSubset returns the contrib transform processor running the OTTL of
 // testdata/transform_subset.yaml: the part of llmspan's work that OTTL can express, for every
 // dialect of the corpus, or with genAIOnly for OTel GenAI's spans alone (the file's first group).
-func newTransformSubset(b *testing.B, genAIOnly bool) consumer.Traces {
+func newTransformSubset(b testing.TB, genAIOnly bool) consumer.Traces {
 	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "transform_subset.yaml"))
 	require.NoError(b, err)
 	raw := cm.ToStringMap()
@@ -229,7 +229,7 @@ func newTransformSubset(b *testing.B, genAIOnly bool) consumer.Traces {
 	return p
 }
 
-func loadCorpus(b *testing.B) (corpus []ptrace.Traces, spans int) {
+func loadCorpus(b testing.TB) (corpus []ptrace.Traces, spans int) {
 	inputs, err := filepath.Glob("testdata/*/*/input.*")
 	require.NoError(b, err)
 	require.NotEmpty(b, inputs)
@@ -290,4 +290,14 @@ func reportPerSpan(b *testing.B, prefix string, elapsed time.Duration, mallocs u
 	b.ReportMetric(float64(elapsed.Nanoseconds())/n, prefix+"ns/span")
 	b.ReportMetric(float64(mallocs)/n, prefix+"allocs/span")
 	b.ReportMetric(float64(spans), "spans/op")
+}
+
+// TestTransformSubset keeps the benchmarks' OTTL baseline honest as the corpus and the contrib
+// module move: it must load, do its work on a GenAI span (newTransformSubset checks), and
+// write most of the span types, token usages and models llmspan writes on the corpus.
+func TestTransformSubset(t *testing.T) {
+	corpus, _ := loadCorpus(t)
+	coverage := subsetCoverage(t, mergedCorpus(corpus), newBenchProcessor(t), newTransformSubset(t, false))
+	require.Greater(t, coverage, 0.85)
+	newTransformSubset(t, true)
 }
