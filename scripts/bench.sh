@@ -306,8 +306,7 @@ for c in NoContentBatch ChatBatch Corpus; do
 done
 # The subset's statements: in all, and in its first group (OTel GenAI).
 SUBSET=processor/llmspanprocessor/testdata/transform_subset.yaml
-STMTS_ALL=$(grep -c "^ *- 'set(" "$SUBSET")
-STMTS_GENAI=$(awk '/- context:/ {g++} g == 1 && /^ *- .set\(/ {n++} END {print n}' "$SUBSET")
+read -r STMTS_ALL STMTS_GENAI < <(awk '/- context:/ {g++} /^ *- .set\(/ {n++; if (g == 1) first++} END {print n, first}' "$SUBSET")
 
 # The table.
 CORES=$(nproc)

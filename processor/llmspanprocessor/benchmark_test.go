@@ -127,12 +127,7 @@ func BenchmarkTransformSubset(b *testing.B) {
 // on batch that transform also writes, with the same value or another: how much of even this
 // subset of llmspan's work the OTTL does.
 func subsetCoverage(b testing.TB, batch ptrace.Traces, llm, transform consumer.Traces) float64 {
-	fromLLM, fromTransform := ptrace.NewTraces(), ptrace.NewTraces()
-	batch.CopyTo(fromLLM)
-	batch.CopyTo(fromTransform)
-	require.NoError(b, llm.ConsumeTraces(context.Background(), fromLLM))
-	require.NoError(b, transform.ConsumeTraces(context.Background(), fromTransform))
-	before, byLLM, byTransform := allSpans(batch), allSpans(fromLLM), allSpans(fromTransform)
+	before, byLLM, byTransform := allSpans(batch), spansAfter(b, llm, batch), spansAfter(b, transform, batch)
 	var written, covered int
 	for i := range before {
 		for _, k := range []string{mlflow.AttrSpanType, mlflow.AttrChatTokenUsage, mlflow.AttrLLMModel} {

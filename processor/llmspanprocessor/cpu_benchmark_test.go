@@ -94,10 +94,7 @@ func newWriteFloor(b *testing.B, llm consumer.Traces, corpus []ptrace.Traces) co
 	}
 	added := make([][]spanValues, len(corpus)) // per batch, per span in order
 	for i, td := range corpus {
-		out := ptrace.NewTraces()
-		td.CopyTo(out)
-		require.NoError(b, llm.ConsumeTraces(context.Background(), out))
-		before, after := allSpans(td), allSpans(out)
+		before, after := allSpans(td), spansAfter(b, llm, td)
 		for j, span := range after {
 			var sv spanValues
 			for k, v := range span.Attributes().All() {
@@ -122,6 +119,14 @@ func newWriteFloor(b *testing.B, llm consumer.Traces, corpus []ptrace.Traces) co
 		}
 		next = (next + 1) % len(corpus)
 	})
+}
+
+// spansAfter returns the spans of a copy of td that p has consumed, in allSpans' order.
+func spansAfter(tb testing.TB, p consumer.Traces, td ptrace.Traces) []ptrace.Span {
+	out := ptrace.NewTraces()
+	td.CopyTo(out)
+	require.NoError(tb, p.ConsumeTraces(context.Background(), out))
+	return allSpans(out)
 }
 
 func allSpans(td ptrace.Traces) []ptrace.Span {
