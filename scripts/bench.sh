@@ -49,6 +49,8 @@ num() { awk -v a="$1" -v d="${2:-0}" 'BEGIN { printf "%.*f", d, a }'; }
 log "building tools/loadgen"
 go build -o "$WORK/loadgen" ./tools/loadgen
 LOADGEN=$WORK/loadgen
+# The OTTL subset of llmspan's work that the transform processor runs in the comparisons.
+SUBSET=$ROOT/processor/llmspanprocessor/testdata/transform_subset.yaml
 
 # start_collector NAME CONFIG: runs the collector in its own process group; sets COL_PID,
 # COL_GRPC, COL_HTTP, COL_MLFLOW, COL_METRICS.
@@ -87,6 +89,7 @@ receivers:
     endpoint: \${env:MLFLOW_RECEIVER_ENDPOINT}
 processors:
   llmspan: {}
+  transform: \${file:$SUBSET}
   batch: {send_batch_size: 512, timeout: 200ms}
 exporters:
   debug: {verbosity: basic}
@@ -107,16 +110,18 @@ EOF
 }
 
 # 1. Pipeline throughput and cost: OTLP in -> llmspan -> batch -> debug, against the same
-#    pipeline without llmspan. The two alternate for ROUNDS rounds (a shared VM drifts within
-#    minutes) and the table gives each one's median round; RSS is read once, after the last.
+#    pipeline without llmspan, and with transform running the OTTL subset instead. The three
+#    alternate for ROUNDS rounds (a shared VM drifts within minutes) and the table gives each
+#    one's median round; CPU and RSS at ~10k spans/s are read once, in the last, for the first
+#    two.
 ROUNDS=${BENCH_ROUNDS:-3}
 declare -A SPS CPU RSS CORE10K
 declare -A SPS_ALL CPU_ALL
 median() { tr ' ' '\n' | grep . | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 for round in $(seq 1 "$ROUNDS"); do
-	for variant in llmspan plain; do
+	for variant in llmspan transform plain; do
 		procs="batch"
-		[ "$variant" = llmspan ] && procs="llmspan, batch"
+		[ "$variant" != plain ] && procs="$variant, batch"
 		write_config "$WORK/$variant.yaml" "$procs" debug ""
 		start_collector "$variant" "$WORK/$variant.yaml"
 		log "$variant, round $round/$ROUNDS: as fast as possible for ${SECS}s"
@@ -131,7 +136,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		SPS_ALL[$variant]+="$sps " CPU_ALL[$variant]+="$cpu "
 		log "$variant: $(cat "$WORK/$variant.loadgen")"
 		log "$variant: collector exported $spans spans, $(num "$cpu" 2) CPU µs per span"
-		if [ "$round" = "$ROUNDS" ]; then
+		if [ "$round" = "$ROUNDS" ] && [ "$variant" != transform ]; then
 			log "$variant: ~10k spans/s for ${SECS}s"
 			cpu0=$(cpu_seconds "$COL_PID") t0=$(date +%s.%N)
 			"$LOADGEN" -protocol grpc -endpoint "$COL_GRPC" -duration "${SECS}s" -rate 500 -min-spans 20 -max-spans 20 -workers 4 >"$WORK/$variant.rss.loadgen"
@@ -143,7 +148,7 @@ for round in $(seq 1 "$ROUNDS"); do
 		stop_collector
 	done
 done
-for variant in llmspan plain; do
+for variant in llmspan transform plain; do
 	SPS[$variant]=$(echo "${SPS_ALL[$variant]}" | median)
 	CPU[$variant]=$(echo "${CPU_ALL[$variant]}" | median)
 done
@@ -305,8 +310,11 @@ for c in NoContentBatch ChatBatch Corpus; do
 	OTTL_GENAI[$c]=$(added "$c" transform-genai-added-cpu-ns/span)
 done
 # The subset's statements: in all, and in its first group (OTel GenAI).
-SUBSET=processor/llmspanprocessor/testdata/transform_subset.yaml
 read -r STMTS_ALL STMTS_GENAI < <(awk '/- context:/ {g++} /^ *- .set\(/ {n++; if (g == 1) first++} END {print n, first}' "$SUBSET")
+
+# CPU µs per span that each processor adds to the plain pipeline.
+minus() { awk -v a="$1" -v b="$2" 'BEGIN {print a - b}'; }
+ADDED_LLMSPAN=$(minus "${CPU[llmspan]}" "${CPU[plain]}") ADDED_TRANSFORM=$(minus "${CPU[transform]}" "${CPU[plain]}")
 
 # The table.
 CORES=$(nproc)
@@ -317,6 +325,8 @@ TABLE=$(
 | Spans/s sustained, OTLP/gRPC -> llmspan -> batch -> debug vs without llmspan (median of $ROUNDS alternating rounds) | $(num "${SPS[llmspan]}") | $(num "${SPS[plain]}") | $(ratio "${SPS[llmspan]}" "${SPS[plain]}") |
 | Collector CPU seconds per million spans, same two pipelines and rounds | $(num "${CPU[llmspan]}" 1) | $(num "${CPU[plain]}" 1) | $(ratio "${CPU[llmspan]}" "${CPU[plain]}") |
 | Spans per collector CPU-second (spans/s per core), same two pipelines and rounds | $(num "$(awk -v c="${CPU[llmspan]}" 'BEGIN {print 1e6 / c}')") | $(num "$(awk -v c="${CPU[plain]}" 'BEGIN {print 1e6 / c}')") | $(ratio "${CPU[plain]}" "${CPU[llmspan]}") |
+| Collector CPU seconds per million spans: OTLP/gRPC -> transform (the OTTL subset, $STMTS_ALL statements) -> batch -> debug vs without it, same rounds | $(num "${CPU[transform]}" 1) | $(num "${CPU[plain]}" 1) | $(ratio "${CPU[transform]}" "${CPU[plain]}") |
+| Collector CPU µs per span added to the plain pipeline: llmspan vs transform's OTTL subset, same rounds | $(num "$ADDED_LLMSPAN" 2) | $(num "$ADDED_TRANSFORM" 2) | $(ratio "$ADDED_LLMSPAN" "$ADDED_TRANSFORM") |
 | Collector CPU (% of one core) over ${SECS}s at ~10k spans/s, same two pipelines | $(num "${CORE10K[llmspan]}" 1) | $(num "${CORE10K[plain]}" 1) | $(ratio "${CORE10K[llmspan]}" "${CORE10K[plain]}") |
 | Collector RSS (MiB) after ${SECS}s at ~10k spans/s, same two pipelines | ${RSS[llmspan]} | ${RSS[plain]} | $(ratio "${RSS[llmspan]}" "${RSS[plain]}") |
 | Traces/s landed in MLflow ($N_MLFLOW x $SPANS_PER_TRACE spans, median of $ROUNDS alternating rounds): \`mlflow\` exporter vs stock \`otlp_http\` to /v1/traces | $(num "${LANDED[mlflow]}" 1) | $(num "${LANDED[otlp_http]}" 1) | $(ratio "${LANDED[mlflow]}" "${LANDED[otlp_http]}") |
@@ -346,8 +356,9 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo
 	echo "$TABLE"
 	echo
-	echo "Collector CPU µs per span in each round (llmspan / plain): $(echo "${CPU_ALL[llmspan]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}') / $(echo "${CPU_ALL[plain]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}')."
+	rounds() { echo "${CPU_ALL[$1]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}'; }
+	echo "Collector CPU µs per span in each round (llmspan / transform / plain): $(rounds llmspan) / $(rounds transform) / $(rounds plain)."
 	echo
-	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); spans per CPU-second = 1e6 / CPU µs per span; CPU and RSS at ~10k spans/s over the phase of 500 traces/s x 20 spans, RSS (VmRSS) at its end; traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the OTTL of \`processor/llmspanprocessor/testdata/transform_subset.yaml\`, span type, token usage and model for every dialect of the corpus, or its OTel GenAI group alone; medians of three runs)."
+	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); the transform pipeline runs the contrib \`transform\` processor on \`processor/llmspanprocessor/testdata/transform_subset.yaml\` in llmspan's place; spans per CPU-second = 1e6 / CPU µs per span; CPU and RSS at ~10k spans/s over the phase of 500 traces/s x 20 spans, RSS (VmRSS) at its end; traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the OTTL of \`processor/llmspanprocessor/testdata/transform_subset.yaml\`, span type, token usage and model for every dialect of the corpus, or its OTel GenAI group alone; medians of three runs)."
 } >"$OUT"
 log "wrote $OUT"
