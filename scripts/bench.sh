@@ -112,8 +112,8 @@ EOF
 # 1. Pipeline throughput and cost: OTLP in -> llmspan -> batch -> debug, against the same
 #    pipeline without llmspan, and with transform running the OTTL subset instead. The three
 #    alternate for ROUNDS rounds (a shared VM drifts within minutes) and the table gives each
-#    one's median round; CPU and RSS at ~10k spans/s are read once, in the last, for the first
-#    two.
+#    one's median round; CPU and RSS at ~10k spans/s are read once, in the last, for llmspan
+#    and plain.
 ROUNDS=${BENCH_ROUNDS:-3}
 declare -A SPS CPU RSS CORE10K
 declare -A SPS_ALL CPU_ALL
@@ -314,6 +314,8 @@ read -r STMTS_ALL STMTS_GENAI < <(awk '/- context:/ {g++} /^ *- .set\(/ {n++; if
 
 # CPU µs per span that each processor adds to the plain pipeline.
 minus() { awk -v a="$1" -v b="$2" 'BEGIN {print a - b}'; }
+# rounds VARIANT: its CPU µs per span in each round, comma-separated.
+rounds() { echo "${CPU_ALL[$1]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}'; }
 ADDED_LLMSPAN=$(minus "${CPU[llmspan]}" "${CPU[plain]}") ADDED_TRANSFORM=$(minus "${CPU[transform]}" "${CPU[plain]}")
 
 # The table.
@@ -356,9 +358,8 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo
 	echo "$TABLE"
 	echo
-	rounds() { echo "${CPU_ALL[$1]}" | awk '{for (i = 1; i <= NF; i++) printf "%s%.2f", (i > 1 ? ", " : ""), $i}'; }
 	echo "Collector CPU µs per span in each round (llmspan / transform / plain): $(rounds llmspan) / $(rounds transform) / $(rounds plain)."
 	echo
-	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); the transform pipeline runs the contrib \`transform\` processor on \`processor/llmspanprocessor/testdata/transform_subset.yaml\` in llmspan's place; spans per CPU-second = 1e6 / CPU µs per span; CPU and RSS at ~10k spans/s over the phase of 500 traces/s x 20 spans, RSS (VmRSS) at its end; traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the OTTL of \`processor/llmspanprocessor/testdata/transform_subset.yaml\`, span type, token usage and model for every dialect of the corpus, or its OTel GenAI group alone; medians of three runs)."
+	echo "How each row is measured: spans/s from the collector's own \`otelcol_exporter_sent_spans\` over the phase; CPU from /proc/<pid>/stat (user+system); the transform pipeline runs the contrib \`transform\` processor on the OTTL subset named below in llmspan's place; spans per CPU-second = 1e6 / CPU µs per span; CPU and RSS at ~10k spans/s over the phase of 500 traces/s x 20 spans, RSS (VmRSS) at its end; traces/s landed = traces sent / seconds until MLflow's search lists them all; requests/s = requests answered 2xx / seconds; CPU ns added per span from \`go test -bench AddedCPU ./processor/llmspanprocessor\` (process CPU over making fresh copies and consuming them, the pass-through processor's subtracted; the write floor only writes the attributes llmspan adds, cut from one new string per span; transform runs the OTTL of \`processor/llmspanprocessor/testdata/transform_subset.yaml\`, span type, token usage and model for every dialect of the corpus, or its OTel GenAI group alone; medians of three runs)."
 } >"$OUT"
 log "wrote $OUT"
