@@ -7,16 +7,19 @@ small sink in this script, so the files hold exactly what the library puts on th
 environment and patch the SDKs once. Output: ../<dialect>/<library>_<scenario>/input.json
 (OTLP/JSON with hex ids, what golden.ReadTraces reads).
 
-    python record_corpus.py                 every library and scenario
-    python record_corpus.py openinference   one library
-    python record_corpus.py LIB SCENARIO    one recording, in this interpreter
+    python3 record_corpus.py                 every library and scenario, each in its venv
+    python3 record_corpus.py openinference   one library
+    python record_corpus.py LIB SCENARIO     one recording, in this interpreter (the library's venv)
 
 Libraries: openai_v2 (opentelemetry-instrumentation-openai-v2), openinference
 (openinference-instrumentation-openai), openinference_langchain
 (openinference-instrumentation-langchain + langchain-openai), openllmetry and
 openllmetry_anthropic (opentelemetry-instrumentation-openai / -anthropic), openlit, and mlflow
-(MLflow's own autolog exporting OTLP). Exact versions: requirements-corpus.txt; each file's
-"recordedWith" line repeats them. Run through scripts/record-corpus.sh, which builds the venv.
+(MLflow's own autolog exporting OTLP), pinned in requirements-corpus.txt and run by this file;
+and the agent frameworks in libraries/, one module each (FOLDER, SCENARIOS, PACKAGES and
+run()) with its own pins in libraries/<name>.txt and its own venv, .venv-corpus-<name>/,
+because their requirements conflict with each other's. Each file's "recordedWith" line names
+the versions. Run through scripts/record-corpus.sh, which builds the venvs.
 """
 
 import base64
@@ -32,6 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
 TESTDATA = os.path.abspath(os.path.join(HERE, ".."))
+FRAMEWORKS = os.path.join(HERE, "libraries")
 
 MODEL = "gpt-4o-mini"
 EMBEDDING_MODEL = "text-embedding-3-small"
@@ -76,6 +80,23 @@ LIBRARIES = {
     "openlit": ("openlit", OPENAI_SCENARIOS, ["openai", "openlit"]),
     "mlflow": ("mlflow", OPENAI_SCENARIOS + ["agent"], ["openai", "mlflow-tracing"]),
 }
+
+
+def framework(name):
+    """The module of libraries/<name>.py. Its run() is called only in its own venv. It is loaded
+    from its path, not imported by name: a module is named after the package it records."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("library_" + name, os.path.join(FRAMEWORKS, name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def frameworks():
+    """library -> the interpreter of its venv, for every module in libraries/. A module imports
+    its library inside run(), so that any interpreter can read its FOLDER and SCENARIOS."""
+    names = sorted(f[:-3] for f in os.listdir(FRAMEWORKS) if f.endswith(".py") and not f.startswith("_"))
+    return {n: os.path.join(ROOT, f".venv-corpus-{n}", "bin", "python") for n in names}
 
 
 # --- scenarios, written once against the SDKs ---------------------------------------------------
@@ -184,6 +205,9 @@ def tracer_provider(endpoint, service):
 
 def run_library(library, scenario, llm_url, otlp_url):
     """Instruments the SDK the way each library documents, runs the scenario, flushes."""
+    if library not in LIBRARIES:
+        framework(library).run(scenario, llm_url, otlp_url)
+        return
     from openai import OpenAI
 
     service = "record-" + library.replace("_", "-")
@@ -307,7 +331,11 @@ def record(library, scenario):
     n = sum(len(ss.get("spans", [])) for rs in resource_spans for ss in rs.get("scopeSpans", []))
     if n == 0:
         sys.exit(f"{library}/{scenario}: no spans recorded")
-    folder, _, packages = LIBRARIES[library]
+    if library in LIBRARIES:
+        folder, _, packages = LIBRARIES[library]
+    else:
+        module = framework(library)
+        folder, packages = module.FOLDER, module.PACKAGES
     doc = {
         "recordedWith": ", ".join(f"{p} {importlib.metadata.version(p)}" for p in packages),
         "resourceSpans": hex_ids(resource_spans),
@@ -327,11 +355,14 @@ def main():
     if len(args) == 2:
         record(*args)
         return
-    for library in args or LIBRARIES:
-        scenarios = LIBRARIES[library][1]
+    venvs = frameworks()
+    core = os.environ.get("CORPUS_VENV") or os.path.join(ROOT, ".venv-corpus")
+    for library in args or [*LIBRARIES, *venvs]:
+        python = venvs.get(library, os.path.join(core, "bin", "python"))
+        scenarios = LIBRARIES[library][1] if library in LIBRARIES else framework(library).SCENARIOS
         for scenario in scenarios:
             env = dict(os.environ, **(scenarios[scenario] if isinstance(scenarios, dict) else {}))
-            subprocess.run([sys.executable, __file__, library, scenario], env=env, check=True)
+            subprocess.run([python, __file__, library, scenario], env=env, check=True)
 
 
 if __name__ == "__main__":
