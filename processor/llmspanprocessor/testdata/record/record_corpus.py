@@ -16,10 +16,11 @@ Libraries: openai_v2 (opentelemetry-instrumentation-openai-v2), openinference
 (openinference-instrumentation-langchain + langchain-openai), openllmetry and
 openllmetry_anthropic (opentelemetry-instrumentation-openai / -anthropic), openlit, and mlflow
 (MLflow's own autolog exporting OTLP), pinned in requirements-corpus.txt and run by this file;
-and the agent frameworks in libraries/, one module each (FOLDER, SCENARIOS, PACKAGES and
-run()) with its own pins in libraries/<name>.txt and its own venv, .venv-corpus-<name>/,
-because their requirements conflict with each other's. Each file's "recordedWith" line names
-the versions. Run through scripts/record-corpus.sh, which builds the venvs.
+and the agent frameworks in libraries/, one module each (FOLDER, SCENARIOS, PACKAGES or
+versions(), and run()) with its own pins in libraries/<name>.txt and its own venv,
+.venv-corpus-<name>/, because their requirements conflict with each other's. Each file's
+"recordedWith" line names the versions. Run through scripts/record-corpus.sh, which builds
+the venvs.
 """
 
 import base64
@@ -333,11 +334,15 @@ def record(library, scenario):
         sys.exit(f"{library}/{scenario}: no spans recorded")
     if library in LIBRARIES:
         folder, _, packages = LIBRARIES[library]
+        versions = {p: importlib.metadata.version(p) for p in packages}
     else:
         module = framework(library)
-        folder, packages = module.FOLDER, module.PACKAGES
+        folder = module.FOLDER
+        # versions(): for packages of another registry (npm), which importlib cannot see.
+        versions = module.versions() if hasattr(module, "versions") else {
+            p: importlib.metadata.version(p) for p in module.PACKAGES}
     doc = {
-        "recordedWith": ", ".join(f"{p} {importlib.metadata.version(p)}" for p in packages),
+        "recordedWith": ", ".join(f"{p} {v}" for p, v in versions.items()),
         "resourceSpans": hex_ids(resource_spans),
     }
     # The stub and the sink listen on random ports; keep the files stable across recordings.
