@@ -1,6 +1,9 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"slices"
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -62,6 +65,79 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 	if rec.SpanType == "" || rec.SpanType == mlflow.SpanTypeLLM && span.Name() == "call_llm" {
 		rec.SpanType = genAISpanType(&f, rec) // call_llm has no operation name
 	}
+	if rec.SpanType == "" && span.Name() == "invocation" {
+		rec.SpanType = mlflow.SpanTypeChain // the legacy root, invoke_workflow's forerunner
+	}
+	if len(rec.Output.Messages) > 1 {
+		rec.Output.Messages = googleADKStreamReply(rec.Output.Messages)
+	}
+	if rec.Provider == "" {
+		rec.Provider = googleADKProvider(rec.Model)
+	}
+}
+
+// googleADKProvider is the provider of a LiteLlm model, "openai/gpt-4o-mini", as ADK's
+// generate_content spans name it (telemetry/tracing.py _resolve_gen_ai_system_name): call_llm
+// spans name only the framework. Only LiteLLM's known prefixes, as the litellm dialect reads
+// them; a Gemini model's provider (Gemini API or Vertex AI) is not in its name.
+func googleADKProvider(model string) string {
+	if p, _, ok := strings.Cut(model, "/"); ok && liteLLMProviders[lower(p)] {
+		return lower(p)
+	}
+	return ""
+}
+
+// googleADKStreamReply folds the output messages of a streamed call into the one reply they
+// are. ADK records every response of a stream up to the first with a finish reason
+// (telemetry/_instrumentation.py record_llm_response): from Gemini, the chunks, the last with
+// the reason; from LiteLlm, the chunks without one and then the whole reply assembled from
+// them. Chunks are assistant messages without a finish reason before the last; anything else
+// (candidates, each with its reason) is left as it is.
+func googleADKStreamReply(msgs []Message) []Message {
+	n := len(msgs)
+	for _, m := range msgs {
+		if m.Role != "assistant" {
+			return msgs
+		}
+	}
+	for _, m := range msgs[:n-1] {
+		if m.FinishReason != "" {
+			return msgs
+		}
+	}
+	last := msgs[n-1]
+	if googleADKAssembled(msgs[:n-1], &last) {
+		msgs[0] = last
+		return msgs[:1]
+	}
+	merged := mergeAssistant(msgs)
+	merged[0].FinishReason = last.FinishReason
+	return merged
+}
+
+// googleADKAssembled reports whether reply is the chunks assembled: it holds their text and
+// their tool calls (by id), as LiteLlm's final response does.
+func googleADKAssembled(chunks []Message, reply *Message) bool {
+	var text strings.Builder
+	for _, m := range chunks {
+		for _, p := range m.Parts {
+			if !p.Value.Set {
+				text.WriteString(p.decoded())
+			}
+		}
+		for _, c := range m.ToolCalls {
+			if !slices.ContainsFunc(reply.ToolCalls, func(r ToolCall) bool { return r.ID == c.ID }) {
+				return false
+			}
+		}
+	}
+	var whole strings.Builder
+	for _, p := range reply.Parts {
+		if !p.Value.Set {
+			whole.WriteString(p.decoded())
+		}
+	}
+	return whole.String() == text.String()
 }
 
 // readGoogleADKRequest reads an LLM request into rec, whose input has no messages: with the

@@ -9,7 +9,10 @@ import (
 // mcp reads the OpenTelemetry conventions for Model Context Protocol client and server spans
 // (semantic-conventions docs/gen-ai/mcp.md): mcp.method.name, with the tool in
 // gen_ai.tool.name and GenAI's tool-call keys. mcp.session.id names a protocol session, not a
-// user's conversation, and is not written as session.id.
+// user's conversation, and is not written as session.id. Recorded from the MCP Python SDK 2.3
+// (scope mcp-python-sdk), which writes no arguments or result (the conventions' opt-in
+// gen_ai.tool.call.arguments / .result) and no gen_ai.tool.name on its CLIENT spans: those
+// tools/call spans are typed TOOL from the method alone.
 var mcp = Dialect{
 	Name:       "mcp",
 	Namespaces: []string{"mcp"},

@@ -16,6 +16,7 @@ import (
 // with Bedrock Converse content blocks as JSON ([{"text"}, {"toolUse"}, {"toolResult"}]), or,
 // with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental, in the operation-details
 // event. Agent spans carry the usage accumulated over the agent's model calls: it is dropped.
+// An event loop cycle's output is its model reply and the results of the tools it ran.
 var strands = Dialect{
 	Name:   "strands",
 	Scopes: []string{"strands.telemetry.tracer"},
@@ -44,6 +45,11 @@ func readStrands(span ptrace.Span, rec *Record) {
 		strandsToolPayloads(span, rec, &f)
 	} else {
 		strandsEventMessages(span, rec)
+		if rec.SpanType == mlflow.SpanTypeChain {
+			strandsCycleResults(span, rec)
+		}
+		strandsToolMessages(rec.Input.Messages)
+		strandsToolMessages(rec.Output.Messages)
 	}
 	if rec.SpanType == mlflow.SpanTypeAgent {
 		rec.Usage = Usage{} // accumulated over the agent's model calls
@@ -65,6 +71,10 @@ func strandsEventMessages(span ptrace.Span, rec *Record) {
 				msg = strandsMessage(msg, m)
 			}
 			out = append(out, msg)
+			// A cycle that ran tools ends with their results: what it adds to the conversation.
+			if r, ok := attrs.Get("tool.result"); ok {
+				out = appendStrandsMessage(out, "tool", r)
+			}
 			continue
 		}
 		role, ok := genAIMessageEvents[ev.Name()]
@@ -153,23 +163,91 @@ func strandsResult(content Any) Any {
 	if blocks.Type() != pcommon.ValueTypeSlice || blocks.Slice().Len() == 0 {
 		return content
 	}
+	if r, ok := strandsBlocks(blocks.Slice()); ok {
+		return r
+	}
+	return Some(blocks)
+}
+
+// strandsBlocks is strandsResult on a list of blocks; ok is false when they are not all text
+// blocks or a single json block.
+func strandsBlocks(blocks pcommon.Slice) (_ Any, ok bool) {
 	var texts []string
-	for _, b := range blocks.Slice().All() {
+	for _, b := range blocks.All() {
 		if b.Type() != pcommon.ValueTypeMap {
-			return Some(blocks)
+			return Any{}, false
 		}
-		if blocks.Slice().Len() == 1 {
+		if blocks.Len() == 1 {
 			if j, ok := b.Map().Get("json"); ok {
-				return Some(j)
+				return Some(j), true
 			}
 		}
 		t, ok := b.Map().Get("text")
 		if !ok || t.Type() != pcommon.ValueTypeStr {
-			return Some(blocks)
+			return Any{}, false
 		}
 		texts = append(texts, t.Str())
 	}
-	return Some(pcommon.NewValueStr(strings.Join(texts, "\n")))
+	return Some(pcommon.NewValueStr(strings.Join(texts, "\n"))), true
+}
+
+// strandsToolMessages simplifies the content of tool messages read from the latest
+// conventions' tool_call_response parts, whose response is the tool result's content blocks
+// as they are ([{"text": ...}]), as strandsResult does. Other messages are left alone.
+func strandsToolMessages(msgs []Message) {
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Role != "tool" || len(m.Parts) == 0 {
+			continue
+		}
+		if blocks, ok := strandsPartBlocks(m.Parts); ok {
+			if r, ok := strandsBlocks(blocks); ok {
+				m.Parts = resultParts(r)
+			}
+		}
+	}
+}
+
+// strandsPartBlocks returns parts as a list of blocks when each is an object.
+func strandsPartBlocks(parts []Part) (pcommon.Slice, bool) {
+	blocks := pcommon.NewSlice()
+	for _, p := range parts {
+		v := p.Value.Value
+		if p.Value.JSON != "" {
+			v, _ = anyjson.Parse(p.Value.JSON)
+		}
+		if !p.Value.Set || v.Type() != pcommon.ValueTypeMap {
+			return blocks, false
+		}
+		v.CopyTo(blocks.AppendEmpty())
+	}
+	return blocks, true
+}
+
+// strandsCycleResults sets a cycle span's output, with the latest conventions, to the tool
+// results that Strands adds when the cycle ends, as a second gen_ai.input.messages (they are
+// the next model call's input); the first holds the cycle's input. The default conventions
+// put them in gen_ai.choice's tool.result, read by strandsEventMessages.
+func strandsCycleResults(span ptrace.Span, rec *Record) {
+	first := true
+	var out []Message
+	for _, ev := range span.Events().All() {
+		if ev.Name() != genAIEventDetails {
+			continue
+		}
+		v, ok := ev.Attributes().Get("gen_ai.input.messages")
+		if !ok {
+			continue
+		}
+		if first {
+			first = false
+			continue
+		}
+		out, _ = appendGenAIMessages(out, v)
+	}
+	if len(out) > 0 && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
+		rec.Output = Payload{Messages: out}
+	}
 }
 
 // strandsToolPayloads sets a tool span's input to the tool's arguments and its output to its

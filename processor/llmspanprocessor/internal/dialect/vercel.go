@@ -14,11 +14,13 @@ import (
 // of scope "ai" named by ai.operationId. An outer call (ai.generateText, ai.streamText, ...)
 // wraps one inner model call per step (ai.generateText.doGenerate, ...) and the tool calls
 // between them; both levels carry usage, so only inner calls' usage is written. Model call
-// spans also carry GenAI keys, which are read as in genai; AI SDK 7's GenAI-only spans are
-// read as GenAI too.
+// spans also carry GenAI keys, which are read as in genai. AI SDK 7's recommended integration
+// (@ai-sdk/otel OpenTelemetry) writes GenAI spans only, in scope "gen_ai" ("ai" is its
+// LegacyOpenTelemetry's): they are read as GenAI too, but here, so that the usage of
+// invoke_agent, which sums its model calls', is dropped as well.
 var vercelAI = Dialect{
 	Name:       "vercel_ai",
-	Scopes:     []string{"ai"},
+	Scopes:     []string{"ai", "gen_ai"},
 	Namespaces: []string{"ai"},
 	Read:       readVercelAI,
 }
@@ -38,10 +40,14 @@ var vercelKeys = withKeys(genAIKeys, Keys{
 	"ai.usage.cachedInputTokens":      {FieldCacheReadTokens, 2},
 	"ai.telemetry.metadata.sessionId": {FieldSessionID, 0},
 	"ai.telemetry.metadata.userId":    {FieldUserID, 0},
-	"ai.toolCall.name":                {FieldToolName, 1},
-	"ai.toolCall.args":                {FieldToolArguments, 1},
-	"ai.toolCall.result":              {FieldToolResult, 1},
-	"ai.prompt.tools":                 {FieldToolDefinitions, 1},
+	// AI SDK 7 replaced telemetry metadata with the call's runtimeContext, which both
+	// integrations write as ai.settings.context.* (OpenTelemetry with runtimeContext: true).
+	"ai.settings.context.sessionId": {FieldSessionID, 1},
+	"ai.settings.context.userId":    {FieldUserID, 1},
+	"ai.toolCall.name":              {FieldToolName, 1},
+	"ai.toolCall.args":              {FieldToolArguments, 1},
+	"ai.toolCall.result":            {FieldToolResult, 1},
+	"ai.prompt.tools":               {FieldToolDefinitions, 1},
 })
 
 // vercelOp is what an operation id says about a span.
@@ -124,6 +130,10 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 	}
 	if op.aggregate {
 		rec.Usage = Usage{}
+		// AI SDK 7 writes every part of a run into the agent's one output message, tool
+		// results too, which become tool messages: they are no answer, and their tool spans
+		// hold them.
+		rec.Output.Messages = dropToolMessages(rec.Output.Messages)
 	} else if u := &rec.Usage; op.spanType == mlflow.SpanTypeEmbedding && !u.Input.Set && u.Total.Set {
 		u.Input = u.Total // an embedding's ai.usage.tokens counts its input
 	}
@@ -137,7 +147,7 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 		case s.prompt.Set:
 			rec.Input = vercelPrompt(rec.Input.Messages, s.prompt.Value)
 		case s.values.Set && !rec.Input.Value.Set:
-			rec.Input.Value = s.values
+			rec.Input.Value = vercelJSONItems(s.values)
 		}
 	}
 	if len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
@@ -145,7 +155,7 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 		case s.text.Set || s.toolCalls.Set:
 			rec.Output.Messages = append(rec.Output.Messages, vercelResponse(&s))
 		case s.object.Set:
-			rec.Output.Value = s.object
+			rec.Output.Value = vercelJSONItems(s.object)
 		}
 	}
 	if !known && rec.SpanType == "" {
@@ -269,7 +279,8 @@ func vercelToolOutput(m pcommon.Map) Any {
 // vercelResponse builds the assistant message of ai.response.{text,toolCalls,finishReason}.
 func vercelResponse(s *vercelSpan) Message {
 	msg := Message{Role: "assistant"}
-	if s.text.Set {
+	// A step that only calls tools writes ai.response.text "": no content, as OpenAI's null.
+	if s.text.Set && !(s.toolCalls.Set && s.text.Type() == pcommon.ValueTypeStr && s.text.Str() == "") {
 		msg.Parts = contentParts(s.text)
 	}
 	if s.toolCalls.Set {
@@ -286,4 +297,39 @@ func vercelResponse(s *vercelSpan) Message {
 		msg.FinishReason = strings.ReplaceAll(scalarString(s.finishReason.Value), "-", "_")
 	}
 	return msg
+}
+
+// dropToolMessages removes the tool messages of msgs, in place.
+func dropToolMessages(msgs []Message) []Message {
+	kept := msgs[:0]
+	for _, m := range msgs {
+		if m.Role != "tool" {
+			kept = append(kept, m)
+		}
+	}
+	return kept
+}
+
+// vercelJSONItems decodes a list of JSON texts, as the AI SDK writes ai.values and
+// ai.embeddings (["\"hello\"", ...], ["[0.1,0.2]", ...]), into the values they hold. Any other
+// value, or a list holding an item that is not JSON text, is returned as it is.
+func vercelJSONItems(v Any) Any {
+	if !v.Set || v.Type() != pcommon.ValueTypeSlice {
+		return v
+	}
+	in := v.Slice()
+	out := pcommon.NewValueSlice()
+	items := out.Slice()
+	items.EnsureCapacity(in.Len())
+	for _, item := range in.All() {
+		if item.Type() != pcommon.ValueTypeStr {
+			return v
+		}
+		parsed, ok := anyjson.Parse(item.Str())
+		if !ok {
+			return v
+		}
+		parsed.MoveTo(items.AppendEmpty())
+	}
+	return Some(out)
 }
