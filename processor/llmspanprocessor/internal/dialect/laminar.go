@@ -7,13 +7,17 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 // laminar reads Laminar's SDKs (lmnr-ai/lmnr-ts, lmnr-python): lmnr.span.type,
 // lmnr.span.input and lmnr.span.output on every span, session and user in
 // lmnr.association.properties.*, and on LLM spans the flattened GenAI keys
 // (gen_ai.prompt.N.*, gen_ai.completion.N.*) of the OpenLLMetry instrumentations it bundles,
-// which are preferred to lmnr.span.input/output there.
+// which are preferred to lmnr.span.input/output there. Laminar's own OpenAI instrumentation
+// (lmnr 0.8) writes gen_ai.input.messages as the request's messages, which the GenAI reader
+// reads, and gen_ai.output.messages as the response's choices, [{index, finish_reason,
+// message}], which it does not: those are read here.
 var laminar = Dialect{
 	Name:       "laminar",
 	Namespaces: []string{"lmnr"},
@@ -61,6 +65,11 @@ func readLaminar(span ptrace.Span, rec *Record) {
 		s laminarSpan
 	)
 	readGenAIWith(span, rec, &f, laminarKeys, s.put)
+	if out, ok := f.Get(FieldOutput); ok {
+		if msgs, ok := appendChoiceMessages(rec.Output.Messages[:0], out); ok {
+			rec.Output = Payload{Messages: msgs}
+		}
+	}
 	if t, ok := laminarTypes[strings.ToUpper(s.typ)]; ok && !(t == mlflow.SpanTypeLLM && rec.SpanType == mlflow.SpanTypeChatModel) {
 		rec.SpanType = t
 	}
@@ -70,4 +79,28 @@ func readLaminar(span ptrace.Span, rec *Record) {
 	if s.output.Set && len(rec.Output.Messages) == 0 {
 		rec.Output = openAIPayload(rec.Output.Messages, s.output.Value)
 	}
+}
+
+// appendChoiceMessages reads a list of OpenAI chat choices, each {index, finish_reason,
+// message}, as gen_ai.choice events hold one; ok is false for anything else.
+func appendChoiceMessages(buf []Message, v pcommon.Value) (_ []Message, ok bool) {
+	if v.Type() == pcommon.ValueTypeStr && !strings.HasPrefix(strings.TrimSpace(v.Str()), "[{") {
+		return buf, false // not a list of objects: skip parsing it
+	}
+	l := anyjson.Value(v)
+	if l.Type() != pcommon.ValueTypeSlice || l.Slice().Len() == 0 {
+		return buf, false
+	}
+	for _, c := range l.Slice().All() {
+		if c.Type() != pcommon.ValueTypeMap {
+			return buf, false
+		}
+		if _, ok := c.Map().Get("message"); !ok {
+			return buf, false
+		}
+	}
+	for _, c := range l.Slice().All() {
+		buf = append(buf, choiceMessage(c.Map()))
+	}
+	return buf, true
 }

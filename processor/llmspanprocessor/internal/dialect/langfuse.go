@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -10,10 +12,11 @@ import (
 
 // langfuse reads the attributes of Langfuse's SDKs (langfuse/langfuse
 // packages/shared/src/server/otel/attributes.ts): langfuse.observation.{type,input,output,
-// model.name,usage_details}, langfuse.trace.{input,output}, langfuse.session.id and
-// langfuse.user.id. They are the explicit choice of whoever set them and outrank the GenAI
-// keys a span may also carry. usage_details holds Langfuse's buckets, where cached input is
-// apart from input.
+// model.name,usage_details,cost_details}, langfuse.trace.{input,output}, langfuse.session.id
+// and langfuse.user.id (the Python SDK 3.x and later writes session.id and user.id, which
+// the writer keeps as they are). They are the explicit choice of whoever set them and
+// outrank the GenAI keys a span may also carry. usage_details holds Langfuse's buckets, where
+// cached input is apart from input, or, from Langfuse's OpenAI wrapper, OpenAI's usage object.
 var langfuse = Dialect{
 	Name:       "langfuse",
 	Scopes:     []string{"langfuse-sdk"},
@@ -44,8 +47,8 @@ var langfuseTypes = map[string]string{
 }
 
 type langfuseSpan struct {
-	typ                                           string
-	input, output, traceInput, traceOutput, usage Any
+	typ                                                 string
+	input, output, traceInput, traceOutput, usage, cost Any
 }
 
 func (s *langfuseSpan) put(k string, v pcommon.Value) {
@@ -62,6 +65,8 @@ func (s *langfuseSpan) put(k string, v pcommon.Value) {
 		s.traceOutput = Some(v)
 	case "langfuse.observation.usage_details":
 		s.usage = Some(v)
+	case "langfuse.observation.cost_details":
+		s.cost = Some(v)
 	}
 }
 
@@ -84,6 +89,9 @@ func readLangfuse(span ptrace.Span, rec *Record) {
 	}
 	if s.usage.Set {
 		langfuseUsage(&rec.Usage, s.usage.Value)
+	}
+	if s.cost.Set {
+		langfuseCost(&rec.Cost, s.cost.Value)
 	}
 }
 
@@ -181,7 +189,10 @@ func langfuseUsage(u *Usage, v pcommon.Value) {
 	if d.Type() != pcommon.ValueTypeMap {
 		return
 	}
-	var read Usage
+	var (
+		read      Usage
+		inclusive bool // the cache read came from OpenAI's details, which input includes
+	)
 	for k, c := range d.Map().All() {
 		switch k {
 		case "input", "input_tokens", "prompt_tokens":
@@ -194,13 +205,56 @@ func langfuseUsage(u *Usage, v pcommon.Value) {
 			read.CacheRead = countOf(c)
 		case "input_cache_creation", "cache_creation_input_tokens":
 			read.CacheCreation = countOf(c)
+		case "prompt_tokens_details", "input_tokens_details": // OpenAI's, via langfuse.openai
+			if c.Type() == pcommon.ValueTypeMap {
+				if n, ok := c.Map().Get("cached_tokens"); ok {
+					read.CacheRead, inclusive = countOf(n), true
+				}
+			}
 		}
 	}
 	if !read.Input.Set && !read.Output.Set {
 		return
 	}
-	if !(read.Total.Set && read.Total.N == read.Input.N+read.Output.N) {
+	if !inclusive && !(read.Total.Set && read.Total.N == read.Input.N+read.Output.N) {
 		read.includeCache()
 	}
 	*u = read
+}
+
+// langfuseCost reads cost_details, USD per usage bucket ({"input", "output", "total"} and any
+// other bucket, as usage_details names them). As Langfuse does, a missing total is the sum of
+// the buckets; output-side buckets (output_*, completion_*, *reasoning*) count as output,
+// every other one as input.
+func langfuseCost(c *Cost, v pcommon.Value) {
+	d := anyjson.Value(v)
+	if d.Type() != pcommon.ValueTypeMap {
+		return
+	}
+	var (
+		read     Cost
+		hasTotal bool
+	)
+	for k, x := range d.Map().All() {
+		usd := costUSD(Some(x))
+		if usd <= 0 {
+			continue
+		}
+		switch {
+		case k == "total":
+			read.Total, hasTotal = usd, true
+		case strings.HasPrefix(k, "output") || strings.HasPrefix(k, "completion") || strings.Contains(k, "reasoning"):
+			read.Output += usd
+		default:
+			read.Input += usd
+		}
+		read.Set = true
+	}
+	if !read.Set {
+		return
+	}
+	if !hasTotal {
+		read.Total = read.Input + read.Output
+	}
+	*c = read
 }

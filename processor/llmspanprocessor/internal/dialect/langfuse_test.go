@@ -36,3 +36,54 @@ var langfuseRequestReader = fastReader{
 
 func TestLangfuseRequestJSON(t *testing.T) { langfuseRequestReader.test(t) }
 func FuzzLangfuseRequestJSON(f *testing.F) { langfuseRequestReader.fuzz(f) }
+
+func TestLangfuseUsageAndCost(t *testing.T) {
+	cnt := func(n int64) Count { return Count{N: n, Set: true} }
+	tests := []struct {
+		name, usage, cost string
+		wantUsage         Usage
+		wantCost          Cost
+	}{
+		{
+			name:      "buckets, cache apart from input",
+			usage:     `{"input": 18, "input_cache_read": 2, "output": 7}`,
+			cost:      `{"input": 0.25, "output": 0.5}`,
+			wantUsage: Usage{Input: cnt(20), Output: cnt(7), CacheRead: cnt(2)},
+			wantCost:  Cost{Input: 0.25, Output: 0.5, Total: 0.75, Set: true},
+		},
+		{
+			name:      "OpenAI usage from langfuse.openai, input includes the cache",
+			usage:     `{"completion_tokens": 7, "prompt_tokens": 20, "total_tokens": 27, "prompt_tokens_details": {"audio_tokens": 0, "cached_tokens": 2}}`,
+			wantUsage: Usage{Input: cnt(20), Output: cnt(7), Total: cnt(27), CacheRead: cnt(2)},
+		},
+		{
+			name:      "Responses usage without a total",
+			usage:     `{"input_tokens": 20, "output_tokens": 7, "input_tokens_details": {"cached_tokens": 4}}`,
+			wantUsage: Usage{Input: cnt(20), Output: cnt(7), CacheRead: cnt(4)},
+		},
+		{
+			name:     "cost buckets and a total",
+			cost:     `{"input": 1, "input_cache_read": 0.5, "output_reasoning_tokens": 2, "output": 1, "total": 5}`,
+			wantCost: Cost{Input: 1.5, Output: 3, Total: 5, Set: true},
+		},
+		{name: "zero cost is no cost", cost: `{"input": 0, "output": 0}`},
+		{name: "not a map", usage: `[1]`, cost: `"free"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var rec Record
+			if tt.usage != "" {
+				langfuseUsage(&rec.Usage, pcommon.NewValueStr(tt.usage))
+			}
+			if tt.cost != "" {
+				langfuseCost(&rec.Cost, pcommon.NewValueStr(tt.cost))
+			}
+			if rec.Usage != tt.wantUsage {
+				t.Errorf("usage = %+v, want %+v", rec.Usage, tt.wantUsage)
+			}
+			if rec.Cost != tt.wantCost {
+				t.Errorf("cost = %+v, want %+v", rec.Cost, tt.wantCost)
+			}
+		})
+	}
+}
