@@ -71,20 +71,12 @@ func readGoogleADK(span ptrace.Span, rec *Record) {
 	if len(rec.Output.Messages) > 1 {
 		rec.Output.Messages = googleADKStreamReply(rec.Output.Messages)
 	}
+	// call_llm spans name only the framework; a LiteLlm model names its provider,
+	// "openai/gpt-4o-mini", as ADK's generate_content spans take it (telemetry/tracing.py
+	// _resolve_gen_ai_system_name). A Gemini model's provider is not in its name.
 	if rec.Provider == "" {
-		rec.Provider = googleADKProvider(rec.Model)
+		rec.Provider = liteLLMProvider(rec.Model)
 	}
-}
-
-// googleADKProvider is the provider of a LiteLlm model, "openai/gpt-4o-mini", as ADK's
-// generate_content spans name it (telemetry/tracing.py _resolve_gen_ai_system_name): call_llm
-// spans name only the framework. Only LiteLLM's known prefixes, as the litellm dialect reads
-// them; a Gemini model's provider (Gemini API or Vertex AI) is not in its name.
-func googleADKProvider(model string) string {
-	if p, _, ok := strings.Cut(model, "/"); ok && liteLLMProviders[lower(p)] {
-		return lower(p)
-	}
-	return ""
 }
 
 // googleADKStreamReply folds the output messages of a streamed call into the one reply they

@@ -45,17 +45,3 @@ func TestGoogleADKStreamReply(t *testing.T) {
 		})
 	}
 }
-
-func TestGoogleADKProvider(t *testing.T) {
-	for model, want := range map[string]string{
-		"openai/gpt-4o-mini":          "openai",
-		"Anthropic/claude-sonnet-4-5": "anthropic",
-		"gemini-2.0-flash":            "",
-		"meta-llama/Llama-3-8b":       "",
-		"":                            "",
-	} {
-		if got := googleADKProvider(model); got != want {
-			t.Errorf("googleADKProvider(%q) = %q, want %q", model, got, want)
-		}
-	}
-}

@@ -55,6 +55,15 @@ var liteLLMProviders = map[string]bool{
 	"perplexity": true, "sagemaker": true, "nvidia_nim": true, "cerebras": true, "voyage": true,
 }
 
+// liteLLMProvider is the provider of a LiteLLM model name, "openai/gpt-4o-mini": its prefix,
+// when it is a known one; "" otherwise.
+func liteLLMProvider(model string) string {
+	if p, _, ok := strings.Cut(model, "/"); ok && liteLLMProviders[lower(p)] {
+		return lower(p)
+	}
+	return ""
+}
+
 const (
 	liteLLMFunctions     = "llm.request.functions."
 	liteLLMProviderModel = "litellm.provider.model"
@@ -104,9 +113,7 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 	}
 	liteLLMReplyCalls(span.Attributes(), rec.Output.Messages)
 	if rec.Provider == "" {
-		if p, _, ok := strings.Cut(providerModel, "/"); ok && liteLLMProviders[lower(p)] {
-			rec.Provider = lower(p)
-		}
+		rec.Provider = liteLLMProvider(providerModel)
 	}
 	// LiteLLM prices calls from its own table; without a price its total is 0 or absent.
 	c := Cost{Input: costUSD(input), Output: costUSD(output), Total: costUSD(total)}

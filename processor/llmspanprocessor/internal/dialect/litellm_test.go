@@ -106,3 +106,17 @@ func TestLiteLLMRawRequest(t *testing.T) {
 	readLiteLLM(span, &rec)
 	assert.Equal(t, Record{}, rec)
 }
+
+func TestLiteLLMProvider(t *testing.T) {
+	for model, want := range map[string]string{
+		"openai/gpt-4o-mini":          "openai",
+		"Anthropic/claude-sonnet-4-5": "anthropic",
+		"gemini-2.0-flash":            "",
+		"meta-llama/Llama-3-8b":       "",
+		"":                            "",
+	} {
+		if got := liteLLMProvider(model); got != want {
+			t.Errorf("liteLLMProvider(%q) = %q, want %q", model, got, want)
+		}
+	}
+}

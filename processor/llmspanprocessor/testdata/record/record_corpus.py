@@ -191,6 +191,18 @@ def mlflow_agent(client):
     agent("What is the weather in Paris?")
 
 
+def weather_round_trip(client, get_weather, question):
+    """An agent's tool round trip on the OpenAI SDK: the model picks get_weather, the agent runs
+    it (the library's own traced function) and asks again, tools still offered; the answer."""
+    messages = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": question}]
+    first = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
+    call = first.choices[0].message.tool_calls[0]
+    result = get_weather(**json.loads(call.function.arguments))
+    messages.append(first.choices[0].message.model_dump(exclude_none=True))
+    messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
+    reply = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
+    return reply.choices[0].message.content
+
 # --- wiring each library ------------------------------------------------------------------------
 
 def tracer_provider(endpoint, service):

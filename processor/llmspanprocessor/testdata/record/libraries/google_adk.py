@@ -7,7 +7,9 @@ call_llm with gcp.vertex.agent.* JSON, an inner generate_content without content
 own otel callback stays off: the litellm dialect records it separately."""
 
 FOLDER = "google_adk"
-SCENARIOS = ["agent", "stream", "legacy"]
+# "legacy": ADK's first telemetry format (call_llm spans with gcp.vertex.agent.llm_request and
+# llm_response), which ADK keeps behind this opt-in until 2027-03-31.
+SCENARIOS = {"agent": {}, "stream": {}, "legacy": {"ADK_TELEMETRY_SCHEMA_VERSION_OPT_IN": "1"}}
 PACKAGES = ["google-adk", "litellm"]
 
 
@@ -19,10 +21,6 @@ def run(scenario, llm_url, otlp_url):
     os.environ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"] = "SPAN_ONLY"
     # LiteLLM's bundled model price list, not a download from GitHub.
     os.environ["LITELLM_LOCAL_MODEL_COST_MAP"] = "True"
-    if scenario == "legacy":
-        # ADK's first telemetry format (call_llm spans with gcp.vertex.agent.llm_request and
-        # llm_response), which ADK keeps behind this opt-in until 2027-03-31.
-        os.environ["ADK_TELEMETRY_SCHEMA_VERSION_OPT_IN"] = "1"
 
     from google.adk.agents import LlmAgent
     from google.adk.agents.run_config import RunConfig, StreamingMode

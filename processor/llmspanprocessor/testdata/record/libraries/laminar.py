@@ -10,7 +10,6 @@ PACKAGES = ["lmnr", "openai"]
 
 
 def run(scenario, llm_url, otlp_url):
-    import json
     import sys
 
     # Laminar names the service after sys.argv[0], read when lmnr is imported, with no option
@@ -18,7 +17,7 @@ def run(scenario, llm_url, otlp_url):
     sys.argv[0] = "record-laminar"
     from lmnr import Instruments, Laminar, observe
     from openai import OpenAI
-    from record_corpus import MODEL, WEATHER_TOOL
+    from record_corpus import weather_round_trip
 
     host, port = otlp_url.rsplit(":", 1)
     # Only OpenAI's instrumentation: the scenario uses nothing else.
@@ -34,14 +33,7 @@ def run(scenario, llm_url, otlp_url):
     def agent(question):
         Laminar.set_trace_session_id("session-1")
         Laminar.set_trace_user_id("user-1")
-        messages = [{"role": "system", "content": "You are terse."}, {"role": "user", "content": question}]
-        first = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
-        call = first.choices[0].message.tool_calls[0]
-        result = get_weather(**json.loads(call.function.arguments))
-        messages.append(first.choices[0].message.model_dump(exclude_none=True))
-        messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
-        reply = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
-        return reply.choices[0].message.content
+        return weather_round_trip(client, get_weather, question)
 
     if scenario != "agent":
         raise ValueError(scenario)

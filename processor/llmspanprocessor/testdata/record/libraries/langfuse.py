@@ -17,7 +17,7 @@ def run(scenario, llm_url, otlp_url):
     # No media upload threads, no batching: nothing but the span export leaves the process.
     os.environ["LANGFUSE_MEDIA_UPLOAD_ENABLED"] = "false"
     from langfuse import Langfuse, observe, propagate_attributes
-    from record_corpus import MODEL, WEATHER_TOOL
+    from record_corpus import MODEL, WEATHER_TOOL, weather_round_trip
 
     # The exporter posts to <base_url>/api/public/otel/v1/traces, which the sink accepts.
     langfuse = Langfuse(public_key="pk-lf-stub", secret_key="sk-lf-stub", base_url=otlp_url,
@@ -66,15 +66,7 @@ def run(scenario, llm_url, otlp_url):
         @observe(as_type="agent", name="weather_agent")
         def agent(question):
             with propagate_attributes(session_id="session-1", user_id="user-1"):
-                messages = [{"role": "system", "content": "You are terse."},
-                            {"role": "user", "content": question}]
-                first = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
-                call = first.choices[0].message.tool_calls[0]
-                result = get_weather(**json.loads(call.function.arguments))
-                messages.append(first.choices[0].message.model_dump(exclude_none=True))
-                messages.append({"role": "tool", "tool_call_id": call.id, "content": json.dumps(result)})
-                reply = client.chat.completions.create(model=MODEL, messages=messages, tools=[WEATHER_TOOL])
-                return reply.choices[0].message.content
+                return weather_round_trip(client, get_weather, question)
     else:
         raise ValueError(scenario)
 
