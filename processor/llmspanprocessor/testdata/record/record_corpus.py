@@ -369,10 +369,10 @@ def record(library, scenario):
 
 def main():
     args = sys.argv[1:]
-    if len(args) == 2:
+    venvs = frameworks()
+    if len(args) == 2 and args[1] not in LIBRARIES and args[1] not in venvs:  # LIB SCENARIO
         record(*args)
         return
-    venvs = frameworks()
     core = os.environ.get("CORPUS_VENV") or os.path.join(ROOT, ".venv-corpus")
     for library in args or [*LIBRARIES, *venvs]:
         python = venvs.get(library, os.path.join(core, "bin", "python"))
