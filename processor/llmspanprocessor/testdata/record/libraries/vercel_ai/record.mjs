@@ -11,7 +11,6 @@
 // ai.settings.context.*) only when the call names them in includeRuntimeContext and the
 // OpenTelemetry integration has runtimeContext on; it replaced AI SDK 6's
 // experimental_telemetry.metadata.
-import { createServer } from 'node:http';
 
 import { createOpenAI } from '@ai-sdk/openai';
 import { LegacyOpenTelemetry, OpenTelemetry } from '@ai-sdk/otel';
@@ -27,19 +26,7 @@ if (!scenario) {
   process.exit(2);
 }
 
-// The sink reads a request body by its Content-Length, and the OTLP exporter streams its body
-// chunked: this relay passes each request on whole, bytes unchanged.
-const relay = createServer(async (req, res) => {
-  const chunks = [];
-  for await (const chunk of req) chunks.push(chunk);
-  const headers = { 'content-type': req.headers['content-type'] };
-  if (req.headers['content-encoding']) headers['content-encoding'] = req.headers['content-encoding'];
-  const reply = await fetch(otlpURL + req.url, { method: 'POST', headers, body: Buffer.concat(chunks) });
-  res.writeHead(reply.status, { 'content-type': 'application/x-protobuf' });
-  res.end(Buffer.from(await reply.arrayBuffer()));
-});
-await new Promise(listening => relay.listen(0, '127.0.0.1', listening));
-const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${relay.address().port}/v1/traces` });
+const exporter = new OTLPTraceExporter({ url: otlpURL + '/v1/traces' });
 
 const provider = new NodeTracerProvider({
   resource: resourceFromAttributes({ 'service.name': 'record-vercel-ai' }),
@@ -99,4 +86,3 @@ switch (scenario) {
 }
 await provider.forceFlush();
 await provider.shutdown();
-relay.close();
