@@ -105,7 +105,7 @@ func langfuseInput(rec *Record, v pcommon.Value) Payload {
 	if v.Type() == pcommon.ValueTypeStr {
 		if msgs, tools, ok := langfuseRequestJSON(v.Str(), buf, rec.Tools, len(rec.Tools) == 0); ok {
 			if len(msgs) == 0 {
-				return Payload{Messages: buf, Value: Some(v)}
+				return Payload{Messages: buf, Value: Some(langfuseArguments(v))}
 			}
 			rec.Tools = tools
 			return Payload{Messages: msgs}
@@ -128,6 +128,31 @@ func langfuseRequestGeneral(rec *Record, buf []Message, v pcommon.Value) Payload
 		}
 	}
 	return Payload{Messages: buf, Value: Some(v)}
+}
+
+// langfuseArguments unwraps the input the Python SDK's @observe records for a function call,
+// {"args": [...], "kwargs": {...}}, when one side is empty: the keyword arguments alone, as
+// MLflow's own tracing records a call's inputs, or the only positional argument. Any other
+// value, and a call with both kinds of arguments, is returned as it is.
+func langfuseArguments(v pcommon.Value) pcommon.Value {
+	if !strings.HasPrefix(v.Str(), `{"args": `) {
+		return v // json.dumps of the SDK's dict writes exactly this first
+	}
+	p := anyjson.Value(v)
+	if p.Type() != pcommon.ValueTypeMap || p.Map().Len() != 2 {
+		return v
+	}
+	args, okArgs := p.Map().Get("args")
+	kwargs, okKwargs := p.Map().Get("kwargs")
+	switch {
+	case !okArgs || !okKwargs || args.Type() != pcommon.ValueTypeSlice || kwargs.Type() != pcommon.ValueTypeMap:
+		return v
+	case args.Slice().Len() == 0:
+		return kwargs
+	case args.Slice().Len() == 1 && kwargs.Map().Len() == 0:
+		return args.Slice().At(0)
+	}
+	return v
 }
 
 // langfuseRequestKeys are the members of a {messages, tools} input that langfuseInput reads.

@@ -3,7 +3,10 @@ package dialect
 import (
 	"testing"
 
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 var langfuseRequestSeeds = []string{
@@ -85,5 +88,29 @@ func TestLangfuseUsageAndCost(t *testing.T) {
 				t.Errorf("cost = %+v, want %+v", rec.Cost, tt.wantCost)
 			}
 		})
+	}
+}
+
+func TestLangfuseArguments(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"args": [], "kwargs": {"city": "Paris"}}`, `{"city":"Paris"}`},
+		{`{"args": ["What is the weather?"], "kwargs": {}}`, `"What is the weather?"`},
+		{`{"args": [1, 2], "kwargs": {}}`, `<as it is>`},
+		{`{"args": ["a"], "kwargs": {"b": 1}}`, `<as it is>`},
+		{`{"args": [], "kwargs": {}, "self": 1}`, `<as it is>`},
+		{`{"args": {}, "kwargs": {}}`, `<as it is>`},
+		{`{"args": [], "kwargs": [`, `<as it is>`},
+		{`{"city": "Paris"}`, `<as it is>`},
+	}
+	for _, tt := range tests {
+		in := pcommon.NewValueStr(tt.in)
+		got := langfuseArguments(in)
+		if tt.want == "<as it is>" {
+			require.Equal(t, in, got, tt.in)
+			continue
+		}
+		var enc anyjson.Encoder
+		enc.Value(got)
+		require.Equal(t, tt.want, string(enc.Bytes()), tt.in)
 	}
 }
