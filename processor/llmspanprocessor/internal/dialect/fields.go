@@ -33,6 +33,7 @@ const (
 	FieldTotalTokens
 	FieldCacheReadTokens
 	FieldCacheCreationTokens
+	FieldFinishReasons // of the response's choices, for output messages that name none
 	numFields
 )
 

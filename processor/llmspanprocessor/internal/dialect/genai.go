@@ -39,6 +39,8 @@ var genAIKeys = strtab.New(Keys{
 	"gen_ai.system":              {FieldProvider, 1},
 	"gen_ai.conversation.id":     {FieldSessionID, 0},
 
+	"gen_ai.response.finish_reasons": {FieldFinishReasons, 0},
+
 	"gen_ai.usage.input_tokens":                {FieldInputTokens, 0},
 	"gen_ai.usage.prompt_tokens":               {FieldInputTokens, 1},
 	"gen_ai.usage.output_tokens":               {FieldOutputTokens, 0},
@@ -129,6 +131,9 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, oth
 	f.FillCommon(rec)
 	rec.Input = genAIPayload(rec.Input.Messages, f.Any(FieldInput), prompts.messages(), eventInput, f.Any(FieldToolArguments))
 	rec.Output = genAIPayload(rec.Output.Messages, f.Any(FieldOutput), completions.messages(), eventOutput, f.Any(FieldToolResult))
+	if reasons, ok := f.Get(FieldFinishReasons); ok {
+		fillFinishReasons(rec.Output.Messages, reasons)
+	}
 	if sys, ok := f.Get(FieldSystemInstructions); ok && !rec.Input.Value.Set && !hasRole(rec.Input.Messages, "system") {
 		if parts := jsonContentParts(sys); len(parts) > 0 {
 			rec.Input.Messages = slices.Insert(rec.Input.Messages, 0, Message{Role: "system", Parts: parts})
@@ -138,6 +143,31 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, oth
 		rec.Tools = appendToolDefinitions(rec.Tools, defs)
 	}
 	rec.SpanType = genAISpanType(f, rec)
+}
+
+// fillFinishReasons gives output messages that name no finish reason the ones of
+// gen_ai.response.finish_reasons, a string array or its JSON text (as Microsoft Agent
+// Framework writes it): one per message, or a single one for the last message, the response's
+// end, when the messages are the whole exchange of an agent run.
+func fillFinishReasons(msgs []Message, reasons pcommon.Value) {
+	v := anyjson.Value(reasons)
+	if v.Type() != pcommon.ValueTypeSlice || len(msgs) == 0 {
+		return
+	}
+	s := v.Slice()
+	first := 0
+	switch s.Len() {
+	case len(msgs):
+	case 1:
+		first = len(msgs) - 1
+	default:
+		return
+	}
+	for i := first; i < len(msgs); i++ {
+		if m := &msgs[i]; m.FinishReason == "" && m.Role == "assistant" {
+			m.FinishReason = scalarString(s.At(i - first))
+		}
+	}
 }
 
 // genAIPayload picks one side's content, first found wins: the messages attribute, flattened
