@@ -225,8 +225,11 @@ var consumptions = map[string]*Consumption{
 		plainKeys(liteLLMProviderModel, liteLLMInputCost, liteLLMOutputCost, liteLLMTotalCost)),
 	"livekit": consumption(genAIReader(liveKitKeys),
 		contentKeys("lk.user_input", "lk.user_transcript", "lk.chat_ctx", "lk.input_text",
-			"lk.response.text", "lk.response.function_calls"),
-		plainKeys("lk.retry_count", "lk.function_tool.id", "lk.instructions", "lk.generation_id"),
+			"lk.response.text", "lk.response.function_calls",
+			"lk.pii.user_input", "lk.pii.user_transcript", "lk.pii.chat_ctx", "lk.pii.input_text",
+			"lk.pii.response.text", "lk.pii.response.function_calls",
+			"lk.instructions", "lk.pii.instructions"), // the agent's system prompt
+		plainKeys("lk.retry_count", "lk.function_tool.id", "lk.generation_id"),
 	),
 	"voltagent": consumption(genAIReader(voltAgentKeys),
 		plainKeys("span.type", "entity.type"),

@@ -8,7 +8,8 @@ import (
 )
 
 // liveKit reads LiveKit Agents (tracer "livekit-agents"): lk.* keys on agent, LLM, tool and
-// speech spans, plus GenAI keys and message events. GenAI messages, when present, are
+// speech spans, plus GenAI keys and message events. Since 1.8 the keys that hold user data
+// carry a pii segment (lk.pii.user_input for lk.user_input); both forms are read. GenAI messages, when present, are
 // written as chat messages; else the lk.* input and output values are passed on in LiveKit's
 // own shape, with mlflow.message.format "livekit" as MLflow's translator sets it.
 var liveKit = Dialect{
@@ -28,10 +29,12 @@ var liveKitNames = map[string]string{
 }
 
 var liveKitKeys = withKeys(genAIKeys, Keys{
-	"lk.function_tool.name":      {FieldToolName, 1},
-	"lk.function_tool.arguments": {FieldToolArguments, 1},
-	"lk.function_tool.output":    {FieldToolResult, 1},
-	"lk.agent_name":              {FieldAgentName, 1},
+	"lk.function_tool.name":          {FieldToolName, 1},
+	"lk.function_tool.arguments":     {FieldToolArguments, 1},
+	"lk.pii.function_tool.arguments": {FieldToolArguments, 1},
+	"lk.function_tool.output":        {FieldToolResult, 1},
+	"lk.pii.function_tool.output":    {FieldToolResult, 1},
+	"lk.agent_name":                  {FieldAgentName, 1},
 })
 
 type liveKitSpan struct {
@@ -41,23 +44,25 @@ type liveKitSpan struct {
 
 func (s *liveKitSpan) put(k string, v pcommon.Value) {
 	switch k {
-	case "lk.user_input":
+	case "lk.user_input", "lk.pii.user_input":
 		s.userInput = Some(v)
-	case "lk.user_transcript":
+	case "lk.user_transcript", "lk.pii.user_transcript":
 		s.transcript = Some(v)
-	case "lk.chat_ctx":
+	case "lk.chat_ctx", "lk.pii.chat_ctx":
 		s.chatCtx = Some(v)
-	case "lk.input_text":
+	case "lk.input_text", "lk.pii.input_text":
 		s.inputText = Some(v)
-	case "lk.response.text":
-		s.responseText = Some(v)
-	case "lk.response.function_calls":
+	case "lk.response.text", "lk.pii.response.text":
+		if v.Type() != pcommon.ValueTypeStr || v.Str() != "" { // "" when the reply is tool calls
+			s.responseText = Some(v)
+		}
+	case "lk.response.function_calls", "lk.pii.response.function_calls":
 		s.functionCalls = Some(v)
 	case "lk.retry_count":
 		s.llm = true
 	case "lk.function_tool.id":
 		s.tool = true
-	case "lk.instructions", "lk.generation_id":
+	case "lk.instructions", "lk.pii.instructions", "lk.generation_id":
 		s.agent = true
 	}
 }
