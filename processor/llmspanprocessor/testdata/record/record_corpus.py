@@ -281,6 +281,25 @@ def run_library(library, scenario, llm_url, otlp_url):
     provider.force_flush()
 
 
+# --- npm libraries: a library module's PROJECT folder holds package.json and package-lock.json -----
+
+def npm_versions(project, packages):
+    """package -> version for npm packages, read from project's lock: importlib.metadata knows
+    Python packages only."""
+    with open(os.path.join(project, "package-lock.json")) as f:
+        lock = json.load(f)["packages"]
+    return {p: lock["node_modules/" + p]["version"] for p in packages}
+
+
+def npm_install(project):
+    """npm ci in project when node_modules is missing or older than the lock (npm ci rewrites
+    node_modules/.package-lock.json, so its time is the install's)."""
+    lock = os.path.join(project, "package-lock.json")
+    stamp = os.path.join(project, "node_modules", ".package-lock.json")
+    if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(lock):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=project, check=True)
+
+
 # --- the OTLP sink and the output files ---------------------------------------------------------
 
 class Sink(BaseHTTPRequestHandler):
@@ -292,42 +311,49 @@ class Sink(BaseHTTPRequestHandler):
         pass
 
     def do_POST(self):
-        body = self.read_body()
+        from stub_llm import read_body
+        body = read_body(self)
         if self.headers.get("Content-Encoding") == "gzip":
             body = gzip.decompress(body)
+        is_json = self.headers.get("Content-Type", "").startswith("application/json")
         if self.path.rstrip("/").endswith("/v1/traces"):
+            from google.protobuf.json_format import ParseDict
             from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
             req = ExportTraceServiceRequest()
-            req.ParseFromString(body)
+            if is_json:  # OTLP/JSON, as Gemini CLI and Claude Code's detailed tracing send it
+                ParseDict(base64_ids(json.loads(body)), req)
+            else:
+                req.ParseFromString(body)
             with self.lock:
                 self.requests.append(req)
         # Metrics and logs, if a library sends any, are accepted and dropped.
+        reply = b"{}" if is_json else b""
         self.send_response(200)
-        self.send_header("Content-Type", "application/x-protobuf")
-        self.send_header("Content-Length", "0")
+        self.send_header("Content-Type", "application/json" if is_json else "application/x-protobuf")
+        self.send_header("Content-Length", str(len(reply)))
         self.end_headers()
+        self.wfile.write(reply)
 
-    def read_body(self):
-        """The body by its Content-Length or, as Node's OTLP exporters send it, chunked."""
-        if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
-            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        body = b""
-        while size := int(self.rfile.readline().split(b";")[0], 16):
-            body += self.rfile.read(size)
-            self.rfile.readline()  # the CRLF after each chunk
-        while self.rfile.readline() not in (b"\r\n", b"\n", b""):  # trailers
-            pass
-        return body
+
+ID_KEYS = ("traceId", "spanId", "parentSpanId")
+
+
+def map_ids(obj, convert):
+    """obj with convert applied to its trace and span ids: protobuf's JSON mapping writes bytes
+    as base64, OTLP/JSON writes the ids as hex."""
+    if isinstance(obj, dict):
+        return {k: convert(v) if k in ID_KEYS else map_ids(v, convert) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [map_ids(v, convert) for v in obj]
+    return obj
 
 
 def hex_ids(obj):
-    """protobuf's JSON mapping writes bytes as base64; OTLP/JSON wants hex trace and span ids."""
-    if isinstance(obj, dict):
-        return {k: (base64.b64decode(v).hex() if k in ("traceId", "spanId", "parentSpanId") else hex_ids(v))
-                for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [hex_ids(v) for v in obj]
-    return obj
+    return map_ids(obj, lambda b64: base64.b64decode(b64).hex())
+
+
+def base64_ids(obj):
+    return map_ids(obj, lambda hex_id: base64.b64encode(bytes.fromhex(hex_id)).decode())
 
 
 def record(library, scenario):

@@ -11,7 +11,6 @@ is the newest line that accepts it (sdk-trace-node 2.12, exporter-trace-otlp-pro
 the 3.x SDK wants api 1.10 and would load a second api beside the one the AI SDK uses.
 """
 
-import json
 import os
 import subprocess
 
@@ -23,22 +22,11 @@ PROJECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vercel_ai")
 
 
 def versions():
-    """package -> version for PACKAGES, read from the lock, since they are npm packages that
-    importlib.metadata does not know."""
-    with open(os.path.join(PROJECT, "package-lock.json")) as f:
-        lock = json.load(f)["packages"]
-    return {p: lock["node_modules/" + p]["version"] for p in PACKAGES}
-
-
-def install():
-    """npm ci when node_modules is missing or older than the lock (npm ci rewrites
-    node_modules/.package-lock.json, so its time is the install's)."""
-    lock = os.path.join(PROJECT, "package-lock.json")
-    stamp = os.path.join(PROJECT, "node_modules", ".package-lock.json")
-    if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(lock):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=PROJECT, check=True)
+    from record_corpus import npm_versions
+    return npm_versions(PROJECT, PACKAGES)
 
 
 def run(scenario, llm_url, otlp_url):
-    install()
+    from record_corpus import npm_install
+    npm_install(PROJECT)
     subprocess.run(["node", "record.mjs", llm_url, otlp_url, scenario], cwd=PROJECT, check=True)
