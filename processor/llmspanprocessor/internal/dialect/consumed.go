@@ -196,7 +196,7 @@ var openInferenceReader = []consumes{
 // consumptions holds each dialect's table, by name; every dialect of All has one.
 var consumptions = map[string]*Consumption{
 	"claude_code": consumption(
-		plainKeys("span.type", "model", "gen_ai.request.model", "gen_ai.system",
+		plainKeys("span.type", "model", "gen_ai.request.model", "gen_ai.system", "stop_reason",
 			"input_tokens", "output_tokens", "cache_read_tokens", "cache_creation_tokens"),
 		contentKeys("user_prompt", "new_context", "tool_input", "response.model_output"),
 		contentKeys(claudeCodeToolDetails[:]...),
@@ -210,7 +210,8 @@ var consumptions = map[string]*Consumption{
 			"ai.embedding", "ai.embeddings", "ai.value", "ai.values"),
 	),
 	"genkit": consumption(
-		plainKeys("genkit:type", "genkit:name", "genkit:metadata:subtype", "genkit:sessionId"),
+		plainKeys("genkit:type", "genkit:name", "genkit:metadata:subtype", "genkit:sessionId",
+			"genkit:metadata:agent:sessionId"),
 		contentKeys("genkit:input", "genkit:output"),
 	),
 	"pydantic_ai": consumption(genAIReader(pydanticAIKeys),
@@ -232,7 +233,7 @@ var consumptions = map[string]*Consumption{
 		plainKeys("lk.retry_count", "lk.function_tool.id", "lk.generation_id"),
 	),
 	"voltagent": consumption(genAIReader(voltAgentKeys),
-		plainKeys("span.type", "entity.type"),
+		plainKeys("span.type", "entity.type", "llm.tools"),
 		contentKeys("agent.messages", "llm.messages", "input", "output"),
 	),
 	"laminar": consumption(genAIReader(laminarKeys),

@@ -9,6 +9,15 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
+// spanWithStrings builds a span with the given string attributes.
+func spanWithStrings(attrs map[string]string) ptrace.Span {
+	span := ptrace.NewSpan()
+	for k, v := range attrs {
+		span.Attributes().PutStr(k, v)
+	}
+	return span
+}
+
 func TestParseCount(t *testing.T) {
 	tests := []struct {
 		name string

@@ -10,56 +10,236 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
-// geminiCLI reads Gemini CLI's traces (google-gemini/gemini-cli packages/core/src/telemetry,
-// service and tracer "gemini-cli"; gen_ai.agent.name "gemini-cli"). It uses GenAI keys with
-// its own operation names, and puts Gemini contents ({role, parts}, or a plain string) in
-// gen_ai.input.messages and one content per streamed chunk in gen_ai.output.messages; the
-// chunks are merged into one assistant message.
+// geminiCLI reads Gemini CLI's traces (google-gemini/gemini-cli packages/core/src/telemetry
+// trace.ts runInDevTraceSpan: tracer "gemini-cli", gen_ai.agent.name "gemini-cli" on every
+// span, the operation as span name and gen_ai.operation.name). It uses GenAI keys with values
+// of its own; gen_ai.input.messages and gen_ai.output.messages are JSON text cut at 10,000
+// characters, which is then passed on as it is:
+//   - llm_call: gen_ai.input.messages holds the request's Gemini contents ({role, parts}),
+//     gen_ai.system_instructions the request's systemInstruction as JSON (a string, a content,
+//     a list of parts, or [] for none), gen_ai.tool.definitions its Gemini tools
+//     ([{functionDeclarations}]), gen_ai.output.messages the response's content, or one content
+//     per streamed chunk, which are merged into one assistant message;
+//   - tool_call: input the CLI's call request ({callId, name, args, ...}), output the completed
+//     call ({status, request, tool, response: {responseParts: [{functionResponse}]}, ...}): the
+//     arguments and the function response are read;
+//   - others (schedule_tool_calls, agent_call, user_prompt): the CLI's own values, passed on;
+//     a string is the user's prompt.
 var geminiCLI = Dialect{
 	Name:   "gemini_cli",
 	Scopes: []string{"gemini-cli"},
 	Read:   readGeminiCLI,
 }
 
+// geminiCLIOps maps Gemini CLI's operations (GeminiCliOperation) to span types. The others,
+// user_prompt and system_prompt (an interactive turn), are typed by the GenAI reader: AGENT,
+// from gen_ai.agent.name.
 var geminiCLIOps = map[string]string{
-	"llm_call":   mlflow.SpanTypeLLM,
-	"tool_call":  mlflow.SpanTypeTool,
-	"agent_call": mlflow.SpanTypeAgent,
+	"llm_call":            mlflow.SpanTypeLLM,
+	"tool_call":           mlflow.SpanTypeTool,
+	"agent_call":          mlflow.SpanTypeAgent,
+	"schedule_tool_calls": mlflow.SpanTypeChain,
 }
+
+// geminiCLIProvider is the provider Gemini CLI names in its own logs for API-key auth
+// (telemetry/semantic.ts getGenAiProvider); its spans name none.
+const geminiCLIProvider = "gcp.gen_ai"
 
 func readGeminiCLI(span ptrace.Span, rec *Record) {
 	var f Fields
 	readGenAIWith(span, rec, &f, genAIKeys, nil)
-	if t, ok := geminiCLIOps[f.Str(FieldOperation)]; ok {
+	op := f.Str(FieldOperation)
+	if t, ok := geminiCLIOps[op]; ok {
 		rec.SpanType = t
 	}
+	switch op {
+	case "llm_call":
+		readGeminiCLIModelCall(rec, &f)
+	case "tool_call":
+		readGeminiCLITool(rec, &f)
+	default:
+		// The GenAI reader would take the CLI's lists of call objects for messages.
+		rec.Input = geminiCLIPayload(rec.Input.Messages[:0], f.Any(FieldInput))
+		rec.Output = Payload{Value: f.Any(FieldOutput)}
+	}
+}
+
+// readGeminiCLIModelCall reads an llm_call span: the system instruction and contents as the
+// input messages, the tool declarations, the response content(s) as the output.
+func readGeminiCLIModelCall(rec *Record, f *Fields) {
 	if in, ok := f.Get(FieldInput); ok {
-		if msgs, ok := appendGeminiContents(rec.Input.Messages[:0], in); ok {
+		msgs := rec.Input.Messages[:0]
+		if sys, ok := f.Get(FieldSystemInstructions); ok {
+			msgs = appendGeminiSystem(msgs, sys)
+		}
+		if msgs, ok := appendGeminiContents(msgs, in); ok {
 			rec.Input = Payload{Messages: msgs}
-		} else if prompt, ok := geminiCLIPrompt(in); ok {
-			rec.Input = Payload{Messages: append(rec.Input.Messages[:0], Message{Role: "user", Parts: []Part{{Text: prompt}}})}
+		} else {
+			rec.Input = Payload{Value: Some(in)}
 		}
 	}
 	if out, ok := f.Get(FieldOutput); ok {
-		if msgs, ok := appendGeminiContents(rec.Output.Messages[:0], out); ok {
+		msgs, ok := appendGeminiContents(rec.Output.Messages[:0], out)
+		if !ok {
+			msgs, ok = appendGeminiResponseContents(rec.Output.Messages[:0], out)
+		}
+		if ok {
 			rec.Output = Payload{Messages: mergeAssistant(msgs)}
+		} else {
+			rec.Output = Payload{Value: Some(out)}
+		}
+	}
+	// Gemini tools replace what the GenAI reader took from them, if they are Gemini tools.
+	if defs, ok := f.Get(FieldToolDefinitions); ok {
+		n := len(rec.Tools)
+		if rec.Tools = appendGeminiTools(rec.Tools, defs); len(rec.Tools) > n {
+			rec.Tools = append(rec.Tools[:0], rec.Tools[n:]...)
+		}
+	}
+	if rec.Provider == "" {
+		rec.Provider = geminiCLIProvider
+	}
+}
+
+// readGeminiCLITool reads a tool_call span: the call's arguments as the input and, when the
+// call responded with one function response, its response as the output.
+func readGeminiCLITool(rec *Record, f *Fields) {
+	rec.Input = Payload{Value: f.Any(FieldInput)}
+	if args := get(jsonMap(f.Any(FieldInput)), "args"); args.Set {
+		rec.Input = Payload{Value: args}
+	}
+	rec.Output = Payload{Value: f.Any(FieldOutput)}
+	resp := jsonMap(f.Any(FieldOutput))
+	if r, ok := resp.Get("response"); ok && r.Type() == pcommon.ValueTypeMap {
+		if parts, ok := r.Map().Get("responseParts"); ok && parts.Type() == pcommon.ValueTypeSlice && parts.Slice().Len() == 1 {
+			if p := parts.Slice().At(0); p.Type() == pcommon.ValueTypeMap {
+				if fr, ok := geminiField(p.Map(), "function_response", "functionResponse"); ok {
+					if v := get(fr, "response"); v.Set {
+						rec.Output = Payload{Value: v}
+					}
+				}
+			}
 		}
 	}
 }
 
-// geminiCLIPrompt returns an input that is a prompt, not contents: a string, or a string
-// holding a JSON-encoded string.
-func geminiCLIPrompt(in pcommon.Value) (string, bool) {
-	v := anyjson.Value(in)
-	if v.Type() != pcommon.ValueTypeStr {
-		return "", false
-	}
-	if strings.HasPrefix(v.Str(), `"`) {
-		if parsed, ok := anyjson.Parse(v.Str()); ok && parsed.Type() == pcommon.ValueTypeStr {
-			return parsed.Str(), true
+// appendGeminiResponseContents appends the contents of an llm_call output that
+// appendGeminiContents does not read: a non-streamed call's one content, or streamed chunks
+// among which some have none (null, or no parts). ok is false when there is no content.
+func appendGeminiResponseContents(msgs []Message, out pcommon.Value) (_ []Message, ok bool) {
+	v := anyjson.Value(out)
+	switch v.Type() {
+	case pcommon.ValueTypeMap:
+		return appendGeminiResponseContent(msgs, v)
+	case pcommon.ValueTypeSlice:
+		for _, c := range v.Slice().All() {
+			var read bool
+			if msgs, read = appendGeminiResponseContent(msgs, c); read {
+				ok = true
+			}
 		}
 	}
-	return v.Str(), true
+	return msgs, ok
+}
+
+func appendGeminiResponseContent(msgs []Message, c pcommon.Value) (_ []Message, ok bool) {
+	if c.Type() != pcommon.ValueTypeMap {
+		return msgs, false
+	}
+	if p, ok := c.Map().Get("parts"); !ok || p.Type() != pcommon.ValueTypeSlice {
+		return msgs, false
+	}
+	return appendGeminiContent(msgs, c.Map(), "assistant"), true
+}
+
+// geminiCLIPayload returns v as a payload: a prompt (a string, or a string holding a
+// JSON-encoded string) as a user message in buf, anything else, JSON text cut short too, as
+// it is.
+func geminiCLIPayload(buf []Message, v Any) Payload {
+	if !v.Set || v.Type() != pcommon.ValueTypeStr {
+		return Payload{Value: v}
+	}
+	text := v.Str()
+	switch {
+	case strings.HasPrefix(text, `"`):
+		if parsed, ok := anyjson.Parse(text); ok && parsed.Type() == pcommon.ValueTypeStr {
+			text = parsed.Str()
+		}
+	case strings.HasPrefix(text, "{"), strings.HasPrefix(text, "["):
+		return Payload{Value: v}
+	}
+	return Payload{Messages: append(buf, Message{Role: "user", Parts: []Part{{Text: text}}})}
+}
+
+// decodedString returns v parsed when it is JSON text (an object, an array or a string
+// literal), else v.
+func decodedString(v pcommon.Value) pcommon.Value {
+	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(v.Str(), `"`) {
+		if parsed, ok := anyjson.Parse(v.Str()); ok && parsed.Type() == pcommon.ValueTypeStr {
+			return parsed
+		}
+	}
+	return anyjson.Value(v)
+}
+
+// appendGeminiSystem appends a Gemini system instruction, a string, a content or a list of
+// parts (each possibly JSON text), as a system message; an empty one adds nothing.
+func appendGeminiSystem(msgs []Message, v pcommon.Value) []Message {
+	sys := decodedString(v)
+	switch sys.Type() {
+	case pcommon.ValueTypeStr:
+		if sys.Str() != "" {
+			msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: sys.Str()}}})
+		}
+		return msgs
+	case pcommon.ValueTypeSlice:
+		if sys.Slice().Len() == 0 {
+			return msgs
+		}
+		c := pcommon.NewMap()
+		sys.Slice().CopyTo(c.PutEmptySlice("parts"))
+		return appendGeminiSystemContent(msgs, c)
+	case pcommon.ValueTypeMap:
+		return appendGeminiSystemContent(msgs, sys.Map())
+	}
+	return msgs
+}
+
+// appendGeminiSystemContent appends content c as the system message: its own role, if any
+// ("user"), is not the one it plays.
+func appendGeminiSystemContent(msgs []Message, c pcommon.Map) []Message {
+	n := len(msgs)
+	msgs = appendGeminiContent(msgs, c, "system")
+	for i := n; i < len(msgs); i++ {
+		if msgs[i].Role != "tool" {
+			msgs[i].Role = "system"
+		}
+	}
+	return msgs
+}
+
+// appendGeminiTools appends the function declarations of Gemini tools,
+// [{functionDeclarations | function_declarations: [...]}], as definitions.
+func appendGeminiTools(tools []Tool, v pcommon.Value) []Tool {
+	list := anyjson.Value(v)
+	if list.Type() != pcommon.ValueTypeSlice {
+		return tools
+	}
+	for _, t := range list.Slice().All() {
+		if t.Type() != pcommon.ValueTypeMap {
+			continue
+		}
+		for _, k := range adkToolKeys {
+			decls, ok := t.Map().Get(k)
+			if !ok || decls.Type() != pcommon.ValueTypeSlice {
+				continue
+			}
+			for _, d := range decls.Slice().All() {
+				tools = appendToolDefinitionGeneral(tools, d)
+			}
+		}
+	}
+	return tools
 }
 
 // mergeAssistant merges the assistant messages of msgs, streamed chunks of one answer, into

@@ -9,31 +9,47 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
-// genkit reads Firebase Genkit's traces (tracer "genkit-tracer"). Every action span has
-// genkit:type, genkit:name, genkit:metadata:subtype and its input and output as JSON in
-// genkit:input and genkit:output. A model action's input is a GenerateRequest ({messages,
-// config, tools}) and its output a GenerateResponse ({message, finishReason, usage}); its name
-// is "<plugin>/<model>". The keys hold no dot, so only the scope identifies the dialect.
+// genkit reads Firebase Genkit's traces (tracer "genkit-tracer"). Every span has genkit:type,
+// genkit:name, and its input and output as JSON in genkit:input and genkit:output; an action's
+// span (genkit:type "action") has genkit:metadata:subtype too. A model action's input is a
+// GenerateRequest ({messages, config, tools}) and its output a GenerateResponse ({message,
+// finishReason, usage}); its name is "<plugin>/<model>". The generate helper's span (type
+// "util") has GenerateActionOptions ({model, messages, tools, config}) as input and the
+// GenerateResponse as output. The keys hold no dot, so only the scope identifies the dialect.
 var genkit = Dialect{
 	Name:   "genkit",
 	Scopes: []string{"genkit-tracer"},
 	Read:   readGenkit,
 }
 
-// genkitSubtypes maps genkit:metadata:subtype to span types. "util" is the generate helper
-// that loops over model and tool calls, as an agent does.
+// genkitSubtypes maps genkit:metadata:subtype to span types. "util" is the generate helper,
+// which loops over model and tool calls, as an agent does; "agent" an agent of genkit/beta's
+// defineAgent.
 var genkitSubtypes = map[string]string{
-	"model":            mlflow.SpanTypeChatModel,
-	"background-model": mlflow.SpanTypeChatModel,
-	"embedder":         mlflow.SpanTypeEmbedding,
-	"tool":             mlflow.SpanTypeTool,
-	"tool.v2":          mlflow.SpanTypeTool,
-	"retriever":        mlflow.SpanTypeRetriever,
-	"reranker":         mlflow.SpanTypeReranker,
-	"evaluator":        mlflow.SpanTypeEvaluator,
-	"prompt":           mlflow.SpanTypeChain,
-	"flow":             mlflow.SpanTypeChain,
-	"util":             mlflow.SpanTypeAgent,
+	"agent":             mlflow.SpanTypeAgent,
+	"executable-prompt": mlflow.SpanTypeChain,
+	"model":             mlflow.SpanTypeChatModel,
+	"background-model":  mlflow.SpanTypeChatModel,
+	"embedder":          mlflow.SpanTypeEmbedding,
+	"tool":              mlflow.SpanTypeTool,
+	"tool.v2":           mlflow.SpanTypeTool,
+	"retriever":         mlflow.SpanTypeRetriever,
+	"reranker":          mlflow.SpanTypeReranker,
+	"evaluator":         mlflow.SpanTypeEvaluator,
+	"prompt":            mlflow.SpanTypeChain,
+	"flow":              mlflow.SpanTypeChain,
+	"util":              mlflow.SpanTypeAgent,
+}
+
+// genkitTypes gives the subtype of spans that have none by their genkit:type: "util" is
+// ai.generate's span (one more for each turn after tool calls), "flowStep" a step ai.run
+// runs in a flow, "dotprompt" a prompt's execution and "promptTemplate" its rendering.
+var genkitTypes = map[string]string{
+	"util":           "util",
+	"flow":           "flow",
+	"flowStep":       "flow",
+	"dotprompt":      "prompt",
+	"promptTemplate": "prompt",
 }
 
 func readGenkit(span ptrace.Span, rec *Record) {
@@ -51,62 +67,134 @@ func readGenkit(span ptrace.Span, rec *Record) {
 			input = Some(v)
 		case "genkit:output":
 			output = Some(v)
-		case "genkit:sessionId":
+		case "genkit:sessionId", "genkit:metadata:agent:sessionId":
 			rec.SessionID = scalarString(v)
 		}
 	}
-	if subtype == "" && (typ == "flow" || typ == "flowStep") {
-		subtype = "flow"
+	if subtype == "" {
+		subtype = genkitTypes[typ]
 	}
 	rec.SpanType = genkitSubtypes[subtype]
 	if rec.SpanType == "" && typ == "" {
-		return // not a Genkit action span
+		return // not a Genkit span
 	}
 	rec.Input.Value, rec.Output.Value = input, output
-	if subtype != "model" && subtype != "background-model" && subtype != "embedder" {
-		return
+	switch subtype {
+	case "model", "background-model":
+		rec.Provider, rec.Model = genkitModel(name)
+		readGenkitRequest(rec, input, false)
+		if resp := jsonMap(output); resp.Len() > 0 {
+			genkitResponse(rec, resp, true)
+		}
+	case "embedder":
+		rec.Provider, rec.Model = genkitModel(name)
+		readGenkitEmbedding(rec, input, output)
+	case "agent":
+		// Its input is streamed, not recorded; its output an AgentOutput, {sessionId, message,
+		// finishReason, state}, whose usage the model spans count.
+		if resp := jsonMap(output); resp.Len() > 0 {
+			genkitResponse(rec, resp, false)
+		}
+	case "util":
+		// The model's spans below count the tokens: the response's usage is the last turn's.
+		if model := readGenkitRequest(rec, input, true); model != "" {
+			rec.Provider, rec.Model = genkitModel(model)
+		}
+		if resp := jsonMap(output); resp.Len() > 0 {
+			genkitResponse(rec, resp, false)
+		}
 	}
+}
+
+// genkitModel splits a model's action name, "<plugin>/<model>", into provider and model.
+func genkitModel(name string) (provider, model string) {
 	if provider, model, ok := strings.Cut(name, "/"); ok {
-		rec.Provider, rec.Model = lower(provider), model
-	} else {
-		rec.Model = name
+		return lower(provider), model
 	}
-	if subtype == "embedder" {
-		return
+	return "", name
+}
+
+// readGenkitEmbedding reads an embedder's EmbedRequest, {input: [Document], options}, as the
+// documents' texts when they hold only text, and its EmbedResponse, {embeddings: [{embedding,
+// metadata}]}, as the vectors; what it does not read stays as it is.
+func readGenkitEmbedding(rec *Record, input, output Any) {
+	if docs, ok := jsonMap(input).Get("input"); ok {
+		if texts, ok := genkitDocumentTexts(docs); ok {
+			rec.Input.Value = Some(texts)
+		}
 	}
-	readGenkitRequest(rec, input)
-	if resp := jsonMap(output); resp.Len() > 0 {
-		genkitResponse(rec, resp)
+	if output.Set && output.Type() == pcommon.ValueTypeStr {
+		if vectors, ok := genkitVectorsJSON(output.Str()); ok {
+			rec.Output.Value = Some(pcommon.NewValueStr(vectors)) // the writer writes JSON text as JSON
+		}
 	}
 }
 
-// readGenkitRequest reads a model action's GenerateRequest, {messages, config, tools}: with the
-// streaming reader when it holds JSON text that reader reads, else parsed.
-func readGenkitRequest(rec *Record, input Any) {
+// genkitDocumentTexts returns the texts of documents, [{content: [{text}], metadata}], each of
+// its text parts joined, as Genkit's Document.text does; ok is false for a document holding
+// any other part.
+func genkitDocumentTexts(v pcommon.Value) (pcommon.Value, bool) {
+	docs, ok := mapList(v)
+	if !ok {
+		return pcommon.Value{}, false
+	}
+	texts := pcommon.NewValueSlice()
+	for _, doc := range docs.All() {
+		content, ok := doc.Map().Get("content")
+		if !ok || content.Type() != pcommon.ValueTypeSlice {
+			return pcommon.Value{}, false
+		}
+		var b strings.Builder
+		for _, p := range content.Slice().All() {
+			if p.Type() != pcommon.ValueTypeMap || p.Map().Len() != 1 {
+				return pcommon.Value{}, false
+			}
+			text, ok := p.Map().Get("text")
+			if !ok || text.Type() != pcommon.ValueTypeStr {
+				return pcommon.Value{}, false
+			}
+			b.WriteString(text.Str())
+		}
+		texts.Slice().AppendEmpty().SetStr(b.String())
+	}
+	return texts, true
+}
+
+// readGenkitRequest reads a model action's GenerateRequest, {messages, config, tools}, or, when
+// generate is true, the generate helper's GenerateActionOptions, whose tools are only names,
+// and returns its model: with the streaming reader when it holds JSON text that reader reads,
+// else parsed.
+func readGenkitRequest(rec *Record, input Any, generate bool) (model string) {
 	if input.Set && input.Type() == pcommon.ValueTypeStr {
-		if msgs, hasMessages, tools, ok := genkitRequestJSON(input.Str(), rec.Input.Messages, rec.Tools); ok {
-			if hasMessages {
-				rec.Input = Payload{Messages: msgs}
+		if r, ok := genkitRequestJSON(input.Str(), rec.Input.Messages, rec.Tools, generate); ok {
+			if r.hasMessages {
+				rec.Input = Payload{Messages: r.msgs}
 			}
-			rec.Tools = tools
-			return
+			rec.Tools = r.tools
+			return r.model
 		}
 	}
-	if req := jsonMap(input); req.Len() > 0 {
-		if msgs, ok := req.Get("messages"); ok {
-			if read, ok := appendGenkitMessages(rec.Input.Messages, msgs); ok {
-				rec.Input = Payload{Messages: read}
-			}
-		}
-		if tools, ok := req.Get("tools"); ok {
-			rec.Tools = appendToolDefinitions(rec.Tools, tools)
+	req := jsonMap(input)
+	if req.Len() == 0 {
+		return ""
+	}
+	if msgs, ok := req.Get("messages"); ok {
+		if read, ok := appendGenkitMessages(rec.Input.Messages, msgs); ok {
+			rec.Input = Payload{Messages: read}
 		}
 	}
+	if generate {
+		return str(req, "model")
+	}
+	if tools, ok := req.Get("tools"); ok {
+		rec.Tools = appendToolDefinitions(rec.Tools, tools)
+	}
+	return ""
 }
 
-// genkitResponse reads a GenerateResponse: message and finishReason, or older candidates, and
-// usage.
-func genkitResponse(rec *Record, resp pcommon.Map) {
+// genkitResponse reads a GenerateResponse: message and finishReason, or older candidates, and,
+// when withUsage is true, usage.
+func genkitResponse(rec *Record, resp pcommon.Map, withUsage bool) {
 	msg, reason := get(resp, "message"), str(resp, "finishReason")
 	if c, ok := resp.Get("candidates"); !msg.Set && ok && c.Type() == pcommon.ValueTypeSlice && c.Slice().Len() > 0 && c.Slice().At(0).Type() == pcommon.ValueTypeMap {
 		first := c.Slice().At(0).Map()
@@ -119,7 +207,7 @@ func genkitResponse(rec *Record, resp pcommon.Map) {
 		}
 	}
 	usage, ok := resp.Get("usage")
-	if !ok || usage.Type() != pcommon.ValueTypeMap {
+	if !withUsage || !ok || usage.Type() != pcommon.ValueTypeMap {
 		return
 	}
 	var thoughts Count

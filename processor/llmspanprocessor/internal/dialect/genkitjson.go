@@ -1,38 +1,96 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"strings"
+
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
-// genkitRequestJSON reads a GenerateRequest held as JSON text, {messages, config, tools}, as
-// readGenkit does with jsonMap(input): the messages appended to msgs and the tool definitions to
-// tools, with the streaming readers. ok is false for anything it does not read the same way
-// (a key given twice, a member held as a string of JSON, malformed input); the caller then
-// reads the request the general way. hasMessages tells that msgs holds the request's messages.
-func genkitRequestJSON(s string, msgs []Message, tools []Tool) (_ []Message, hasMessages bool, _ []Tool, ok bool) {
+// genkitRequest is what genkitRequestJSON read: the messages appended to the caller's, whether
+// the request had messages, the tool definitions appended to the caller's, and the model.
+type genkitRequest struct {
+	msgs        []Message
+	hasMessages bool
+	tools       []Tool
+	model       string
+}
+
+// genkitRequestJSON reads a GenerateRequest held as JSON text, {messages, config, tools}, or,
+// when generate is true, GenerateActionOptions, {model, messages, tools, config}, whose tools
+// it skips, as readGenkitRequest does with jsonMap(input): the messages appended to msgs and
+// the tool definitions to tools, with the streaming readers. ok is false for anything it does
+// not read the same way (a key given twice, a member held as a string of JSON, a model that is
+// not a string, malformed input); the caller then reads the request the general way.
+func genkitRequestJSON(s string, msgs []Message, tools []Tool, generate bool) (r genkitRequest, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('{') {
-		return nil, false, nil, false
+		return r, false
 	}
-	var messages, defs jsonField
-	if !readFields(&sc, 1, false, genkitRequestKeys[:], &messages, &defs) || !sc.End() {
-		return nil, false, nil, false
+	var messages, defs, model jsonField
+	keys, second := genkitRequestKeys[:], &defs
+	if generate {
+		keys, second = genkitGenerateKeys[:], &model
 	}
+	if !readFields(&sc, 1, false, keys, &messages, second) || !sc.End() || !model.isStr() {
+		return r, false
+	}
+	r.msgs, r.tools, r.model = msgs, tools, model.str
 	if messages.set {
-		if msgs, hasMessages, ok = appendMessagesMember(msgs, messages.raw, appendGenkitMessagesJSON, appendGenkitMessagesGeneral); !ok {
-			return nil, false, nil, false
+		if r.msgs, r.hasMessages, ok = appendMessagesMember(msgs, messages.raw, appendGenkitMessagesJSON, appendGenkitMessagesGeneral); !ok {
+			return genkitRequest{}, false
 		}
 	}
 	if defs.set {
-		if tools, ok = appendToolDefinitionsRaw(tools, defs.raw); !ok {
-			return nil, false, nil, false
+		if r.tools, ok = appendToolDefinitionsRaw(tools, defs.raw); !ok {
+			return genkitRequest{}, false
 		}
 	}
-	return msgs, hasMessages, tools, true
+	return r, true
 }
 
-// genkitRequestKeys are the members of a GenerateRequest that readGenkit reads.
-var genkitRequestKeys = [...]string{"messages", "tools"}
+// genkitRequestKeys and genkitGenerateKeys are the members that readGenkitRequest reads of a
+// GenerateRequest and of GenerateActionOptions.
+var (
+	genkitRequestKeys  = [...]string{"messages", "tools"}
+	genkitGenerateKeys = [...]string{"messages", "model"}
+)
+
+// genkitVectorsJSON returns the vectors of an EmbedResponse held as JSON text, {embeddings:
+// [{embedding, metadata}]}, as the JSON text of their list, copied rather than parsed, for they
+// are long; ok is false for any other shape.
+func genkitVectorsJSON(s string) (string, bool) {
+	sc := anyjson.NewScanner(s)
+	var list jsonField
+	if !sc.Consume('{') || !readFields(&sc, 1, false, genkitEmbedResponseKeys[:1], &list) || !sc.End() ||
+		!list.set || list.raw[0] != '[' {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(list.raw))
+	b.WriteByte('[')
+	sc = anyjson.NewScanner(list.raw)
+	sc.Consume('[')
+	for first := true; sc.Elem(first); first = false {
+		var vector jsonField
+		if !sc.Consume('{') || !readFields(&sc, 3, false, genkitEmbedResponseKeys[1:], &vector) ||
+			!vector.set || vector.raw[0] != '[' {
+			return "", false
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		b.WriteString(vector.raw)
+	}
+	if !sc.End() {
+		return "", false
+	}
+	b.WriteByte(']')
+	return b.String(), true
+}
+
+// genkitEmbedResponseKeys are the members of an EmbedResponse and of its embeddings that
+// genkitVectorsJSON reads.
+var genkitEmbedResponseKeys = [...]string{"embeddings", "embedding"}
 
 // appendToolDefinitionsRaw appends the definitions in the JSON text raw of a member value as
 // appendToolDefinitions reads the value; ok is false for a string of JSON.

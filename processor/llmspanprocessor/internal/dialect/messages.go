@@ -240,8 +240,8 @@ func appendToolDefinitionGeneral(tools []Tool, item pcommon.Value) []Tool {
 
 // toolSchemaKeys name a tool's parameter schema in the shapes seen: OpenAI and GenAI
 // "parameters", AI SDK and Strands "inputSchema", Pydantic AI "parameters_json_schema",
-// Anthropic "input_schema".
-var toolSchemaKeys = [...]string{"parameters", "inputSchema", "parameters_json_schema", "input_schema"}
+// Anthropic "input_schema", the Gemini JS SDK "parametersJsonSchema".
+var toolSchemaKeys = [...]string{"parameters", "inputSchema", "parameters_json_schema", "input_schema", "parametersJsonSchema"}
 
 // toolSchema returns the parameter schema of a tool definition; a Bedrock-style {"json": schema}
 // wrapper is removed.

@@ -5,14 +5,18 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 // springAI reads Spring AI's observations (spring-ai-docs observability/index.adoc): GenAI
 // keys plus spring.ai.kind on ChatClient, advisor, tool and vector store spans (whose
 // gen_ai.system "spring_ai" is the framework, dropped as provider), tool calls in
-// spring.ai.tool.call.{arguments,result}, and optional prompt and completion content in the
-// gen_ai.prompt / gen_ai.completion attributes or gen_ai.content.* events. Chat model spans
-// that carry no spring.ai.* key are read by genai.
+// spring.ai.tool.call.{arguments,result} (with spring.ai.tools.observations.include-content),
+// the names of the tools offered to a chat model in spring.ai.model.request.tool.names, and
+// prompt and completion content in gen_ai.prompt / gen_ai.completion attributes or
+// gen_ai.content.* events, as earlier documentation has them: Spring AI 1.1 writes no chat
+// content on spans, its log-prompt and log-completion options log it. Chat model spans that
+// carry no spring.ai.* key are read by genai.
 var springAI = Dialect{
 	Name:       "spring_ai",
 	Namespaces: []string{"spring"},
@@ -23,6 +27,8 @@ var springAIKeys = withKeys(genAIKeys, Keys{
 	"spring.ai.tool.call.arguments":  {FieldToolArguments, 1},
 	"spring.ai.tool.call.result":     {FieldToolResult, 1},
 	"spring.ai.tool.definition.name": {FieldToolName, 1},
+	// Only names, ["get_weather"]: read by springAITools when no definitions are found.
+	"spring.ai.model.request.tool.names": {FieldToolDefinitions, 1},
 })
 
 var springAIKinds = map[string]string{
@@ -63,6 +69,9 @@ func readSpringAI(span ptrace.Span, rec *Record) {
 	} else if t, ok := springAIOps[f.Str(FieldOperation)]; ok {
 		rec.SpanType = t
 	}
+	if len(rec.Tools) == 0 {
+		rec.Tools = springAITools(rec.Tools, f.Any(FieldToolDefinitions))
+	}
 	prompt, completion := legacyContentEvents(span)
 	if s.prompt.Set {
 		prompt = s.prompt
@@ -76,4 +85,22 @@ func readSpringAI(span ptrace.Span, rec *Record) {
 	if completion.Set && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
 		rec.Output = openAIPayload(rec.Output.Messages, completion.Value)
 	}
+}
+
+// springAITools reads a list of tool names, as a string array or its JSON text, into
+// definitions that hold only the name.
+func springAITools(tools []Tool, names Any) []Tool {
+	if !names.Set {
+		return tools
+	}
+	v := anyjson.Value(names.Value)
+	if v.Type() != pcommon.ValueTypeSlice {
+		return tools
+	}
+	for _, n := range v.Slice().All() {
+		if name := scalarString(n); name != "" {
+			tools = append(tools, Tool{Name: name})
+		}
+	}
+	return tools
 }
