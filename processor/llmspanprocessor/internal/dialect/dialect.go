@@ -37,6 +37,8 @@ var All = []Dialect{
 	// also write GenAI keys.
 	claudeCode,
 	geminiCLI,
+	// VoltAgent's agent spans carry ai.model.* keys, which would make them vercel_ai's.
+	voltAgent,
 	vercelAI,
 	genkit,
 	pydanticAI,
@@ -46,7 +48,6 @@ var All = []Dialect{
 	agentFramework,
 	liteLLM,
 	liveKit,
-	voltAgent,
 	laminar,
 	springAI,
 	// SDK attributes that may sit on spans of any convention below.
