@@ -354,7 +354,7 @@ MEM=$(awk '/^MemTotal:/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "- Machine: $CORES cores ($CPU_MODEL), $MEM RAM, $(uname -sr); load average at start of table: $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- Versions: $("$BIN" --version 2>&1 | head -1), $(go version | cut -d' ' -f3), mlflow $("$VENV/bin/mlflow" --version 2>&1 | awk '{print $NF}') (SQLite, 1 worker)"
-	echo "- Load: \`tools/loadgen\` replaying the llmspan golden corpus as agent traces (5-50 spans, 1-8 KiB of messages; fixed sizes where the row says so), for ${SECS}s per throughput phase"
+	echo "- Load: \`tools/loadgen\` replaying the llmspan golden corpus, recorded and hand-built, as agent traces (5-50 spans under a root with 1-8 KiB of messages, fixed sizes where the row says so; files whose spans average over 16 KiB left out), for ${SECS}s per throughput phase"
 	echo
 	echo "$TABLE"
 	echo

@@ -1,6 +1,10 @@
-// Command loadgen replays the recorded golden corpus of the llmspan processor
-// (processor/llmspanprocessor/testdata/*/*/input.yaml) as OTLP traces, over gRPC or HTTP, at a
+// Command loadgen replays the golden corpus of the llmspan processor
+// (processor/llmspanprocessor/testdata/*/*/input.{json,yaml}: the spans recorded from real
+// instrumentation libraries and the hand-built cases) as OTLP traces, over gRPC or HTTP, at a
 // chosen rate or as fast as it can, bounded by a count or a duration, and prints what it sent.
+// Files whose spans average more than -max-span-bytes serialized are left out (Gemini CLI's
+// recordings, whose model calls each carry its 23 KB system prompt and 24 KB of tool
+// definitions), so that traces keep the sizes below.
 //
 // Each trace has a realistic agent shape: a root `invoke_agent` span (OpenTelemetry GenAI
 // conventions) carrying the conversation's input and output messages (1-8 KiB of text in all),
@@ -62,6 +66,7 @@ type options struct {
 	duration, timeout          time.Duration
 	minSpans, maxSpans         int
 	minContent, maxContent     int
+	maxSpanBytes               int
 	header                     headerFlag
 	jsonOut                    bool
 }
@@ -70,7 +75,8 @@ func main() {
 	o := options{header: headerFlag{}}
 	flag.StringVar(&o.protocol, "protocol", "http", "http (OTLP/HTTP protobuf to <endpoint>/v1/traces) or grpc")
 	flag.StringVar(&o.endpoint, "endpoint", "localhost:4318", "host:port (or a URL for http)")
-	flag.StringVar(&o.corpus, "corpus", "processor/llmspanprocessor/testdata", "directory holding <dialect>/<case>/input.yaml")
+	flag.StringVar(&o.corpus, "corpus", "processor/llmspanprocessor/testdata", "directory holding <dialect>/<case>/input.{json,yaml}")
+	flag.IntVar(&o.maxSpanBytes, "max-span-bytes", 16<<10, "leave out corpus files whose spans average more, serialized")
 	flag.Float64Var(&o.rate, "rate", 0, "traces per second over all workers; 0: as fast as possible")
 	flag.IntVar(&o.count, "count", 0, "stop after this many traces (0: no limit; -duration then required)")
 	flag.DurationVar(&o.duration, "duration", 0, "stop after this long (0: no limit; -count then required)")
@@ -115,7 +121,7 @@ func run(o options) error {
 	if o.minSpans < 2 || o.maxSpans < o.minSpans || o.batch < 1 || o.workers < 1 || o.maxContent < o.minContent {
 		return errors.New("bad bounds: need 2 <= min-spans <= max-spans, batch >= 1, workers >= 1, min-content <= max-content")
 	}
-	templates, err := loadCorpus(o.corpus)
+	templates, err := loadCorpus(o.corpus, o.maxSpanBytes)
 	if err != nil {
 		return err
 	}
@@ -213,26 +219,27 @@ type template struct {
 	td   ptrace.Traces
 }
 
-func loadCorpus(dir string) ([]template, error) {
-	files, err := filepath.Glob(filepath.Join(dir, "*", "*", "input.yaml"))
+func loadCorpus(dir string, maxSpanBytes int) ([]template, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*", "*", "input.*"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(files)
 	var out []template
+	var sizer ptrace.ProtoMarshaler
 	for _, f := range files {
 		td, err := golden.ReadTraces(f)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", f, err)
 		}
-		if td.SpanCount() == 0 {
+		if n := td.SpanCount(); n == 0 || sizer.TracesSize(td)/n > maxSpanBytes {
 			continue
 		}
 		rel, _ := filepath.Rel(dir, filepath.Dir(f))
 		out = append(out, template{name: rel, td: td})
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("no */*/input.yaml with spans under %s (run from the repository root or set -corpus)", dir)
+		return nil, fmt.Errorf("no */*/input.* with spans of at most %d bytes under %s (run from the repository root or set -corpus)", maxSpanBytes, dir)
 	}
 	return out, nil
 }
