@@ -306,12 +306,14 @@ func unescape(s string) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c != '\\' {
-			b.WriteByte(c)
-			continue
+		// The run up to the next escape is copied whole: prose has few escapes.
+		j := strings.IndexByte(s[i:], '\\')
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
 		}
-		i++
+		b.WriteString(s[i : i+j])
+		i += j + 1
 		if i >= len(s) {
 			return "", false
 		}

@@ -76,11 +76,23 @@ func (req *adkRequest) readConfig(s string, withTools bool) bool {
 	return true
 }
 
-// readTools reads the function declarations of a list of tools, [{function_declarations |
-// functionDeclarations: [...]}], as definitions.
+// readTools reads the function declarations of a list of tools as definitions.
 func (req *adkRequest) readTools(s string) bool {
+	var ok bool
+	req.tools, ok = appendGeminiToolsJSON(req.tools, s)
+	return ok
+}
+
+// appendGeminiToolsJSON is appendGeminiTools for a list of Gemini tools held as JSON text,
+// [{function_declarations | functionDeclarations: [...]}], read with the streaming scanner
+// (Gemini CLI sends some 24 KB of them on every call). ok is false, and tools unchanged, for
+// anything it does not read the same way, such as declarations held as a string of JSON.
+func appendGeminiToolsJSON(tools []Tool, s string) (_ []Tool, ok bool) {
+	n := len(tools)
 	sc := anyjson.NewScanner(s)
-	sc.Consume('[')
+	if !sc.Consume('[') {
+		return tools, false
+	}
 	for first := true; sc.Elem(first); first = false {
 		if !sc.Consume('{') {
 			sc.Raw(1)
@@ -88,23 +100,21 @@ func (req *adkRequest) readTools(s string) bool {
 		}
 		var snake, camel jsonField
 		if !readFields(&sc, 2, false, adkToolKeys[:], &snake, &camel) {
-			return false
+			return tools[:n], false
 		}
 		for _, decls := range [2]*jsonField{&snake, &camel} {
-			if decls.set && !req.appendDeclarations(decls.raw) {
-				return false
+			if !decls.set {
+				continue
+			}
+			if tools, ok = appendToolDefinitionsRaw(tools, decls.raw); !ok {
+				return tools[:n], false
 			}
 		}
 	}
-	return sc.End()
-}
-
-// appendDeclarations appends the definitions of a function_declarations value as
-// appendToolDefinitions reads it; false for one held as a string of JSON.
-func (req *adkRequest) appendDeclarations(raw string) bool {
-	var ok bool
-	req.tools, ok = appendToolDefinitionsRaw(req.tools, raw)
-	return ok
+	if !sc.End() {
+		return tools[:n], false
+	}
+	return tools, true
 }
 
 // adkResponseKeys are the members of an ADK LLM response that googleADKResponse reads.

@@ -171,36 +171,33 @@ func geminiCLIPayload(buf []Message, v Any) Payload {
 	return Payload{Messages: append(buf, Message{Role: "user", Parts: []Part{{Text: text}}})}
 }
 
-// decodedString returns v parsed when it is JSON text (an object, an array or a string
-// literal), else v.
-func decodedString(v pcommon.Value) pcommon.Value {
+// appendGeminiSystem appends a Gemini system instruction, a string, a content or a list of
+// parts, as a system message; an empty one adds nothing. Gemini CLI writes it as JSON text: a
+// JSON string (its prompt, tens of KB) is taken as written between its quotes when its escapes
+// are the writer's own, so that it is copied rather than decoded and encoded again.
+func appendGeminiSystem(msgs []Message, v pcommon.Value) []Message {
 	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(v.Str(), `"`) {
-		if parsed, ok := anyjson.Parse(v.Str()); ok && parsed.Type() == pcommon.ValueTypeStr {
-			return parsed
+		sc := anyjson.NewScanner(v.Str())
+		if text, encoded, ok := sc.Text(); ok && sc.End() {
+			if text != "" {
+				msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: text, Encoded: encoded}}})
+			}
+			return msgs
 		}
 	}
-	return anyjson.Value(v)
-}
-
-// appendGeminiSystem appends a Gemini system instruction, a string, a content or a list of
-// parts (each possibly JSON text), as a system message; an empty one adds nothing.
-func appendGeminiSystem(msgs []Message, v pcommon.Value) []Message {
-	sys := decodedString(v)
-	switch sys.Type() {
+	switch sys := anyjson.Value(v); sys.Type() {
 	case pcommon.ValueTypeStr:
 		if sys.Str() != "" {
 			msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: sys.Str()}}})
 		}
-		return msgs
 	case pcommon.ValueTypeSlice:
-		if sys.Slice().Len() == 0 {
-			return msgs
+		if sys.Slice().Len() > 0 {
+			c := pcommon.NewMap()
+			sys.Slice().CopyTo(c.PutEmptySlice("parts"))
+			msgs = appendGeminiSystemContent(msgs, c)
 		}
-		c := pcommon.NewMap()
-		sys.Slice().CopyTo(c.PutEmptySlice("parts"))
-		return appendGeminiSystemContent(msgs, c)
 	case pcommon.ValueTypeMap:
-		return appendGeminiSystemContent(msgs, sys.Map())
+		msgs = appendGeminiSystemContent(msgs, sys.Map())
 	}
 	return msgs
 }
@@ -221,6 +218,16 @@ func appendGeminiSystemContent(msgs []Message, c pcommon.Map) []Message {
 // appendGeminiTools appends the function declarations of Gemini tools,
 // [{functionDeclarations | function_declarations: [...]}], as definitions.
 func appendGeminiTools(tools []Tool, v pcommon.Value) []Tool {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendGeminiToolsJSON(tools, v.Str()); ok {
+			return out
+		}
+	}
+	return appendGeminiToolsGeneral(tools, v)
+}
+
+// appendGeminiToolsGeneral is appendGeminiTools on parsed values.
+func appendGeminiToolsGeneral(tools []Tool, v pcommon.Value) []Tool {
 	list := anyjson.Value(v)
 	if list.Type() != pcommon.ValueTypeSlice {
 		return tools

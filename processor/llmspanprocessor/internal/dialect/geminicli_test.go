@@ -5,9 +5,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 func geminiCLISpan(op string, attrs map[string]string) ptrace.Span {
@@ -74,8 +76,11 @@ func TestGeminiCLITools(t *testing.T) {
 	require.Len(t, rec.Tools, 2)
 	assert.Equal(t, "read_file", rec.Tools[0].Name)
 	assert.Equal(t, "Reads a file.", rec.Tools[0].Description)
-	assert.Equal(t, map[string]any{"type": "object"}, rec.Tools[0].Parameters.AsRaw())
-	assert.Equal(t, map[string]any{"type": "OBJECT"}, rec.Tools[1].Parameters.AsRaw())
+	schema := func(s string) Any { v, _ := anyjson.Parse(s); return Some(v) }
+	assert.Equal(t, toolDump([]Tool{
+		{Name: "read_file", Description: "Reads a file.", Parameters: schema(`{"type":"object"}`)},
+		{Name: "glob", Parameters: schema(`{"type":"OBJECT"}`)},
+	}), toolDump(rec.Tools))
 	assert.Equal(t, mlflow.SpanTypeLLM, rec.SpanType)
 	assert.Equal(t, "gcp.gen_ai", rec.Provider)
 }
@@ -120,3 +125,22 @@ func TestGeminiCLIOtherOperations(t *testing.T) {
 		assert.Equal(t, "List the files", rec.Input.Messages[0].Parts[0].decoded())
 	}
 }
+
+// geminiToolsReader checks the streaming reader of Gemini tool lists against the general one.
+var geminiToolsReader = fastReader{
+	seeds: []string{
+		`[{"functionDeclarations":[{"name":"f","description":"d","parametersJsonSchema":{"type":"object"}}]}]`,
+		`[{"function_declarations":[{"name":"f","parameters":{"type":"OBJECT"}}],"functionDeclarations":[{"name":"g"}]}]`,
+		`[{"googleSearch":{}},{"functionDeclarations":[]}]`, `[1,"x",{"functionDeclarations":{}}]`,
+		`[{"functionDeclarations":"[]"}]`, `[{"functionDeclarations":[{"name":"f"}]}] x`, `{}`, `[]`,
+	},
+	fast: func(in string) (any, bool) {
+		got, ok := appendGeminiToolsJSON(nil, in)
+		return toolDump(got), ok
+	},
+	general: func(in string) any { return toolDump(appendGeminiToolsGeneral(nil, pcommon.NewValueStr(in))) },
+	minFast: 5,
+}
+
+func TestGeminiToolsJSON(t *testing.T) { geminiToolsReader.test(t) }
+func FuzzGeminiToolsJSON(f *testing.F) { geminiToolsReader.fuzz(f) }

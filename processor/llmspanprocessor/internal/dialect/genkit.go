@@ -83,7 +83,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 	case "model", "background-model":
 		rec.Provider, rec.Model = genkitModel(name)
 		readGenkitRequest(rec, input, false)
-		if resp := jsonMap(output); resp.Len() > 0 {
+		if resp := genkitResponseMap(output); resp.Len() > 0 {
 			genkitResponse(rec, resp, true)
 		}
 	case "embedder":
@@ -92,7 +92,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 	case "agent":
 		// Its input is streamed, not recorded; its output an AgentOutput, {sessionId, message,
 		// finishReason, state}, whose usage the model spans count.
-		if resp := jsonMap(output); resp.Len() > 0 {
+		if resp := genkitResponseMap(output); resp.Len() > 0 {
 			genkitResponse(rec, resp, false)
 		}
 	case "util":
@@ -100,7 +100,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 		if model := readGenkitRequest(rec, input, true); model != "" {
 			rec.Provider, rec.Model = genkitModel(model)
 		}
-		if resp := jsonMap(output); resp.Len() > 0 {
+		if resp := genkitResponseMap(output); resp.Len() > 0 {
 			genkitResponse(rec, resp, false)
 		}
 	}
