@@ -105,11 +105,11 @@ func readGeminiCLIModelCall(rec *Record, f *Fields) {
 // call responded with one function response, its response as the output.
 func readGeminiCLITool(rec *Record, f *Fields) {
 	rec.Input = Payload{Value: f.Any(FieldInput)}
-	if args := get(jsonMap(f.Any(FieldInput)), "args"); args.Set {
+	if args := get(jsonMembers(f.Any(FieldInput), "args"), "args"); args.Set {
 		rec.Input = Payload{Value: args}
 	}
 	rec.Output = Payload{Value: f.Any(FieldOutput)}
-	resp := jsonMap(f.Any(FieldOutput))
+	resp := jsonMembers(f.Any(FieldOutput), "response")
 	if r, ok := resp.Get("response"); ok && r.Type() == pcommon.ValueTypeMap {
 		if parts, ok := r.Map().Get("responseParts"); ok && parts.Type() == pcommon.ValueTypeSlice && parts.Slice().Len() == 1 {
 			if p := parts.Slice().At(0); p.Type() == pcommon.ValueTypeMap {

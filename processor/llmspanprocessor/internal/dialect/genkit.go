@@ -83,7 +83,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 	case "model", "background-model":
 		rec.Provider, rec.Model = genkitModel(name)
 		readGenkitRequest(rec, input, false)
-		if resp := genkitResponseMap(output); resp.Len() > 0 {
+		if resp := jsonMembers(output, genkitResponseKeys[:]...); resp.Len() > 0 {
 			genkitResponse(rec, resp, true)
 		}
 	case "embedder":
@@ -92,7 +92,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 	case "agent":
 		// Its input is streamed, not recorded; its output an AgentOutput, {sessionId, message,
 		// finishReason, state}, whose usage the model spans count.
-		if resp := genkitResponseMap(output); resp.Len() > 0 {
+		if resp := jsonMembers(output, genkitResponseKeys[:]...); resp.Len() > 0 {
 			genkitResponse(rec, resp, false)
 		}
 	case "util":
@@ -100,7 +100,7 @@ func readGenkit(span ptrace.Span, rec *Record) {
 		if model := readGenkitRequest(rec, input, true); model != "" {
 			rec.Provider, rec.Model = genkitModel(model)
 		}
-		if resp := genkitResponseMap(output); resp.Len() > 0 {
+		if resp := jsonMembers(output, genkitResponseKeys[:]...); resp.Len() > 0 {
 			genkitResponse(rec, resp, false)
 		}
 	}
@@ -194,6 +194,9 @@ func readGenkitRequest(rec *Record, input Any, generate bool) (model string) {
 
 // genkitResponse reads a GenerateResponse: message and finishReason, or older candidates, and,
 // when withUsage is true, usage.
+// genkitResponseKeys are the members of a GenerateResponse that genkitResponse reads.
+var genkitResponseKeys = [...]string{"message", "finishReason", "candidates", "usage"}
+
 func genkitResponse(rec *Record, resp pcommon.Map, withUsage bool) {
 	msg, reason := get(resp, "message"), str(resp, "finishReason")
 	if c, ok := resp.Get("candidates"); !msg.Set && ok && c.Type() == pcommon.ValueTypeSlice && c.Slice().Len() > 0 && c.Slice().At(0).Type() == pcommon.ValueTypeMap {

@@ -3,8 +3,6 @@ package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/ll
 import (
 	"strings"
 
-	"go.opentelemetry.io/collector/pdata/pcommon"
-
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
@@ -222,42 +220,4 @@ func appendGenkitPartJSON(msgs []Message, msg *Message, responses *int, sc *anyj
 		msg.Parts = append(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
-}
-
-// genkitResponseKeys are the members of a GenerateResponse that genkitResponse reads.
-var genkitResponseKeys = [...]string{"message", "finishReason", "candidates", "usage"}
-
-// genkitResponseMap is jsonMap(a) for a GenerateResponse, but for one held as JSON text only
-// the members genkitResponse reads are parsed (see genkitResponseJSON).
-func genkitResponseMap(a Any) pcommon.Map {
-	if a.Set && a.Type() == pcommon.ValueTypeStr {
-		if m, ok := genkitResponseJSON(a.Str()); ok {
-			return m
-		}
-	}
-	return jsonMap(a)
-}
-
-// genkitResponseJSON parses the members of a GenerateResponse held as JSON text that
-// genkitResponse reads; the rest, the request the response echoes and the provider's raw
-// response, are most of its size and are only skipped. ok is false for anything that is not a
-// well-formed object with each of those members once.
-func genkitResponseJSON(s string) (_ pcommon.Map, ok bool) {
-	sc := anyjson.NewScanner(s)
-	var fields [len(genkitResponseKeys)]jsonField
-	if !sc.Consume('{') || !readFields(&sc, 1, false, genkitResponseKeys[:], &fields[0], &fields[1], &fields[2], &fields[3]) || !sc.End() {
-		return pcommon.Map{}, false
-	}
-	m := pcommon.NewMap()
-	for i, f := range fields {
-		if !f.set {
-			continue
-		}
-		v, ok := anyjson.Parse(f.raw)
-		if !ok {
-			return pcommon.Map{}, false
-		}
-		v.MoveTo(m.PutEmpty(genkitResponseKeys[i]))
-	}
-	return m, true
 }

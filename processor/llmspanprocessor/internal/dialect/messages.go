@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"slices"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -473,6 +475,59 @@ func jsonMap(a Any) pcommon.Map {
 		}
 	}
 	return pcommon.NewMap()
+}
+
+// jsonMembers is jsonMap(a) reduced to the members named keys (at most maxMembers of them).
+// For an object held as JSON text only those are parsed and the others skipped, which spares
+// building pdata values for what a reader does not look at: the request a Genkit response
+// echoes, the call details around a Gemini CLI tool's arguments.
+func jsonMembers(a Any, keys ...string) pcommon.Map {
+	if a.Set && a.Type() == pcommon.ValueTypeStr {
+		if m, ok := jsonMembersJSON(a.Str(), keys); ok {
+			return m
+		}
+	}
+	return jsonMembersGeneral(a, keys)
+}
+
+// jsonMembersGeneral is jsonMembers on parsed values.
+func jsonMembersGeneral(a Any, keys []string) pcommon.Map {
+	m := pcommon.NewMap()
+	for k, v := range jsonMap(a).All() {
+		if slices.Contains(keys, k) {
+			v.CopyTo(m.PutEmpty(k))
+		}
+	}
+	return m
+}
+
+// maxMembers is the most keys jsonMembers takes.
+const maxMembers = 4
+
+// jsonMembersJSON parses the members named keys of an object held as JSON text; ok is false
+// for anything but a well-formed object with each of them at most once.
+func jsonMembersJSON(s string, keys []string) (_ pcommon.Map, ok bool) {
+	var fields [maxMembers]jsonField
+	var ptrs [maxMembers]*jsonField
+	for i := range ptrs {
+		ptrs[i] = &fields[i]
+	}
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('{') || !readFields(&sc, 1, false, keys, ptrs[:len(keys)]...) || !sc.End() {
+		return pcommon.Map{}, false
+	}
+	m := pcommon.NewMap()
+	for i, f := range fields[:len(keys)] {
+		if !f.set {
+			continue
+		}
+		v, ok := anyjson.Parse(f.raw)
+		if !ok {
+			return pcommon.Map{}, false
+		}
+		v.MoveTo(m.PutEmpty(keys[i]))
+	}
+	return m, true
 }
 
 // indexedTools collects flattened tool definitions, N.name, N.description, N.parameters, as
