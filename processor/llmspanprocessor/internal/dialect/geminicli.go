@@ -159,28 +159,40 @@ func geminiCLIPayload(buf []Message, v Any) Payload {
 	if !v.Set || v.Type() != pcommon.ValueTypeStr {
 		return Payload{Value: v}
 	}
-	text := v.Str()
+	part, ok := jsonStringPart(v.Str())
 	switch {
-	case strings.HasPrefix(text, `"`):
-		if parsed, ok := anyjson.Parse(text); ok && parsed.Type() == pcommon.ValueTypeStr {
-			text = parsed.Str()
-		}
-	case strings.HasPrefix(text, "{"), strings.HasPrefix(text, "["):
+	case ok:
+	case strings.HasPrefix(v.Str(), "{"), strings.HasPrefix(v.Str(), "["):
 		return Payload{Value: v}
+	default:
+		part = Part{Text: v.Str()}
 	}
-	return Payload{Messages: append(buf, Message{Role: "user", Parts: []Part{{Text: text}}})}
+	return Payload{Messages: append(buf, Message{Role: "user", Parts: []Part{part}})}
+}
+
+// jsonStringPart returns s, one JSON string, as a text part: as written between its quotes
+// when its escapes are the writer's own (see Part.Encoded), so that a long prompt is copied
+// rather than decoded and encoded again. ok is false for anything else.
+func jsonStringPart(s string) (_ Part, ok bool) {
+	if !strings.HasPrefix(s, `"`) {
+		return Part{}, false
+	}
+	sc := anyjson.NewScanner(s)
+	text, encoded, ok := sc.Text()
+	if !ok || !sc.End() {
+		return Part{}, false
+	}
+	return Part{Text: text, Encoded: encoded}, true
 }
 
 // appendGeminiSystem appends a Gemini system instruction, a string, a content or a list of
-// parts, as a system message; an empty one adds nothing. Gemini CLI writes it as JSON text: a
-// JSON string (its prompt, tens of KB) is taken as written between its quotes when its escapes
-// are the writer's own, so that it is copied rather than decoded and encoded again.
+// parts, as a system message; an empty one adds nothing. Gemini CLI writes it as JSON text,
+// its prompt (tens of KB) as a JSON string.
 func appendGeminiSystem(msgs []Message, v pcommon.Value) []Message {
-	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(v.Str(), `"`) {
-		sc := anyjson.NewScanner(v.Str())
-		if text, encoded, ok := sc.Text(); ok && sc.End() {
-			if text != "" {
-				msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: text, Encoded: encoded}}})
+	if v.Type() == pcommon.ValueTypeStr {
+		if part, ok := jsonStringPart(v.Str()); ok {
+			if part.Text != "" {
+				msgs = append(msgs, Message{Role: "system", Parts: []Part{part}})
 			}
 			return msgs
 		}
