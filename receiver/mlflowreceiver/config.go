@@ -26,11 +26,11 @@ type Config struct {
 	RegistryFile string `mapstructure:"registry_file"`
 
 	// TraceTimeout bounds how long a trace's root span is held waiting for the trace's tags
-	// and metadata (StartTraceV3) before it is sent on without them.
+	// and metadata (StartTraceV3) before it is sent on with whatever of them has arrived.
 	TraceTimeout time.Duration `mapstructure:"trace_timeout"`
 
 	// MaxPendingTraces bounds how many traces the receiver tracks at once to join spans with
-	// trace info; past it the oldest is released early.
+	// trace info; past it the least recently active one is released early.
 	MaxPendingTraces int `mapstructure:"max_pending_traces"`
 
 	// prevent unkeyed literal initialization
