@@ -59,6 +59,7 @@ func TestCost(t *testing.T) {
 	pricedChatSpan(spans, "no-such-model", 10, 10, 0)
 	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutStr(mlflow.AttrLLMCost, `{"total_cost":1}`)
 	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutDouble("gen_ai.usage.cost", 0.25) // OpenLIT
+	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutDouble("gen_ai.usage.cost", 0) // OpenLIT without a price
 
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
@@ -74,9 +75,10 @@ func TestCost(t *testing.T) {
 	assert.Nil(t, costOf(t, spans.At(1)), "unknown model: no cost")
 	assert.Equal(t, map[string]float64{"total_cost": 1}, costOf(t, spans.At(2)), "never overwritten")
 	assert.Equal(t, map[string]float64{"input_cost": 0, "output_cost": 0, "total_cost": 0.25}, costOf(t, spans.At(3)))
+	assert.InDelta(t, (10*0.15+10*0.6)/1e6, costOf(t, spans.At(4))["total_cost"], 1e-12, "OpenLIT's 0 is no price: the table prices it")
 
 	metadatatest.AssertEqualProcessorLlmspanSpansPriced(t, tel, []metricdata.DataPoint[int64]{
-		{Value: 1, Attributes: attribute.NewSet(attribute.String("source", "table"))},
+		{Value: 2, Attributes: attribute.NewSet(attribute.String("source", "table"))},
 		{Value: 1, Attributes: attribute.NewSet(attribute.String("source", "span"))},
 	}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualProcessorLlmspanCostUnknownModel(t, tel, []metricdata.DataPoint[int64]{
@@ -98,6 +100,10 @@ func TestCostDisabledAndPricesFile(t *testing.T) {
 	cfg := defaultConfig()
 	cfg.Cost.Enabled = false
 	assert.Nil(t, costOf(t, first(process(t, cfg, newTrace()))))
+	// Without the table, a cost the span reports is still passed on: it is normalized, not priced.
+	reported := newTrace()
+	first(reported).Attributes().PutDouble("llm.cost.total", 0.25)
+	assert.Equal(t, 0.25, costOf(t, first(process(t, cfg, reported)))["total_cost"])
 
 	cfg = defaultConfig()
 	cfg.Cost.PricesFile = "testdata/prices.yaml"

@@ -161,7 +161,7 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 		s.rec.Output = dialect.Payload{Messages: s.rec.Output.Messages[:0]}
 		s.rec.MessageFormat = ""
 	}
-	if sourceCost && p.prices != nil && !s.rec.Cost.Set {
+	if sourceCost && !s.rec.Cost.Set {
 		s.rec.Cost, _ = cost.FromAttributes(attrs) // what the span reports comes before the table
 	}
 	if p.prices != nil || s.rec.Cost.Set {

@@ -102,7 +102,7 @@ func IsSourceKey(k string) bool {
 }
 
 // FromAttributes reads a cost the instrumentation already reported on the span: OpenInference
-// llm.cost.{prompt,completion,total} or OpenLIT gen_ai.usage.cost (a total). A missing part is
+// llm.cost.{prompt,completion,total} or OpenLIT gen_ai.usage.cost (a total, above 0). A missing part is
 // 0 and a missing total is input + output. It reports false when no such attribute holds a
 // finite, non-negative number (ints, doubles and numeric strings are read).
 func FromAttributes(attrs pcommon.Map) (dialect.Cost, bool) {
@@ -111,6 +111,7 @@ func FromAttributes(attrs pcommon.Map) (dialect.Cost, bool) {
 	total, okTotal := number(attrs, attrOICostTotal)
 	if !okTotal {
 		total, okTotal = number(attrs, attrOpenLITCost)
+		okTotal = okTotal && total > 0 // OpenLIT writes 0 for a model it has no price for
 	}
 	if !okIn && !okOut && !okTotal {
 		return dialect.Cost{}, false

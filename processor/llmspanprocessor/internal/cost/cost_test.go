@@ -168,6 +168,7 @@ func TestFromAttributes(t *testing.T) {
 
 	for _, bad := range []func(pcommon.Map){
 		func(m pcommon.Map) { m.PutDouble("gen_ai.usage.cost", -1) },
+		func(m pcommon.Map) { m.PutDouble("gen_ai.usage.cost", 0) }, // OpenLIT: no price for the model
 		func(m pcommon.Map) { m.PutStr("gen_ai.usage.cost", "NaN") },
 		func(m pcommon.Map) { m.PutBool("gen_ai.usage.cost", true) },
 	} {
