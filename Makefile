@@ -27,7 +27,7 @@ $(OCB):
 	GOBIN=$(TOOLS) $(GO) install go.opentelemetry.io/collector/cmd/builder@$(OCB_VERSION)
 
 # ocb runs `go mod tidy`, which also resolves test-only dependencies of dependencies; the module
-# proxy here refuses some of those, and -e lets tidy skip them (../shared/DEPENDENCIES.md).
+# proxy here refuses some of those, and -e lets tidy skip them.
 $(BIN): $(OCB) builder-config.yaml go.mod $(GO_SOURCES)
 	GOFLAGS="-e -mod=mod" $(OCB) --config builder-config.yaml
 	mkdir -p bin && cp _build/otelcol-mlflow $(BIN)
@@ -56,7 +56,7 @@ backends: ## install real Zipkin and Jaeger and the Datadog intake stand-in into
 e2e: build venv backends ## end-to-end: real MLflow, Jaeger, Zipkin; the built collector; real instrumented apps
 	$(GO) test -count=1 -tags e2e -timeout 40m -v ./e2e/...
 
-deploy-check: build ## Kubernetes manifests, Helm values and Dockerfile: strict decoding, invariants, `otelcol-mlflow validate`
+deploy-check: build ## Kubernetes manifests (strict decoding, invariants), Helm values, Dockerfile, `otelcol-mlflow validate`
 	cd deploy && $(GO) test -count=1 ./...
 
 corpus: ## re-record llmspan's golden inputs from the real instrumentation libraries (.venv-corpus/)

@@ -107,6 +107,31 @@ func TestAgentDaemonSet(t *testing.T) {
 	require.Len(t, queueDir, 2, "file_storage directory in the agent config")
 	assert.True(t, mounted(c, queueDir[1]), "queue directory %s is mounted", queueDir[1])
 	assert.Contains(t, cfg, "storage: file_storage/queue")
+	// It outlives the pod (a hostPath), and an init container hands it to the collector's user,
+	// since the kubelet creates hostPath directories owned by root.
+	queue := volumeAt(t, pod, c, queueDir[1])
+	require.NotNil(t, queue.HostPath, "queue volume %s is a hostPath", queue.Name)
+	require.Len(t, pod.InitContainers, 1)
+	initC := pod.InitContainers[0]
+	assert.True(t, mounted(initC, queueDir[1]), "the init container mounts the queue directory")
+	assert.Equal(t, []string{"chown", "-R", "10001:10001", queueDir[1]}, initC.Command)
+}
+
+// volumeAt returns the pod volume that c mounts at path.
+func volumeAt(t *testing.T, pod corev1.PodSpec, c corev1.Container, path string) corev1.Volume {
+	t.Helper()
+	for _, m := range c.VolumeMounts {
+		if m.MountPath != path {
+			continue
+		}
+		for _, v := range pod.Volumes {
+			if v.Name == m.Name {
+				return v
+			}
+		}
+	}
+	t.Fatalf("no volume mounted at %s", path)
+	return corev1.Volume{}
 }
 
 func TestGateway(t *testing.T) {
@@ -125,10 +150,21 @@ func TestGateway(t *testing.T) {
 	agentCfg := o.configMaps["agent-to-gateway.yaml/otelcol-mlflow-agent"].Data["config.yaml"]
 	assert.Contains(t, agentCfg, "routing_key: traceID")
 	assert.Contains(t, agentCfg, headless.Name+".")
+
+	// Existing collectors use the gateway through a ClusterIP Service on its OTLP ports.
+	gateway, ok := o.services["otelcol-mlflow-gateway"]
+	require.True(t, ok)
+	assert.NotEqual(t, corev1.ClusterIPNone, gateway.Spec.ClusterIP)
+	assert.Equal(t, headless.Spec.Selector, gateway.Spec.Selector)
+	ports := map[int32]bool{}
+	for _, p := range gateway.Spec.Ports {
+		ports[p.Port] = true
+	}
+	assert.True(t, ports[4317] && ports[4318], "OTLP ports: %v", ports)
 }
 
 // checkPodBasics: probes on the health check, requests and limits, GOMEMLIMIT at about 80% of
-// the memory limit, non-root and a read-only root filesystem.
+// the memory limit, non-root, a read-only root filesystem and the tracking URI from the Secret.
 func checkPodBasics(t *testing.T, pod corev1.PodSpec, c corev1.Container) {
 	t.Helper()
 	for name, probe := range map[string]*corev1.Probe{"liveness": c.LivenessProbe, "readiness": c.ReadinessProbe} {
@@ -156,6 +192,13 @@ func checkPodBasics(t *testing.T, pod corev1.PodSpec, c corev1.Container) {
 	assert.True(t, *c.SecurityContext.ReadOnlyRootFilesystem)
 	assert.False(t, *c.SecurityContext.AllowPrivilegeEscalation)
 	assert.True(t, mounted(c, "/conf"))
+
+	// The tracking URI, which may carry credentials, comes from the Secret.
+	uri, ok := env["MLFLOW_TRACKING_URI"]
+	require.True(t, ok, "MLFLOW_TRACKING_URI")
+	require.NotNil(t, uri.ValueFrom)
+	require.NotNil(t, uri.ValueFrom.SecretKeyRef)
+	assert.Equal(t, "otelcol-mlflow", uri.ValueFrom.SecretKeyRef.Name)
 }
 
 func envByName(c corev1.Container) map[string]corev1.EnvVar {
