@@ -50,14 +50,10 @@ func (r *mlflowReceiver) otlpTraces(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 
-	commits := r.pending.fromOTLP(td)
-	if td.SpanCount() > 0 {
-		if err := r.send(req.Context(), td, format); err != nil {
-			writeConsumerError(w, err)
-			return
-		}
+	handed := r.pending.fromOTLP(td)
+	if !r.sendHanded(w, req, td, handed, format, false) {
+		return
 	}
-	r.pending.commit(commits, false)
 	r.sendReleased(req.Context())
 
 	resp := ptraceotlp.NewExportResponse()

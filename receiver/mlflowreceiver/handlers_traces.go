@@ -53,15 +53,10 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 		return
 	}
 	expID := ti.TraceLocation.MLflowExperiment.ExperimentID
-	root, hasRoot, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
+	root, handed, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
 		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata})
-	if hasRoot {
-		if err := r.send(req.Context(), root, formatOTLP); err != nil {
-			r.pending.hold(ti.TraceID, root)
-			writeConsumerError(w, err)
-			return
-		}
-		r.pending.commit(r.pending.rootCommit(ti.TraceID, root), false)
+	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP, false) {
+		return
 	}
 	r.sendReleased(req.Context())
 
@@ -236,13 +231,9 @@ func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request
 	}
 	td.ResourceSpans().At(0).Resource().Attributes().PutStr(key, value)
 
-	commits := r.pending.fromArtifact(traceID, td)
-	if td.SpanCount() > 0 {
-		if err := r.send(req.Context(), td, formatMLflowJSON); err != nil {
-			writeConsumerError(w, err)
-			return
-		}
+	handed := r.pending.fromArtifact(traceID, td)
+	if !r.sendHanded(w, req, td, handed, formatMLflowJSON, true) {
+		return
 	}
-	r.pending.commit(commits, true)
 	writeJSON(w, http.StatusOK, struct{}{})
 }

@@ -31,7 +31,7 @@ const defaultRootWait = 2 * time.Second
 // mlflow.traceRequestId (the SDK's) are tracked; other OTLP spans pass straight through.
 //
 // Memory is bounded by max_pending_traces traces, each forgotten trace_timeout after it was
-// last touched; a held root is then sent on without the info.
+// last touched; a held root is then sent on with whatever info there is.
 type pending struct {
 	timeout  time.Duration
 	max      int
@@ -49,18 +49,27 @@ type traceEntry struct {
 	info *traceInfo
 	// final: StartTraceV3 (or v2 EndTrace) came, info is complete and the root may go.
 	final bool
-	// root is the held root span, alone in its resource and scope; valid when held.
-	root ptrace.Traces
-	held bool
+	// rootID is the trace's root span, the first span without a parent seen (a later one of
+	// another id goes on as an ordinary span). root is a copy of it, alone in its resource and
+	// scope, undecorated, kept until the next consumer accepted the root: held waits for the
+	// info (or for a retry after a refusal), rootGone means it is being sent or was accepted.
+	rootID   pcommon.SpanID
+	root     ptrace.Traces
+	held     bool
+	rootGone bool
 	// rootSeen closes rootArrived: the root came over OTLP (held or sent).
 	rootSeen    bool
 	rootArrived chan struct{}
-	rootSent    bool
+	// handed holds the span ids handed to the next consumer: true once accepted, false while
+	// being sent. Both count as duplicates, so that concurrent requests (a client's retry, a
+	// traces.json upload) never send a span twice.
+	handed map[pcommon.SpanID]bool
 	// viaArtifact: traces.json delivered every span; later OTLP copies are duplicates.
 	viaArtifact bool
-	sent        map[pcommon.SpanID]struct{}
-	expires     time.Time
-	elem        *list.Element
+	// evicted: forgotten while a send was in flight; a root refused then is released.
+	evicted bool
+	expires time.Time
+	elem    *list.Element
 }
 
 func newPending(timeout time.Duration, maxTraces int) *pending {
@@ -89,7 +98,7 @@ func (p *pending) entry(id string) *traceEntry {
 	e = &traceEntry{
 		id:          id,
 		rootArrived: make(chan struct{}),
-		sent:        map[pcommon.SpanID]struct{}{},
+		handed:      map[pcommon.SpanID]bool{},
 		expires:     p.now().Add(p.timeout),
 	}
 	e.elem = p.order.PushBack(e)
@@ -100,11 +109,19 @@ func (p *pending) entry(id string) *traceEntry {
 // evict forgets e, releasing its held root with whatever info there is. Callers hold mu.
 func (p *pending) evict(e *traceEntry) {
 	if e.held {
-		decorateRoot(rootSpan(e.root), e.info)
-		p.released = append(p.released, e.root)
+		p.releaseRoot(e)
 	}
+	e.evicted = true
 	p.order.Remove(e.elem)
 	delete(p.byID, e.id)
+}
+
+// releaseRoot queues e's root, decorated, to be sent without waiting any longer for its info.
+// Callers hold mu.
+func (p *pending) releaseRoot(e *traceEntry) {
+	root := decoratedRoot(e)
+	e.held, e.rootGone = false, true
+	p.released = append(p.released, root)
 }
 
 // sweep forgets traces untouched for trace_timeout.
@@ -130,21 +147,45 @@ func (p *pending) takeReleased() []ptrace.Traces {
 	return r
 }
 
-// sentSpan is a span handed on, recorded once the next consumer accepted it.
-type sentSpan struct {
+// handedSpan is a span handed to the next consumer; commit or refused settles it.
+type handedSpan struct {
 	e    *traceEntry
 	id   pcommon.SpanID
 	root bool
 }
 
+// handOn marks a span of e as being sent. Callers hold mu.
+func handOn(e *traceEntry, id pcommon.SpanID) handedSpan {
+	e.handed[id] = false
+	return handedSpan{e: e, id: id, root: id == e.rootID}
+}
+
+// isHanded reports whether a span was sent or is being sent. Callers hold mu.
+func (e *traceEntry) isHanded(id pcommon.SpanID) bool {
+	_, ok := e.handed[id]
+	return ok
+}
+
+// isRoot reports whether span is the trace's root, adopting it as such if none was seen yet.
+// Callers hold mu.
+func (e *traceEntry) isRoot(span ptrace.Span) bool {
+	if !span.ParentSpanID().IsEmpty() {
+		return false
+	}
+	if e.rootID.IsEmpty() {
+		e.rootID = span.SpanID()
+	}
+	return e.rootID == span.SpanID()
+}
+
 // commit records spans the next consumer accepted.
-func (p *pending) commit(spans []sentSpan, viaArtifact bool) {
+func (p *pending) commit(spans []handedSpan, viaArtifact bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, s := range spans {
-		s.e.sent[s.id] = struct{}{}
+		s.e.handed[s.id] = true
 		if s.root {
-			s.e.rootSent = true
+			s.e.root = ptrace.Traces{} // the copy for a refusal is no longer needed
 		}
 		if viaArtifact {
 			s.e.viaArtifact = true
@@ -152,12 +193,33 @@ func (p *pending) commit(spans []sentSpan, viaArtifact bool) {
 	}
 }
 
-// fromOTLP removes from td the spans that must not go on now (held roots, duplicates),
-// decorates roots whose info is known, and returns what to commit once td was accepted.
-func (p *pending) fromOTLP(td ptrace.Traces) []sentSpan {
+// refused undoes handOn for spans the next consumer refused, so that the client's retry sends
+// them again. A refused root is held again: a retry of either the spans or StartTraceV3 sends
+// it, or the timeout releases it.
+func (p *pending) refused(spans []handedSpan) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []sentSpan
+	for _, s := range spans {
+		if s.e.handed[s.id] {
+			continue // accepted through another request meanwhile
+		}
+		delete(s.e.handed, s.id)
+		if s.root {
+			s.e.held, s.e.rootGone = true, false
+			if s.e.evicted {
+				p.releaseRoot(s.e)
+			}
+		}
+	}
+}
+
+// fromOTLP removes from td the spans that must not go on now (held roots, duplicates),
+// decorates roots whose info is known, and returns the spans it hands on, for commit once td
+// was accepted or refused if not.
+func (p *pending) fromOTLP(td ptrace.Traces) []handedSpan {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []handedSpan
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
 			ss.Spans().RemoveIf(func(span ptrace.Span) bool {
@@ -166,22 +228,23 @@ func (p *pending) fromOTLP(td ptrace.Traces) []sentSpan {
 					return false
 				}
 				e := p.entry(id)
-				if _, dup := e.sent[span.SpanID()]; dup || e.viaArtifact {
+				if e.isHanded(span.SpanID()) || e.viaArtifact {
 					return true
 				}
-				isRoot := span.ParentSpanID().IsEmpty()
-				if isRoot {
+				if e.isRoot(span) {
 					if !e.rootSeen {
 						e.rootSeen = true
 						close(e.rootArrived)
 					}
+					e.root = singleSpan(rs, ss, span)
 					if !e.final {
-						e.root, e.held = singleSpan(rs, ss, span), true
+						e.held = true
 						return true
 					}
+					e.held, e.rootGone = false, true
 					decorateRoot(span, e.info)
 				}
-				out = append(out, sentSpan{e: e, id: span.SpanID(), root: isRoot})
+				out = append(out, handOn(e, span.SpanID()))
 				return false
 			})
 			return ss.Spans().Len() == 0
@@ -191,10 +254,10 @@ func (p *pending) fromOTLP(td ptrace.Traces) []sentSpan {
 	return out
 }
 
-// startTrace records the trace's complete info. It returns the held root, decorated, for the
-// caller to send (then commit, or hold again if it was refused), and whether the trace's root
-// came over OTLP, waiting up to rootWait for it.
-func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (root ptrace.Traces, hasRoot, spansHere bool) {
+// startTrace records the trace's complete info. When the root is held, it returns a decorated
+// copy of it for the caller to send, and its record for commit or refused. spansHere tells
+// whether the trace's root came over OTLP, waiting up to rootWait for it.
+func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (root ptrace.Traces, handed []handedSpan, spansHere bool) {
 	p.mu.Lock()
 	e := p.entry(id)
 	if e.info == nil {
@@ -203,10 +266,11 @@ func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (ro
 	e.info.merge(info.experimentID, info.tags, info.metadata)
 	e.final = true
 	if e.held {
-		root, e.held = e.root, false
-		decorateRoot(rootSpan(root), e.info)
+		root = decoratedRoot(e)
+		e.held, e.rootGone = false, true
+		handed = []handedSpan{handOn(e, e.rootID)}
 		p.mu.Unlock()
-		return root, true, true
+		return root, handed, true
 	}
 	arrived := e.rootArrived
 	p.mu.Unlock()
@@ -215,47 +279,36 @@ func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (ro
 	defer timer.Stop()
 	select {
 	case <-arrived:
-		return ptrace.Traces{}, false, true
+		return ptrace.Traces{}, nil, true
 	case <-timer.C:
 	case <-ctx.Done():
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return ptrace.Traces{}, false, e.rootSeen
+	return ptrace.Traces{}, nil, e.rootSeen
 }
 
-// hold puts back a root span the next consumer refused, so a retry can send it again.
-func (p *pending) hold(id string, root ptrace.Traces) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	e := p.entry(id)
-	if !e.rootSent {
-		e.root, e.held = root, true
-	}
+// decoratedRoot is a copy of e's root with the trace's info: the copy goes to the next
+// consumer, which may change it, and e keeps its own for a refusal. Callers hold mu.
+func decoratedRoot(e *traceEntry) ptrace.Traces {
+	root := ptrace.NewTraces()
+	e.root.CopyTo(root)
+	decorateRoot(rootSpan(root), e.info)
+	return root
 }
 
-// rootCommit is the commit record of a root span returned by startTrace.
-func (p *pending) rootCommit(id string, root ptrace.Traces) []sentSpan {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return []sentSpan{{e: p.entry(id), id: rootSpan(root).SpanID(), root: true}}
-}
-
-// addInfo merges partial info (v2 StartTrace, tag updates) into a trace whose root has not gone
-// yet. It reports false when the root was already sent: the info can no longer reach it.
+// addInfo merges partial info (v2 StartTrace, tag updates) into the trace. It reports false
+// when the root was already handed on: the info can no longer reach it.
 func (p *pending) addInfo(id string, info traceInfo, final bool) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	if e.rootSent {
-		return false
-	}
 	if e.info == nil {
 		e.info = &traceInfo{}
 	}
 	e.info.merge(info.experimentID, info.tags, info.metadata)
 	e.final = e.final || final
-	return true
+	return !e.rootGone
 }
 
 // deleteTag removes a tag from a trace whose root has not gone yet; false if it has.
@@ -263,48 +316,47 @@ func (p *pending) deleteTag(id, key string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	if e.rootSent {
-		return false
-	}
 	if e.info != nil {
 		delete(e.info.tags, key)
 	}
-	return true
+	return !e.rootGone
 }
 
-// info returns a copy of what is known about the trace.
+// info returns a copy of what is known about the trace; its maps are never nil.
 func (p *pending) info(id string) traceInfo {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	e := p.entry(id)
-	if e.info == nil {
-		return traceInfo{}
-	}
 	var out traceInfo
-	out.merge(e.info.experimentID, e.info.tags, e.info.metadata)
+	if e := p.entry(id); e.info != nil {
+		out.merge(e.info.experimentID, e.info.tags, e.info.metadata)
+	} else {
+		out.merge("", nil, nil)
+	}
 	return out
 }
 
 // fromArtifact prepares the spans of a traces.json upload for trace id: it removes spans
-// already sent, drops a held root (the file has it too) and decorates the root. It returns
-// what to commit once td was accepted.
-func (p *pending) fromArtifact(id string, td ptrace.Traces) []sentSpan {
+// already handed on and decorates the root, which then goes from the file rather than from
+// the held copy (kept until accepted, for a refusal). It returns the spans it hands on.
+func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	e.held = false
-	var out []sentSpan
+	var out []handedSpan
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
 			ss.Spans().RemoveIf(func(span ptrace.Span) bool {
-				if _, dup := e.sent[span.SpanID()]; dup {
+				if e.isHanded(span.SpanID()) {
 					return true
 				}
-				isRoot := span.ParentSpanID().IsEmpty()
-				if isRoot {
+				if e.isRoot(span) {
+					if !e.held {
+						e.root = singleSpan(rs, ss, span)
+					}
+					e.held, e.rootGone = false, true
 					decorateRoot(span, e.info)
 				}
-				out = append(out, sentSpan{e: e, id: span.SpanID(), root: isRoot})
+				out = append(out, handOn(e, span.SpanID()))
 				return false
 			})
 			return ss.Spans().Len() == 0

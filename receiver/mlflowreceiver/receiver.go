@@ -139,12 +139,29 @@ func plainText(body string) http.HandlerFunc {
 	}
 }
 
-// send hands td to the next consumer, with self-telemetry.
+// send hands td to the next consumer, with self-telemetry. td is the consumer's afterwards:
+// it may have changed or moved it, so nothing here reads it again.
 func (r *mlflowReceiver) send(ctx context.Context, td ptrace.Traces, format string) error {
+	spans := td.SpanCount()
 	ctx = r.obsrep.StartTracesOp(ctx)
 	err := r.next.ConsumeTraces(ctx, td)
-	r.obsrep.EndTracesOp(ctx, format, td.SpanCount(), err)
+	r.obsrep.EndTracesOp(ctx, format, spans, err)
 	return err
+}
+
+// sendHanded sends td, whose tracked spans are handed, and settles them: committed when the
+// consumer accepted td, handed back to pending when it refused it, with the refusal answered
+// on w. It reports whether td was accepted (or empty).
+func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td ptrace.Traces, handed []handedSpan, format string, viaArtifact bool) bool {
+	if td.SpanCount() > 0 {
+		if err := r.send(req.Context(), td, format); err != nil {
+			r.pending.refused(handed)
+			writeConsumerError(w, err)
+			return false
+		}
+	}
+	r.pending.commit(handed, viaArtifact)
+	return true
 }
 
 // sendReleased sends root spans released without their trace info. Nobody is waiting on them

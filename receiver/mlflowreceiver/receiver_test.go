@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -435,6 +436,116 @@ func TestPipelineBusyThenRetry(t *testing.T) {
 	require.Equal(t, http.StatusOK, a.status)
 	assert.Equal(t, 3, next.sink.SpanCount(), "the root, held again after the refusal, went once")
 }
+
+// TestBothRetriedAfterRefusals: a busy pipeline refuses the last spans and StartTraceV3, and
+// the client retries both. The spans' retry sends the root (the trace's info is in), so the
+// StartTraceV3 retry must not send it again.
+func TestBothRetriedAfterRefusals(t *testing.T) {
+	next := &flakyConsumer{fail: 2}
+	tr := startReceiver(t, nil, next)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	start := testdata(t, "sdk_start_trace_v3.json")
+
+	require.Equal(t, http.StatusServiceUnavailable, tr.postSDKSpans(t, "1").status)
+	require.Equal(t, http.StatusServiceUnavailable, tr.do(t, http.MethodPost, pathStartV3, "application/json", start).status)
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status)
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPost, pathStartV3, "application/json", start).status)
+	tr.pending.sweep(time.Now().Add(time.Hour)) // nothing may be left held either
+
+	spans := spansByName(next.sink.AllTraces())
+	assert.Len(t, spans, 3, "each span once: %v", names(spans))
+	assert.Equal(t, 3, next.sink.SpanCount())
+}
+
+// TestSpansRetriedWhileRootInFlight: the client's retry of the spans arrives while
+// StartTraceV3 is still handing the held root to the pipeline; the root goes once.
+func TestSpansRetriedWhileRootInFlight(t *testing.T) {
+	next := &gatedConsumer{refuseFirst: true, entered: make(chan struct{}), release: make(chan struct{})}
+	tr := startReceiver(t, nil, next)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	require.Equal(t, http.StatusServiceUnavailable, tr.postSDKSpans(t, "1").status) // root held
+
+	done := make(chan answer)
+	go func() {
+		done <- tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json"))
+	}()
+	<-next.entered // StartTraceV3 is sending the root
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status)
+	close(next.release)
+	require.Equal(t, http.StatusOK, (<-done).status)
+
+	spans := spansByName(next.sink.AllTraces())
+	assert.Len(t, spans, 3, "each span once: %v", names(spans))
+	assert.Equal(t, 3, next.sink.SpanCount())
+}
+
+// TestConsumerTakesTheData: a consumer that moves the spans out (as the batch processor does)
+// leaves the receiver nothing to read afterwards; the root is still recorded as sent.
+func TestConsumerTakesTheData(t *testing.T) {
+	next := &movingConsumer{all: ptrace.NewTraces()}
+	tr := startReceiver(t, nil, next)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status) // root held
+	start := testdata(t, "sdk_start_trace_v3.json")
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPost, pathStartV3, "application/json", start).status)
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status) // a duplicate delivery
+	assert.Equal(t, 3, next.all.SpanCount(), "each span once")
+}
+
+// TestEndTraceAfterTraceData: a v2 EndTrace for a trace that so far came only as traces.json.
+func TestEndTraceAfterTraceData(t *testing.T) {
+	tr := startReceiver(t, nil, nil)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPut, sdkArtifacts, "text/plain", testdata(t, "sdk_traces.json")).status)
+	a := tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+sdkTraceID, "application/json", []byte(`{"timestamp_ms":2,"status":"OK"}`))
+	require.Equal(t, http.StatusOK, a.status, string(a.body))
+	assert.Contains(t, string(a.body), `"request_id":"`+sdkTraceID+`"`)
+}
+
+// movingConsumer moves every batch into all, as a consumer that mutates data may.
+type movingConsumer struct {
+	mu  sync.Mutex
+	all ptrace.Traces
+}
+
+func (m *movingConsumer) ConsumeTraces(_ context.Context, td ptrace.Traces) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	td.ResourceSpans().MoveAndAppendTo(m.all.ResourceSpans())
+	return nil
+}
+
+func (*movingConsumer) Capabilities() consumer.Capabilities {
+	return consumer.Capabilities{MutatesData: true}
+}
+
+// gatedConsumer refuses its first call if refuseFirst, then holds the next one until release
+// is closed (signalling entered), then accepts everything.
+type gatedConsumer struct {
+	refuseFirst bool
+	mu          sync.Mutex
+	calls       int
+	entered     chan struct{}
+	release     chan struct{}
+	sink        consumertest.TracesSink
+}
+
+func (g *gatedConsumer) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
+	g.mu.Lock()
+	g.calls++
+	n := g.calls
+	g.mu.Unlock()
+	if g.refuseFirst && n == 1 {
+		return errors.New("busy")
+	}
+	if n == 2 {
+		close(g.entered)
+		<-g.release
+	}
+	return g.sink.ConsumeTraces(ctx, td)
+}
+
+func (*gatedConsumer) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
 
 // flakyConsumer refuses fail calls, then accepts.
 type flakyConsumer struct {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -266,7 +267,9 @@ func decodeValue(v pcommon.Value, doc []byte) error {
 	if err := putValue(v, dec); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); err == nil {
+	// Only the end of the input may follow: "3.17.2" or "1 apple" is text, not the number it
+	// starts with (json.loads, which the server uses, rejects both).
+	if _, err := dec.Token(); err != io.EOF {
 		return errors.New("trailing data after JSON value")
 	}
 	return nil

@@ -37,7 +37,8 @@ func TestTraceDataToTraces(t *testing.T) {
 			json: `{"spans":[{"trace_id":"AAAAAAAAAAAAAAAAAAAAAQ==","span_id":"AAAAAAAAAAI=","parent_span_id":"AAAAAAAAAAE=",
 				"name":"s","start_time_unix_nano":10,"end_time_unix_nano":"20",
 				"status":{"code":"STATUS_CODE_ERROR","message":"boom"},
-				"attributes":{"n":"1.5","raw":"not json","list":"[1, \"a\", null]","native":7},
+				"attributes":{"n":"1.5","raw":"not json","list":"[1, \"a\", null]","native":7,
+					"version":"3.17.2","label":"1 apple","flag":"true story"},
 				"events":[{"name":"exception","time_unix_nano":15,"attributes":{"exception.message":"boom","k":{"a":1}}}],
 				"links":[{"trace_id":"tr-00000000000000000000000000000003","span_id":"0000000000000004","attributes":{"x":"y"}}]}]}`,
 			check: func(t *testing.T, span ptrace.Span) {
@@ -47,7 +48,11 @@ func TestTraceDataToTraces(t *testing.T) {
 				assert.Equal(t, pcommon.Timestamp(20), span.EndTimestamp())
 				assert.Equal(t, ptrace.StatusCodeError, span.Status().Code())
 				assert.Equal(t, "boom", span.Status().Message())
-				assert.Equal(t, map[string]any{"n": 1.5, "raw": "not json", "list": []any{int64(1), "a", nil}, "native": int64(7)}, span.Attributes().AsRaw())
+				// Text that only starts with JSON stays text, as json.loads leaves it to the server.
+				assert.Equal(t, map[string]any{
+					"n": 1.5, "raw": "not json", "list": []any{int64(1), "a", nil}, "native": int64(7),
+					"version": "3.17.2", "label": "1 apple", "flag": "true story",
+				}, span.Attributes().AsRaw())
 				require.Equal(t, 1, span.Events().Len())
 				assert.Equal(t, map[string]any{"exception.message": "boom", "k": map[string]any{"a": int64(1)}}, span.Events().At(0).Attributes().AsRaw())
 				require.Equal(t, 1, span.Links().Len())
