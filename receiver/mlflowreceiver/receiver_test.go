@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/consumer/consumertest"
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"go.opentelemetry.io/collector/receiver/receivertest"
@@ -562,3 +563,24 @@ func (f *flakyConsumer) ConsumeTraces(ctx context.Context, td ptrace.Traces) err
 }
 
 func (*flakyConsumer) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+
+// TestSecondParentlessSpan: a trace's first span without a parent is its root, held for the
+// info; a second one of another id goes on as an ordinary span instead of replacing it.
+func TestSecondParentlessSpan(t *testing.T) {
+	p := newPending(time.Minute, 10)
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for _, id := range []pcommon.SpanID{{7: 1}, {7: 2}} {
+		span := spans.AppendEmpty()
+		span.SetSpanID(id)
+		span.Attributes().PutStr(mlflow.AttrTraceRequestID, "tr-1")
+	}
+	handed := p.fromOTLP(td)
+	require.Equal(t, 1, td.SpanCount())
+	assert.Equal(t, pcommon.SpanID{7: 2}, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).SpanID())
+	require.Len(t, handed, 1)
+	assert.False(t, handed[0].root)
+	e := p.byID["tr-1"]
+	assert.True(t, e.held)
+	assert.Equal(t, pcommon.SpanID{7: 1}, rootSpan(e.root).SpanID())
+}
