@@ -140,7 +140,13 @@ func (r *registry) save() error {
 		return fmt.Errorf("saving the experiment registry: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
+	// Synced before the rename, so that after a crash the file is the old one or the new one,
+	// never an empty one that would keep the collector from starting.
+	_, err = tmp.Write(data)
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if err != nil {
 		_ = tmp.Close()
 		return fmt.Errorf("saving the experiment registry: %w", err)
 	}
