@@ -33,14 +33,22 @@ func (e *experiments) id(ctx context.Context, ref experimentRef) (string, error)
 		return id.(string), nil
 	}
 	// Concurrent batches naming the same experiment share one lookup, and at most one create.
-	id, err, _ := e.inflight.Do(ref.name, func() (any, error) {
-		id, err := e.resolve(ctx, ref.name)
+	// It must not end with the batch that started it, which would fail the others; the HTTP
+	// client's timeout bounds it. Each batch waits for it only as long as its own ctx allows.
+	shared := context.WithoutCancel(ctx)
+	result := e.inflight.DoChan(ref.name, func() (any, error) {
+		id, err := e.resolve(shared, ref.name)
 		if err == nil {
 			e.ids.Store(ref.name, id)
 		}
 		return id, err
 	})
-	return id.(string), err
+	select {
+	case r := <-result:
+		return r.Val.(string), r.Err
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
 }
 
 func (e *experiments) resolve(ctx context.Context, name string) (string, error) {

@@ -103,7 +103,9 @@ func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error
 			dropErrs = append(dropErrs, err)
 		default:
 			retryErrs = append(retryErrs, err)
-			// b.traces is a copy made by route.
+			// b.traces is a copy made by route. Without the spans that went elsewhere, route
+			// could send the retry to another experiment; pinned, it goes to this one again.
+			pin(b.traces, b.experiment)
 			b.traces.ResourceSpans().MoveAndAppendTo(retry.ResourceSpans())
 		}
 	}
@@ -112,13 +114,18 @@ func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error
 	}
 	// The retry sender sees only the retryable part; what it will not see is logged here.
 	for _, err := range dropErrs {
-		e.logger.Error("Dropping spans MLflow refused", zap.Error(err))
+		e.logger.Error("Dropping spans refused permanently", zap.Error(err))
 	}
-	return consumererror.NewTraces(errors.Join(retryErrs...), retry)
+	return consumererror.NewTraces(retryAll(retryErrs), retry)
 }
 
 // export sends one experiment's spans.
 func (e *mlflowExporter) export(ctx context.Context, b batch) error {
+	if b.experiment.id != "" && !isDigits(b.experiment.id) {
+		// Only an attribute can name such an id (the configuration's are checked at start). No
+		// experiment has it, and with a newline it cannot even be sent: retrying cannot help.
+		return consumererror.NewPermanent(fmt.Errorf("%s %q is not a number, so no experiment's id", mlflow.AttrExperimentID, b.experiment.id))
+	}
 	id, err := e.experiments.id(ctx, b.experiment)
 	if err != nil {
 		return retryPolicy(fmt.Errorf("resolving the experiment with %s: %w", b.experiment, err))

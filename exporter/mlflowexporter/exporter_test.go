@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -271,6 +273,92 @@ func TestExportRetriesOnlyFailedExperiments(t *testing.T) {
 	assert.Len(t, fake.received(), 3)
 }
 
+func TestExportRetryWaitsForTheLongestRetryAfter(t *testing.T) {
+	fake := newFakeMLflow(t)
+	var mu sync.Mutex
+	tries := map[string][]time.Time{} // by experiment
+	fake.respond = func(w http.ResponseWriter, id string) {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[id] = append(tries[id], time.Now())
+		if len(tries[id]) == 1 {
+			w.Header().Set("Retry-After", id) // seconds: experiment 1 asks for 1 s, 2 for 2 s
+			w.WriteHeader(http.StatusTooManyRequests)
+		}
+	}
+	exp := newTestExporter(t, fake.URL, func(c *Config) {
+		c.RetryConfig.Enabled = true
+		c.RetryConfig.InitialInterval = time.Millisecond
+	})
+	td := newTraces(
+		resource{attrs: map[string]string{mlflow.AttrExperimentID: "1"}, spans: []span{{name: "a", trace: 1}}},
+		resource{attrs: map[string]string{mlflow.AttrExperimentID: "2"}, spans: []span{{name: "b", trace: 2}}},
+	)
+
+	require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, tries["2"], 2)
+	assert.GreaterOrEqual(t, tries["2"][1].Sub(tries["2"][0]), 2*time.Second)
+}
+
+func TestExportRetryGoesWhereTheFirstTryWent(t *testing.T) {
+	fake := newFakeMLflow(t)
+	var fail atomic.Bool
+	fail.Store(true)
+	fake.respond = func(w http.ResponseWriter, id string) {
+		if id == "10" && fail.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}
+	exp := newTestExporter(t, fake.URL, func(c *Config) {
+		c.Routing.Attribute = "app.name"
+		c.Routing.Table = []RoutingRule{{Value: "a", ExperimentID: "10"}, {Value: "b", ExperimentID: "20"}}
+	})
+	// The root goes to experiment 1 by its resource; its child follows the root's value, "a",
+	// which the retry, without the root, no longer has.
+	td := newTraces(
+		resource{attrs: map[string]string{mlflow.AttrExperimentID: "1", "app.name": "a"}, spans: []span{{name: "root", trace: 1}}},
+		resource{attrs: map[string]string{"app.name": "b"}, spans: []span{{name: "child", trace: 1, parent: true}}},
+	)
+
+	err := exp.ConsumeTraces(t.Context(), td)
+	require.Error(t, err)
+	tracesErr, ok := errors.AsType[consumererror.Traces](err)
+	require.True(t, ok, "want a consumererror.Traces, got %v", err)
+	fail.Store(false)
+	require.NoError(t, exp.ConsumeTraces(t.Context(), tracesErr.Data())) // what the retry sender does
+
+	var got []string
+	for _, r := range fake.received() {
+		got = append(got, r.experimentID+": "+strings.Join(spanNames(r.traces), ","))
+	}
+	assert.Equal(t, []string{"1: root", "10: child", "10: child"}, got)
+}
+
+func TestExportRefusesExperimentIDsThatAreNotNumbers(t *testing.T) {
+	for _, id := range []string{"abc", `"12\n13"`} { // the latter is JSON text: a newline, which no header can carry
+		t.Run(id, func(t *testing.T) {
+			fake := newFakeMLflow(t)
+			exp := newTestExporter(t, fake.URL, nil)
+			td := newTraces(
+				resource{spans: []span{{name: "a", trace: 1, attrs: map[string]string{mlflow.AttrExperimentID: id}}}},
+				resource{spans: []span{{name: "b", trace: 2}}},
+			)
+
+			err := exp.ConsumeTraces(t.Context(), td)
+
+			assert.True(t, consumererror.IsPermanent(err), "%v", err)
+			assert.ErrorContains(t, err, mlflow.AttrExperimentID)
+			got := fake.received()
+			require.Len(t, got, 1, "the other experiment's spans are sent")
+			assert.Equal(t, "0", got[0].experimentID)
+			assert.Equal(t, []string{"b"}, spanNames(got[0].traces))
+		})
+	}
+}
+
 func TestExportAllRefusedIsPermanent(t *testing.T) {
 	fake := newFakeMLflow(t)
 	fake.respond = func(w http.ResponseWriter, _ string) {
@@ -341,6 +429,37 @@ func TestExperimentNameResolution(t *testing.T) {
 		for _, r := range fake.received() {
 			assert.Equal(t, "100", r.experimentID)
 		}
+	})
+
+	t.Run("a cancelled batch fails alone", func(t *testing.T) {
+		fake := newFakeMLflow(t)
+		fake.experiments["agents"] = "5"
+		started, release := make(chan struct{}), make(chan struct{})
+		answer := sync.OnceFunc(func() { close(release) })
+		t.Cleanup(answer)
+		fake.lookup = func(http.ResponseWriter, string) bool {
+			if fake.lookups == 1 {
+				close(started)
+				<-release // the first lookup is answered when the test says so
+			}
+			return false
+		}
+		exp := newTestExporter(t, fake.URL, nil)
+		ctx1, cancel1 := context.WithCancel(t.Context())
+		done1, done2 := make(chan error, 1), make(chan error, 1)
+
+		go func() { done1 <- exp.ConsumeTraces(ctx1, named("agents")) }()
+		<-started
+		go func() { done2 <- exp.ConsumeTraces(t.Context(), named("agents")) }()
+		cancel1()
+
+		// Batch 1 gives up while its lookup still waits for the server; batch 2 gets the
+		// answer of that same lookup, whether it joined it before or after the cancel.
+		assert.ErrorIs(t, <-done1, context.Canceled)
+		answer()
+		require.NoError(t, <-done2)
+		lookups, _ := fake.counts()
+		assert.Equal(t, 1, lookups)
 	})
 
 	t.Run("created meanwhile by someone else", func(t *testing.T) {

@@ -47,3 +47,14 @@ func TestRetryPolicy(t *testing.T) {
 }
 
 func same(err error) error { return err }
+
+func TestRetryAllWaitsForTheLongestRetryAfter(t *testing.T) {
+	errs := []error{
+		retryPolicy(&mlflow.APIError{StatusCode: http.StatusTooManyRequests, RetryAfter: time.Second}),
+		retryPolicy(&mlflow.APIError{StatusCode: http.StatusServiceUnavailable, RetryAfter: 3 * time.Second}),
+		retryPolicy(&mlflow.APIError{StatusCode: http.StatusInternalServerError, RetryAfter: time.Minute}),
+		errors.New("connection refused"),
+	}
+	assert.Equal(t, exporterhelper.NewThrottleRetry(errors.Join(errs...), 3*time.Second), retryAll(errs))
+	assert.Equal(t, errors.Join(errs[2:]...), retryAll(errs[2:]), "no Retry-After to honour")
+}

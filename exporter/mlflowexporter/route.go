@@ -215,6 +215,18 @@ func experimentOf(attrs pcommon.Map) (experimentRef, bool) {
 	return experimentRef{}, false
 }
 
+// pin names ref on every resource of td, so that route sends all of td to ref (rule 1).
+func pin(td ptrace.Traces, ref experimentRef) {
+	for _, rs := range td.ResourceSpans().All() {
+		attrs := rs.Resource().Attributes()
+		if ref.id != "" {
+			attrs.PutStr(mlflow.AttrExperimentID, ref.id)
+		} else {
+			attrs.PutStr(mlflow.AttrExperimentName, ref.name)
+		}
+	}
+}
+
 // attrText returns an attribute's value as text. A string holding a JSON string, the way
 // MLflow's SDK and the llmspan processor write mlflow.* values ("\"12\""), is unquoted.
 func attrText(v pcommon.Value) string {
