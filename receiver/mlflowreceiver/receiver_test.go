@@ -584,3 +584,16 @@ func TestSecondParentlessSpan(t *testing.T) {
 	assert.True(t, e.held)
 	assert.Equal(t, pcommon.SpanID{7: 1}, rootSpan(e.root).SpanID())
 }
+
+// TestUpstreamAnswerTooLarge: an answer cut at the relay's bound would be broken JSON; the
+// client gets a clear error instead.
+func TestUpstreamAnswerTooLarge(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write(bytes.Repeat([]byte(" "), maxUpstreamAnswer+1))
+	}))
+	t.Cleanup(upstream.Close)
+	tr := startReceiver(t, func(cfg *Config) { cfg.Upstream.GetOrInsertDefault().Endpoint = upstream.URL }, nil)
+	a := tr.do(t, http.MethodGet, mlflow.PathGetExperimentByName+"?experiment_name=a", "", nil)
+	assert.Equal(t, http.StatusBadGateway, a.status)
+	assert.Contains(t, string(a.body), "over 1 MiB")
+}

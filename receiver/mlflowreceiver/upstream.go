@@ -54,9 +54,14 @@ func (u *upstreamExperiments) relay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer resp.Body.Close()
-	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamAnswer))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamAnswer+1))
 	if err != nil {
 		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "upstream MLflow server: "+err.Error())
+		return
+	}
+	if len(answer) > maxUpstreamAnswer {
+		// Cut, it would be broken JSON: say what happened instead.
+		writeError(w, http.StatusBadGateway, codeInternalError, "upstream MLflow server: answer over 1 MiB")
 		return
 	}
 	if ct := resp.Header.Get(headerContentType); ct != "" {
