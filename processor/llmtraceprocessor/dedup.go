@@ -20,9 +20,6 @@ const (
 	AttrDuplicateCost       = "llmtrace.duplicate.cost"
 )
 
-// maxHops bounds the walk from an LLM span up to the LLM span it may duplicate.
-const maxHops = 16
-
 // dedupe marks the LLM spans that describe the same call as an LLM span below them and
 // returns how many it marked.
 //
@@ -38,17 +35,17 @@ const maxHops = 16
 // usage, so the duplicate contributes nothing and hides nothing below it. Cost is computed from
 // usage, so none is computed for the duplicate.
 func dedupe(v *traceView) int {
+	order := v.deepestFirst()
+	// repeats[i] lists the ancestors marked as duplicates of span i, innermost first.
+	repeats := map[int][]int{}
 	marked := 0
-	for _, i := range v.deepestFirst() {
+	for _, i := range order {
 		inner := v.spans[i]
-		if isDuplicate(inner) || !isLLM(inner) {
-			continue
-		}
-		usage, ok := usageOf(inner)
+		usage, ok := callUsage(inner)
 		if !ok {
 			continue
 		}
-		for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
+		for p := v.parent[i]; p >= 0; p = v.parent[p] {
 			outer := v.spans[p]
 			if !isLLM(outer) || isDuplicate(outer) {
 				continue
@@ -61,28 +58,49 @@ func dedupe(v *traceView) int {
 				break
 			}
 			markDuplicate(outer, inner.SpanID())
+			repeats[i] = append(repeats[i], p)
 			marked++
 		}
-		marked += dedupeDetached(v, i, usage)
+	}
+	// Detached copies are looked for once every nested pair is marked: a call with its own
+	// framework span is then known to be a call, not a copy of a parallel call with equal usage.
+	for _, i := range order {
+		usage, ok := callUsage(v.spans[i])
+		if !ok {
+			continue
+		}
+		for _, layer := range append([]int{i}, repeats[i]...) {
+			marked += dedupeDetached(v, layer, i, usage, repeats)
+		}
 	}
 	return marked
 }
 
-// dedupeDetached marks the framework spans that repeat the LLM span i without being its
-// ancestors. A framework that does not make its span the current context (OpenInference's
-// LangChain tracer, for one) leaves the SDK's span under the framework span's ancestor instead:
-// the framework span is then a relative of i, deeper than i, below i's parent, that contains i
-// in time and has the same usage and model. Deeper, so that two sibling calls are never taken
-// for one.
-func dedupeDetached(v *traceView, i int, usage tokenUsage) int {
-	inner, marked := v.spans[i], 0
+// callUsage returns the usage of an LLM span not marked as a duplicate; ok is false for other
+// spans and for LLM spans without usage.
+func callUsage(span ptrace.Span) (tokenUsage, bool) {
+	if isDuplicate(span) || !isLLM(span) {
+		return tokenUsage{}, false
+	}
+	return usageOf(span)
+}
+
+// dedupeDetached marks, as duplicates of the kept span, the framework spans that repeat layer
+// (kept itself, or an ancestor marked as its duplicate) without being its ancestors. A
+// framework that does not make its span the current context (OpenInference's LangChain tracer,
+// for one) leaves the SDK's span under the framework span's ancestor instead: the framework
+// span is then a relative of layer, deeper than layer, below layer's parent, that contains
+// layer in time and has kept's usage and model. Deeper, so that two sibling calls are never
+// taken for one; a span with duplicates of its own is a call too.
+func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeats map[int][]int) int {
+	call, marked := v.spans[kept], 0
 	for j, outer := range v.spans {
-		if j == i || !isLLM(outer) || isDuplicate(outer) || v.depth[j] <= v.depth[i] ||
-			!contains(outer, inner) || !v.below(j, v.parent[i]) {
+		if j == kept || len(repeats[j]) > 0 || !isLLM(outer) || isDuplicate(outer) ||
+			v.depth[j] <= v.depth[layer] || !contains(outer, v.spans[layer]) || !v.below(j, v.parent[layer]) {
 			continue
 		}
-		if outerUsage, ok := usageOf(outer); ok && outerUsage == usage && sameModel(modelOf(inner), modelOf(outer)) {
-			markDuplicate(outer, inner.SpanID())
+		if outerUsage, ok := usageOf(outer); ok && outerUsage == usage && sameModel(modelOf(call), modelOf(outer)) {
+			markDuplicate(outer, call.SpanID())
 			marked++
 		}
 	}

@@ -79,6 +79,38 @@ func TestDedupe(t *testing.T) {
 			want: map[uint64]uint64{3: 4},
 		},
 		{
+			// OpenInference's LangChain tracer over instrumented LiteLLM over instrumented
+			// OpenAI: ChatLiteLLM sits beside LiteLLM's span, which repeats OpenAI's.
+			name: "framework span beside a two-layer SDK chain",
+			spans: []sp{
+				{id: 2, parent: 1, name: "RunnableSequence", start: time.Second / 2, end: 5 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"CHAIN"`}},
+				{id: 3, parent: 2, name: "ChatLiteLLM", start: time.Second / 2, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				llmSpan(4, 1, "litellm.completion", "openai/gpt-4o", 10, 5),
+				{id: 5, parent: 4, name: "chat gpt-4o", start: 1100 * time.Millisecond, end: 2900 * time.Millisecond, attrs: llmSpan(0, 0, "", "gpt-4o-2024-08-06", 10, 5).attrs},
+			},
+			want: map[uint64]uint64{3: 5, 4: 5},
+		},
+		{
+			name: "sibling calls, each with its framework span",
+			spans: []sp{
+				llmSpan(2, 1, "ChatOpenAI", "gpt-4o", 10, 5), llmSpan(3, 2, "chat", "gpt-4o", 10, 5),
+				llmSpan(4, 1, "ChatOpenAI", "gpt-4o", 10, 5), llmSpan(5, 4, "chat", "gpt-4o", 10, 5),
+			},
+			want: map[uint64]uint64{2: 3, 4: 5},
+		},
+		{
+			name:  "framework span far above the SDK span",
+			spans: append(nested(3, 20, 2), llmSpan(2, 1, "ChatOpenAI", "gpt-4o", 10, 5), llmSpan(100, 22, "chat", "gpt-4o", 10, 5)),
+			want:  map[uint64]uint64{2: 100},
+		},
+		{
+			name: "detached framework span far below the SDK span's parent",
+			spans: append(nested(2, 20, 1),
+				sp{id: 30, parent: 21, name: "ChatOpenAI", start: time.Second / 2, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				llmSpan(31, 1, "chat", "gpt-4o", 10, 5)),
+			want: map[uint64]uint64{30: 31},
+		},
+		{
 			name: "a detached look-alike that does not contain the call",
 			spans: []sp{
 				{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 4 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},

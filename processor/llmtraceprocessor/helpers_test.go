@@ -86,6 +86,18 @@ func llmSpan(id, parent uint64, name, model string, in, out int) sp {
 	}}
 }
 
+// nested returns n CHAIN spans with ids first, first+1, ..., each below the one before, the
+// first below parent.
+func nested(first, n, parent uint64) []sp {
+	var spans []sp
+	for id := first; id < first+n; id++ {
+		spans = append(spans, sp{id: id, parent: parent, name: "chain", end: 10 * time.Second,
+			attrs: map[string]any{"mlflow.spanType": `"CHAIN"`}})
+		parent = id
+	}
+	return spans
+}
+
 func usageJSON(in, out int) string {
 	return fmt.Sprintf(`{"input_tokens":%d,"output_tokens":%d,"total_tokens":%d}`, in, out, in+out)
 }

@@ -2,6 +2,7 @@ package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/pr
 
 import (
 	"encoding/json"
+	"slices"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -28,16 +29,23 @@ func writeTotals(v *traceView) {
 	if _, ok := root.Get(AttrTraceTotalTokens); ok {
 		return // already finished
 	}
-	// Read each span's usage once; the ancestor walk below only looks these up.
 	usages := make([]tokenUsage, len(v.spans))
 	counts := make([]bool, len(v.spans))
 	for i, span := range v.spans {
 		usages[i], counts[i] = usageOf(span)
 	}
+	// covered[i]: an ancestor of span i counts, at any depth. Parents come first, so each span
+	// looks at its parent only.
+	covered := make([]bool, len(v.spans))
+	for _, i := range slices.Backward(v.deepestFirst()) {
+		if p := v.parent[i]; p >= 0 {
+			covered[i] = counts[p] || covered[p]
+		}
+	}
 	var tokens int64
 	var cost float64
 	for i, span := range v.spans {
-		if !counts[i] || hasCountingAncestor(v, counts, i) {
+		if !counts[i] || covered[i] {
 			continue
 		}
 		tokens += usages[i].total
@@ -49,16 +57,6 @@ func writeTotals(v *traceView) {
 	if cost > 0 {
 		root.PutDouble(AttrTraceCostUSD, cost)
 	}
-}
-
-// hasCountingAncestor reports whether an ancestor of span i carries token usage.
-func hasCountingAncestor(v *traceView, counts []bool, i int) bool {
-	for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
-		if counts[p] {
-			return true
-		}
-	}
-	return false
 }
 
 // totalCost reads total_cost from mlflow.llm.cost (JSON text, or a map); 0 when absent.

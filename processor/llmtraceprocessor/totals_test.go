@@ -33,3 +33,14 @@ func TestTotals(t *testing.T) {
 	assert.Nil(t, attr(t, empty, 1, AttrTraceTotalTokens))
 	assert.Nil(t, attr(t, empty, 1, AttrTraceCostUSD))
 }
+
+func TestTotalsDeepTree(t *testing.T) {
+	agent := sp{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 9 * time.Second, attrs: map[string]any{
+		mlflow.AttrSpanType: `"AGENT"`, mlflow.AttrChatTokenUsage: usageJSON(100, 50),
+	}}
+	// MLflow's sum looks at every ancestor, however many levels up.
+	spans := append([]sp{root(1, "POST /chat", nil), agent}, nested(3, 20, 2)...)
+	td := newTrace(1, append(spans, llmSpan(100, 22, "chat", "gpt-4o", 10, 5))...)
+	finishTwice(t, &Config{Deduplicate: true, Totals: true}, td)
+	assert.EqualValues(t, 150, attr(t, td, 1, AttrTraceTotalTokens), "the agent's usage includes the nested call")
+}

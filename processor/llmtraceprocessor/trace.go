@@ -96,10 +96,10 @@ func (v *traceView) preferred(i, j int, last bool) bool {
 	return v.spans[i].StartTimestamp() < v.spans[j].StartTimestamp()
 }
 
-// below reports whether span i lies under span a (a is one of its ancestors, within maxHops).
-// A negative a (no parent in the trace) is above nothing.
+// below reports whether span i lies under span a (a is one of its ancestors). A negative a
+// (no parent in the trace) is above nothing.
 func (v *traceView) below(i, a int) bool {
-	for p, hops := v.parent[i], 0; p >= 0 && hops < maxHops; p, hops = v.parent[p], hops+1 {
+	for p := v.parent[i]; p >= 0; p = v.parent[p] {
 		if p == a {
 			return true
 		}
