@@ -7,12 +7,17 @@ import (
 )
 
 // detector finds one kind of sensitive value. maybe is a cheap prefilter: when it says no, the
-// regexp is not run. valid, when set, confirms a regexp match (checksums).
+// regexp is not run. valid, when set, confirms a regexp match (checksums). cut lists the
+// separators at which a match valid rejects is split to look for a shorter value in it (see
+// shorter). standalone refuses a match that touches a letter, digit or underscore: code such
+// as std::vector or Foo::Bar holds strings that parse as IPv6 addresses (d::, ::Ba).
 type detector struct {
-	name  string
-	re    *regexp.Regexp
-	maybe func(s string) bool
-	valid func(match string) bool
+	name       string
+	re         *regexp.Regexp
+	maybe      func(s string) bool
+	valid      func(match string) bool
+	cut        string
+	standalone bool
 }
 
 // Built-in detector names.
@@ -41,7 +46,7 @@ var builtins = []detector{
 	{
 		name:  DetectorBearerToken,
 		re:    regexp.MustCompile(`(?i)\bbearer\s+[A-Za-z0-9._~+/-]{8,}=*`),
-		maybe: func(s string) bool { return strings.Contains(s, "earer") || strings.Contains(s, "EARER") },
+		maybe: func(s string) bool { return containsFold(s, "bearer") },
 	},
 	{
 		name:  DetectorEmail,
@@ -53,12 +58,14 @@ var builtins = []detector{
 		re:    regexp.MustCompile(`\b\d(?:[ -]?\d){12,18}\b`),
 		maybe: func(s string) bool { return countDigits(s, 13) },
 		valid: luhn,
+		cut:   " -",
 	},
 	{
 		name:  DetectorIBAN,
 		re:    regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b`),
 		maybe: func(s string) bool { return countDigits(s, 4) },
 		valid: ibanChecksum,
+		cut:   " ",
 	},
 	{
 		name: DetectorPhone,
@@ -82,7 +89,55 @@ var builtins = []detector{
 			a, err := netip.ParseAddr(m)
 			return err == nil && a.Is6() && strings.Count(m, ":") >= 2
 		},
+		cut:        ":",
+		standalone: true,
 	},
+}
+
+// standsAlone reports whether s[start:end] touches no letter, digit or underscore.
+func standsAlone(s string, start, end int) bool {
+	return (start == 0 || !isWordByte(s[start-1])) && (end == len(s) || !isWordByte(s[end]))
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// maxCandidates bounds the runs shorter tries in one match.
+const maxCandidates = 64
+
+// shorter finds, in a match m that valid rejects, the longest run of whole tokens (split at
+// d.cut) that the regexp matches entirely and valid accepts, and returns its bounds in m. The
+// regexp's longest match may have taken in a neighbouring token ("qty 3 4111…", an IBAN
+// followed by "BIC", the colon of "IP:2001:db8::1"). A doubled separator (IPv6's ::) is part
+// of the value and does not split.
+func (d *detector) shorter(m string) (start, end int, ok bool) {
+	isCut := func(i int) bool { return i >= 0 && i < len(m) && strings.IndexByte(d.cut, m[i]) >= 0 }
+	// Token t runs from starts[t] to ends[t].
+	starts, ends := []int{0}, []int{}
+	for i := range len(m) {
+		if isCut(i) && !isCut(i-1) && !isCut(i+1) {
+			ends, starts = append(ends, i), append(starts, i+1)
+		}
+	}
+	ends = append(ends, len(m))
+	tried := 0
+	for n := len(starts) - 1; n > 0; n-- { // tokens per run, longest first; all of them is m
+		for first := 0; first+n <= len(starts); first++ {
+			if tried++; tried > maxCandidates {
+				return 0, 0, false
+			}
+			start, end = starts[first], ends[first+n-1]
+			c := m[start:end]
+			if !d.valid(c) {
+				continue
+			}
+			if loc := d.re.FindStringIndex(c); loc != nil && loc[1]-loc[0] == len(c) {
+				return start, end, true
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 // BuiltinDetectors lists the built-in detector names.
@@ -112,6 +167,25 @@ func countDigits(s string, n int) bool {
 		}
 	}
 	return n == 0
+}
+
+// containsFold reports whether s holds word (lower-case ASCII letters) in any case. It jumps
+// from one occurrence of word's first letter to the next, so it stays about as cheap as
+// strings.Contains.
+func containsFold(s, word string) bool {
+	for _, first := range [2]byte{word[0], word[0] - 'a' + 'A'} {
+		for rest := s; ; {
+			i := strings.IndexByte(rest, first)
+			if i < 0 || len(rest)-i < len(word) {
+				break
+			}
+			if strings.EqualFold(rest[i+1:i+len(word)], word[1:]) {
+				return true
+			}
+			rest = rest[i+1:]
+		}
+	}
+	return false
 }
 
 // luhn checks a card number's check digit (separators ignored) and its length, 13 to 19.

@@ -80,13 +80,21 @@ func (r *redactor) text(s string, counts []int64) string {
 		var b strings.Builder
 		last := 0
 		for _, loc := range locs {
-			m := s[loc[0]:loc[1]]
-			if (d.valid != nil && !d.valid(m)) || r.allowed(m) {
+			start, end := loc[0], loc[1]
+			if d.valid != nil && !d.valid(s[start:end]) {
+				from, to, ok := d.shorter(s[start:end])
+				if !ok {
+					continue
+				}
+				start, end = start+from, start+to
+			}
+			m := s[start:end]
+			if d.standalone && !standsAlone(s, start, end) || r.allowed(m) {
 				continue
 			}
-			b.WriteString(s[last:loc[0]])
+			b.WriteString(s[last:start])
 			r.replacement(&b, d.name, m)
-			last = loc[1]
+			last = end
 			counts[i]++
 		}
 		if last > 0 {
@@ -116,13 +124,19 @@ func (r *redactor) value(s string, counts []int64) (string, bool) {
 	if !r.maybe(s) {
 		return s, false
 	}
-	if looksLikeJSON(s) {
-		if out, changed, err := r.json(s, counts); err == nil {
-			return out, changed
+	out := r.jsonOrText(s, 0, counts)
+	return out, out != s
+}
+
+// jsonOrText redacts s as JSON text when it parses as JSON and is nested at most maxJSONDepth
+// levels inside other JSON text (depth), and as text otherwise.
+func (r *redactor) jsonOrText(s string, depth int, counts []int64) string {
+	if depth <= maxJSONDepth && looksLikeJSON(s) {
+		if out, err := r.json(s, depth, counts); err == nil {
+			return out
 		}
 	}
-	out := r.text(s, counts)
-	return out, out != s
+	return r.text(s, counts)
 }
 
 func looksLikeJSON(s string) bool {
@@ -130,12 +144,16 @@ func looksLikeJSON(s string) bool {
 	return s != "" && (s[0] == '{' || s[0] == '[' || s[0] == '"')
 }
 
+// maxJSONDepth bounds how many levels of JSON text inside JSON string values are parsed, as
+// each level parses its whole value again.
+const maxJSONDepth = 8
+
 var errTrailing = errors.New("trailing data after JSON value")
 
 // json re-emits s token by token, with string values (not keys) redacted. Object key order,
 // numbers (as written) and structure are kept; whitespace is not. It writes nothing to counts
 // unless s is valid JSON.
-func (r *redactor) json(s string, counts []int64) (string, bool, error) {
+func (r *redactor) json(s string, depth int, counts []int64) (string, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
 	local := make([]int64, len(counts))
@@ -156,10 +174,10 @@ func (r *redactor) json(s string, counts []int64) (string, bool, error) {
 			break
 		}
 		if err != nil {
-			return "", false, err
+			return "", err
 		}
 		if len(stack) == 0 && out.Len() > 0 {
-			return "", false, errTrailing
+			return "", errTrailing
 		}
 		isKey := false
 		if len(stack) > 0 {
@@ -185,8 +203,10 @@ func (r *redactor) json(s string, counts []int64) (string, bool, error) {
 			}
 			out.WriteByte(byte(t))
 		case string:
-			if !isKey {
-				if red := r.text(t, local); red != t {
+			// A value may itself be JSON text (tool call arguments), whose escapes are not
+			// text: it is redacted as JSON. The prefilter first spares a parse.
+			if !isKey && r.maybe(t) {
+				if red := r.jsonOrText(t, depth+1, local); red != t {
 					t, changed = red, true
 				}
 			}
@@ -204,15 +224,15 @@ func (r *redactor) json(s string, counts []int64) (string, bool, error) {
 		}
 	}
 	if out.Len() == 0 {
-		return "", false, io.ErrUnexpectedEOF
+		return "", io.ErrUnexpectedEOF
 	}
 	for i, n := range local {
 		counts[i] += n
 	}
 	if !changed {
-		return s, false, nil
+		return s, nil
 	}
-	return out.String(), true, nil
+	return out.String(), nil
 }
 
 func writeJSONString(enc *json.Encoder, out *bytes.Buffer, s string) {

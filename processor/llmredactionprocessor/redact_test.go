@@ -44,12 +44,16 @@ func TestDetectors(t *testing.T) {
 		{"ipv4", "version 999.1.1.1", ""},
 		{"ipv6", "addr 2001:db8::8a2e:370:7334 up", "addr [REDACTED:ipv6] up"},
 		{"ipv6", "at 12:30:45 and a::b::c", ""},
+		{"ipv6", "use std::vector or Foo::Bar", ""},
+		{"ipv6", "loopback ::1, and fe80::1%eth0.", "loopback [REDACTED:ipv6], and [REDACTED:ipv6]."},
 		{"api_key", "key sk-proj-abcdefghijklmnopqrstuvwx123", "key [REDACTED:api_key]"},
 		{"api_key", "AKIAIOSFODNN7EXAMPLE", "[REDACTED:api_key]"},
 		{"api_key", "ghp_abcdefghijklmnopqrstuvwxyz0123456789", "[REDACTED:api_key]"},
 		{"api_key", "sk-short and task-list", ""},
 		{"bearer_token", "Authorization: Bearer eyJhbGciOi.abc.def", "Authorization: [REDACTED:bearer_token]"},
 		{"bearer_token", "the bearer of bad news", ""},
+		{"bearer_token", "auth BeArEr eyJhbGciOi.abc.def", "auth [REDACTED:bearer_token]"},
+		{"bearer_token", "BEarer eyJhbGciOi.abc.def", "[REDACTED:bearer_token]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.detector+"/"+tt.in, func(t *testing.T) {
@@ -65,6 +69,26 @@ func TestDetectors(t *testing.T) {
 			}
 			assert.Equal(t, tt.want, got)
 			assert.Equal(t, int64(strings.Count(tt.want, "[REDACTED:")), counts[0])
+		})
+	}
+}
+
+// TestGluedValues: a value a checksum confirms is found even when the regexp's longest match
+// takes in a neighbouring token and fails the checksum.
+func TestGluedValues(t *testing.T) {
+	r := newRedactor(defaultConfig())
+	for _, tt := range []struct{ in, want string }{
+		{"card 4111 1111 1111 1111 12/26", "card [REDACTED:credit_card] 12/26"},
+		{"qty 3 4111111111111111", "qty 3 [REDACTED:credit_card]"},
+		{"IBAN DE89 3704 0044 0532 0130 00 BIC COBADEFFXXX", "IBAN [REDACTED:iban] BIC COBADEFFXXX"},
+		{"IP:2001:db8::1", "IP:[REDACTED:ipv6]"},
+		{"ids 1234 5678 9012 3456 7890 1234 5678", "ids 1234 5678 9012 3456 7890 1234 5678"},
+		{"build 1.22.3:4:5 at 12:30:45", "build 1.22.3:4:5 at 12:30:45"},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			counts := make([]int64, len(r.detectors))
+			got, _ := r.value(tt.in, counts)
+			assert.Equal(t, tt.want, got)
 		})
 	}
 }
@@ -121,6 +145,42 @@ func TestJSONStaysJSON(t *testing.T) {
 	out, changed = r.value(in, counts)
 	assert.False(t, changed)
 	assert.Equal(t, in, out)
+}
+
+// TestNestedJSON: a string value that is itself JSON (OpenAI's tool_calls[].function.arguments)
+// is redacted as JSON, so its escapes are not taken for text and it stays JSON.
+func TestNestedJSON(t *testing.T) {
+	r := newRedactor(defaultConfig())
+	in := `[{"role":"assistant","tool_calls":[{"function":{"name":"send","arguments":"{\"to\":\"Bob\\nbob@corp.com\",\"card\":\"x\\n4111111111111111\"}"}}]}]`
+	counts := make([]int64, len(r.detectors))
+	out, changed := r.value(in, counts)
+	require.True(t, changed)
+	require.True(t, json.Valid([]byte(out)))
+	var msgs []struct {
+		ToolCalls []struct {
+			Function struct{ Arguments string } `json:"function"`
+		} `json:"tool_calls"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &msgs))
+	args := msgs[0].ToolCalls[0].Function.Arguments
+	assert.True(t, json.Valid([]byte(args)), "arguments stay JSON: %s", args)
+	assert.Equal(t, `{"to":"Bob\n[REDACTED:email]","card":"x\n[REDACTED:credit_card]"}`, args)
+	assert.Equal(t, []int64{0, 0, 1, 1, 0, 0, 0, 0}, counts, "one email, one card")
+
+	// A leaf that only starts like JSON is redacted as text.
+	out, _ = r.value(`{"a":"[not json bob@corp.com"}`, counts)
+	assert.Equal(t, `{"a":"[not json [REDACTED:email]"}`, out)
+
+	// Nesting deeper than maxJSONDepth is redacted as text, and is still redacted.
+	s := `"bob@corp.com"`
+	for range maxJSONDepth + 2 {
+		b, _ := json.Marshal(s)
+		s = string(b)
+	}
+	out, changed = r.value(s, counts)
+	assert.True(t, changed)
+	assert.NotContains(t, out, "bob@corp.com")
+	assert.True(t, json.Valid([]byte(out)))
 }
 
 func TestTruncate(t *testing.T) {
@@ -244,6 +304,7 @@ func FuzzRedact(f *testing.F) {
 		`{"messages":[{"role":"user","content":"bob@corp.com 4111 1111 1111 1111"}]}`,
 		`"+1 415-555-0132"`, `[1,2,{"a":"DE89370400440532013000"}]`, `{"a":"\u00e9 \ud83d\ude00 x@y.io"}`,
 		"plain 10.0.0.1 2001:db8::1 Bearer abcdefghijk", `{"a":`, "", "\xff@\xfe.com",
+		`{"args":"{\"to\":\"x\\n4111111111111111\"}"}`, "IP:2001:db8::1 qty 3 4111111111111111 BeArEr abcdefghijk",
 	} {
 		f.Add(s)
 	}
