@@ -43,7 +43,7 @@ func TestLoadConfig(t *testing.T) {
 			}}},
 		},
 		{id: component.NewIDWithName(metadata.Type, "cost_disabled"), expected: &Config{SourceAttributes: "keep", Content: "keep", Cost: CostConfig{DefaultPrices: true}}},
-		{id: component.NewIDWithName(metadata.Type, "negative_price"), errMsg: `cost: prices[0]: model "x": prices must not be negative`},
+		{id: component.NewIDWithName(metadata.Type, "negative_price"), errMsg: `cost: prices[0]: model "x": prices must be finite and not negative, got -1`},
 		{id: component.NewIDWithName(metadata.Type, "empty_model"), errMsg: "cost: prices[0]: model must not be empty"},
 		{id: component.NewIDWithName(metadata.Type, "nothing_to_price"), errMsg: "cost: default_prices is false and no prices or prices_file is given"},
 		{id: component.NewIDWithName(metadata.Type, "unknown_dialect"), errMsg: `dialects: unknown ["openinference_typo"]; known dialects are`},

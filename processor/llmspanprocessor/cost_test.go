@@ -59,7 +59,7 @@ func TestCost(t *testing.T) {
 	pricedChatSpan(spans, "no-such-model", 10, 10, 0)
 	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutStr(mlflow.AttrLLMCost, `{"total_cost":1}`)
 	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutDouble("gen_ai.usage.cost", 0.25) // OpenLIT
-	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutDouble("gen_ai.usage.cost", 0) // OpenLIT without a price
+	pricedChatSpan(spans, "gpt-4o-mini", 10, 10, 0).Attributes().PutDouble("gen_ai.usage.cost", 0)    // OpenLIT without a price
 
 	tel := componenttest.NewTelemetry()
 	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
@@ -193,4 +193,27 @@ func asFloat(v any) float64 {
 		return n
 	}
 	panic(v)
+}
+
+// TestCostTooLargeForMaxValueSize: a cost object cannot be truncated; under a cap too small
+// for it, it is not written, and the span does not count as priced.
+func TestCostTooLargeForMaxValueSize(t *testing.T) {
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	cfg := defaultConfig()
+	cfg.MaxValueSize = 60
+	sink := new(consumertest.TracesSink)
+	p, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tel), cfg, sink)
+	require.NoError(t, err)
+	td := ptrace.NewTraces()
+	pricedChatSpan(td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans(), "gpt-4o", 1234, 567, 0)
+	require.NoError(t, p.ConsumeTraces(context.Background(), td))
+	require.NoError(t, p.Shutdown(context.Background()))
+
+	attrs := firstSpan(sink.AllTraces()[0]).Attributes()
+	_, hasType := attrs.Get(mlflow.AttrSpanType)
+	require.True(t, hasType)
+	assert.Nil(t, costOf(t, firstSpan(sink.AllTraces()[0])), "does not fit in 60 bytes")
+	_, err = tel.GetMetric("otelcol_processor_llmspan_spans_priced")
+	assert.Error(t, err, "no span counted as priced")
 }

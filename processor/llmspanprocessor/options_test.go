@@ -339,6 +339,27 @@ func TestContentDropGolden(t *testing.T) {
 	}
 }
 
+// TestContentDropAcrossDialects: the span is read by one dialect (Langfuse's propagated
+// attributes outrank OpenInference), but content: drop removes every dialect's content keys.
+func TestContentDropAcrossDialects(t *testing.T) {
+	td := oneSpan("openinference.instrumentation.openai", map[string]any{
+		"openinference.span.kind":               "LLM",
+		"llm.model_name":                        "gpt-4o",
+		"input.value":                           `{"messages":[{"role":"user","content":"SECRET prompt"}]}`,
+		"output.value":                          "SECRET answer",
+		"llm.input_messages.0.message.role":     "user",
+		"llm.input_messages.0.message.content":  "SECRET prompt",
+		"llm.output_messages.0.message.role":    "assistant",
+		"llm.output_messages.0.message.content": "SECRET answer",
+		"langfuse.trace.metadata.environment":   "prod",
+	})
+	got := firstSpan(process(t, &Config{Content: "drop"}, td)).Attributes()
+	for k, v := range got.All() {
+		assert.NotContains(t, v.AsString(), "SECRET", "content: drop kept %s", k)
+	}
+	assert.Contains(t, got.AsRaw(), "langfuse.trace.metadata.environment")
+}
+
 func TestMappings(t *testing.T) {
 	cfg := &Config{
 		SourceAttributes: "drop",
@@ -419,6 +440,17 @@ func TestMappings(t *testing.T) {
 		got := process(t, cfg, td)
 		assert.Equal(t, map[string]any{"acme.llm.kind": "batch"}, firstSpan(got).Attributes().AsRaw(), "nothing applied: unrecognized")
 	})
+	t.Run("override with an unreadable value", func(t *testing.T) {
+		override := &Config{Mappings: []MappingConfig{{Attribute: "acme.llm.tools", Field: "tools", Override: true}}}
+		got := firstSpan(process(t, override, oneSpan("", map[string]any{
+			"gen_ai.operation.name":   "chat",
+			"gen_ai.tool.definitions": `[{"type":"function","name":"get_weather"}]`,
+			// Cut off after its first definition: a reader may take that one before giving up.
+			"acme.llm.tools": `[{"type":"function","function":{"name":"evil"}},{"type":"function","function":{"name":"cut`,
+		}))).Attributes().AsRaw()
+		assert.Contains(t, got[mlflow.AttrChatTools], "get_weather", "the dialect's tools stay")
+		assert.NotContains(t, got[mlflow.AttrChatTools], "evil")
+	})
 	t.Run("content drop", func(t *testing.T) {
 		got := firstSpan(process(t, &Config{Content: "drop", Mappings: cfg.Mappings}, oneSpan("", map[string]any{
 			"gen_ai.operation.name": "chat",
@@ -432,4 +464,35 @@ func TestMappings(t *testing.T) {
 		assert.Equal(t, "m-1", got["acme.llm.model"])
 		assert.Equal(t, `"m-1"`, got[mlflow.AttrLLMModel])
 	})
+}
+
+// TestExclusiveInputTokens: OpenInference's Agno instrumentation over Claude passes
+// Anthropic's input count, which leaves the cache out; MLflow's input includes it.
+func TestExclusiveInputTokens(t *testing.T) {
+	got := firstSpan(process(t, &Config{}, oneSpan("openinference.instrumentation.agno", map[string]any{
+		"openinference.span.kind":                    "LLM",
+		"llm.model_name":                             "claude-sonnet-4-5",
+		"llm.token_count.prompt":                     12,
+		"llm.token_count.completion":                 80,
+		"llm.token_count.total":                      92,
+		"llm.token_count.prompt_details.cache_read":  4000,
+		"llm.token_count.prompt_details.cache_write": 500,
+	}))).Attributes().AsRaw()
+	assert.JSONEq(t, `{"input_tokens":4512,"output_tokens":80,"total_tokens":4592,"cache_read_input_tokens":4000,"cache_creation_input_tokens":500}`,
+		got[mlflow.AttrChatTokenUsage].(string))
+}
+
+// TestSourceDropKeepsWhatWasNotWritten: token usage too large for max_value_size is not
+// written, so source_attributes: drop keeps the span's source attributes.
+func TestSourceDropKeepsWhatWasNotWritten(t *testing.T) {
+	got := firstSpan(process(t, &Config{SourceAttributes: "drop", MaxValueSize: 40}, oneSpan("", map[string]any{
+		"gen_ai.operation.name":      "chat",
+		"gen_ai.request.model":       "gpt-4o",
+		"gen_ai.usage.input_tokens":  1234,
+		"gen_ai.usage.output_tokens": 567,
+	}))).Attributes().AsRaw()
+	assert.Equal(t, `"CHAT_MODEL"`, got[mlflow.AttrSpanType])
+	assert.NotContains(t, got, mlflow.AttrChatTokenUsage, "over 40 bytes")
+	assert.EqualValues(t, 1234, got["gen_ai.usage.input_tokens"])
+	assert.EqualValues(t, 567, got["gen_ai.usage.output_tokens"])
 }

@@ -2,6 +2,7 @@ package llmspanprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/pro
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -37,9 +38,11 @@ type llmSpanProcessor struct {
 	// named mappingsDialect, after the detector's.
 	mapper *dialect.Mapper
 	// dropSource and dropContent are source_attributes: drop and content: drop; consumed
-	// holds each dialect's consumption table when either is set.
+	// holds each dialect's consumption table when either is set, content every dialect's
+	// content keys when content is dropped.
 	dropSource, dropContent bool
 	consumed                []*dialect.Consumption
+	content                 *dialect.Consumption
 }
 
 // mappingsDialect labels, in telemetry, spans that only custom mappings recognized.
@@ -80,9 +83,12 @@ func newLLMSpanProcessor(set processor.Settings, cfg *Config) (*llmSpanProcessor
 	}
 	p.dropSource, p.dropContent = cfg.SourceAttributes == modeDrop, cfg.Content == modeDrop
 	if p.dropSource || p.dropContent {
-		for _, d := range dialects {
+		names := make([]string, len(dialects))
+		for i, d := range dialects {
 			p.consumed = append(p.consumed, dialect.ConsumptionOf(d.Name))
+			names[i] = d.Name
 		}
+		p.content = dialect.ContentOf(names)
 	}
 	p.scratch.New = func() any {
 		return &scratch{
@@ -156,6 +162,7 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 			i = len(p.byDialect) - 1 // mappingsDialect
 		}
 	}
+	s.rec.Usage.IncludeCacheIfBelow() // after mappings, which may set counts too
 	if p.dropContent {
 		s.rec.Input = dialect.Payload{Messages: s.rec.Input.Messages[:0]}
 		s.rec.Output = dialect.Payload{Messages: s.rec.Output.Messages[:0]}
@@ -164,14 +171,21 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 	if sourceCost && !s.rec.Cost.Set {
 		s.rec.Cost, _ = cost.FromAttributes(attrs) // what the span reports comes before the table
 	}
+	outcome, priced := cost.NotPriced, false
 	if p.prices != nil || s.rec.Cost.Set {
-		p.price(s, attrs, mayExist)
+		outcome, priced = p.price(s, attrs, mayExist)
 	}
 	wrote := s.writer.Write(&s.rec, attrs, mayExist)
 	if wrote {
 		s.normalized[i]++
 	}
-	if p.dropContent || p.dropSource && wrote {
+	skipped := s.writer.Skipped()
+	if priced {
+		p.countPrice(s, outcome, slices.Contains(skipped, mlflow.AttrLLMCost))
+	}
+	// A value too large to write even truncated has only its source left: a span with one
+	// keeps its source attributes.
+	if wrote = wrote && len(skipped) == 0; p.dropContent || p.dropSource && wrote {
 		var consumed *dialect.Consumption
 		if ok {
 			consumed = p.consumed[i]
@@ -201,6 +215,9 @@ func (p *llmSpanProcessor) removeSource(s *scratch, span ptrace.Span, consumed *
 		if consumed != nil {
 			used, content = consumed.Uses(k)
 		}
+		if p.dropContent && !content {
+			_, content = p.content.Uses(k)
+		}
 		if p.mapper != nil {
 			if j, ok := p.mapper.Index(k); ok {
 				used = used || s.mapScratch.Applied[j]
@@ -209,14 +226,15 @@ func (p *llmSpanProcessor) removeSource(s *scratch, span ptrace.Span, consumed *
 		}
 		return used && dropUsed || content && p.dropContent
 	})
-	if p.dropContent && consumed != nil {
-		consumed.RemoveContentEvents(span.Events())
+	if p.dropContent {
+		p.content.RemoveContentEvents(span.Events())
 	}
 }
 
-// price fills the record's cost and counts the outcome; the writer writes it. mayExist is
-// false when the span has no mlflow.* key.
-func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) {
+// price fills the record's cost, which the writer writes, and reports whether the outcome
+// counts: not when the span already has a cost, kept as it is. mayExist is false when the
+// span has no mlflow.* key.
+func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) (cost.Outcome, bool) {
 	outcome := cost.NotPriced
 	if p.prices != nil {
 		outcome = p.prices.Fill(&s.rec, &s.lastPrice)
@@ -225,8 +243,17 @@ func (p *llmSpanProcessor) price(s *scratch, attrs pcommon.Map, mayExist bool) {
 	}
 	if mayExist {
 		if _, exists := attrs.Get(mlflow.AttrLLMCost); exists {
-			return // kept as it is: nothing priced
+			return outcome, false
 		}
+	}
+	return outcome, true
+}
+
+// countPrice counts a span's pricing outcome; a cost that did not fit max_value_size was not
+// written, so it counts as not priced.
+func (p *llmSpanProcessor) countPrice(s *scratch, outcome cost.Outcome, costSkipped bool) {
+	if costSkipped {
+		outcome = cost.NotPriced
 	}
 	s.priced[outcome]++
 	if outcome == cost.UnknownModel && len(s.unknownModels) < maxUnknownModelsPerBatch {

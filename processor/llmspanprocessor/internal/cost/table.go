@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"regexp"
 	"strings"
@@ -44,8 +45,10 @@ func (e Entry) Validate() error {
 	if strings.TrimSpace(e.Model) == "" {
 		return fmt.Errorf("model must not be empty")
 	}
-	if e.Input < 0 || e.Output < 0 || (e.CacheRead != nil && *e.CacheRead < 0) || (e.CacheWrite != nil && *e.CacheWrite < 0) {
-		return fmt.Errorf("model %q: prices must not be negative", e.Model)
+	for _, p := range []*float64{&e.Input, &e.Output, e.CacheRead, e.CacheWrite} {
+		if p != nil && !(*p >= 0 && !math.IsInf(*p, 1)) { // NaN fails >= 0
+			return fmt.Errorf("model %q: prices must be finite and not negative, got %v", e.Model, *p)
+		}
 	}
 	return nil
 }

@@ -99,6 +99,31 @@ func ConsumptionOf(name string) *Consumption {
 	return consumptions[name]
 }
 
+// ContentOf returns the content of the named dialects' tables together: what content: drop
+// removes from any span a dialect recognized. A span read by one dialect may carry another's
+// content (Langfuse's propagated attributes put OpenInference spans under langfuse).
+func ContentOf(names []string) *Consumption {
+	union := consumption()
+	for _, name := range names {
+		c := consumptions[name]
+		for k, content := range c.keys {
+			if content {
+				union.keys[k] = true
+			}
+		}
+		for _, p := range c.prefixes {
+			if p.content && !slices.Contains(union.prefixes, p) {
+				union.prefixes = append(union.prefixes, p)
+			}
+		}
+		for ev := range c.contentEvents {
+			union.contentEvents[ev] = true
+		}
+		union.detailsEvent = union.detailsEvent || c.detailsEvent
+	}
+	return union
+}
+
 // consumes is one part of a consumption table.
 type consumes func(*Consumption)
 

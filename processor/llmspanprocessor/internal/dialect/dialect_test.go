@@ -102,3 +102,45 @@ func TestLower(t *testing.T) {
 	assert.True(t, isFrameworkProvider("strands-agents"))
 	assert.False(t, isFrameworkProvider("openai"))
 }
+
+func TestIncludeCacheIfBelow(t *testing.T) {
+	n := func(v int64) Count { return Count{N: v, Set: true} }
+	for _, tt := range []struct {
+		name     string
+		in, want Usage
+	}{
+		{
+			"exclusive input and total (Anthropic through a framework)",
+			Usage{Input: n(12), Output: n(80), Total: n(92), CacheRead: n(4000), CacheCreation: n(500)},
+			Usage{Input: n(4512), Output: n(80), Total: n(4592), CacheRead: n(4000), CacheCreation: n(500)},
+		},
+		{
+			"exclusive input, a total of its own kept",
+			Usage{Input: n(12), Output: n(80), Total: n(4592), CacheRead: n(4000), CacheCreation: n(500)},
+			Usage{Input: n(4512), Output: n(80), Total: n(4592), CacheRead: n(4000), CacheCreation: n(500)},
+		},
+		{
+			"inclusive input",
+			Usage{Input: n(4512), Output: n(80), CacheRead: n(4000), CacheCreation: n(500)},
+			Usage{Input: n(4512), Output: n(80), CacheRead: n(4000), CacheCreation: n(500)},
+		},
+		{
+			"no cache",
+			Usage{Input: n(12), Output: n(80)},
+			Usage{Input: n(12), Output: n(80)},
+		},
+		{
+			"no input count",
+			Usage{Output: n(80), CacheRead: n(4000)},
+			Usage{Output: n(80), CacheRead: n(4000)},
+		},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.in
+			got.IncludeCacheIfBelow()
+			assert.Equal(t, tt.want, got)
+			got.IncludeCacheIfBelow()
+			assert.Equal(t, tt.want, got, "idempotent")
+		})
+	}
+}

@@ -166,6 +166,22 @@ func (u *Usage) includeCacheIfExclusive() {
 	}
 }
 
+// IncludeCacheIfBelow adds the cache counts to an input count smaller than them, which cannot
+// include them: a source passed a provider's exclusive count on as it was (frameworks over
+// Anthropic or Bedrock models: Strands, Agno, Google ADK, Agent Framework, OpenLIT, AI SDK 5).
+// A total that was input + output gets the cache too. An exclusive input at least as large as
+// the cache cannot be told from an inclusive one and stays as it is.
+func (u *Usage) IncludeCacheIfBelow() {
+	cache := u.CacheRead.N + u.CacheCreation.N
+	if !u.Input.Set || u.Input.N >= cache {
+		return
+	}
+	if u.Total.Set && u.Total.N == u.Input.N+u.Output.N {
+		u.Total.N += cache
+	}
+	u.Input.N += cache
+}
+
 func (f *Fields) count(field Field) Count {
 	if !f.set[field] {
 		return Count{}

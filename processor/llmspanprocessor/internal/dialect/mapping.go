@@ -216,11 +216,14 @@ func setField(rec *Record, mp *Mapping, v pcommon.Value) bool {
 			rec.UserID = s
 		}
 	case MapTools:
-		tools := appendToolDefinitions(rec.Tools[:0], v)
-		if len(tools) == 0 {
+		// Read after the dialect's tools, which a value that does not read must leave intact
+		// (a reader may have written part of it before giving up); then replace them.
+		n := len(rec.Tools)
+		tools := appendToolDefinitions(rec.Tools, v)
+		if len(tools) == n {
 			return false
 		}
-		rec.Tools = tools
+		rec.Tools = append(tools[:0], tools[n:]...)
 	default:
 		n, ok := ParseCount(v)
 		if !ok {

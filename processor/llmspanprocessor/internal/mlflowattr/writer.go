@@ -25,6 +25,7 @@ type Writer struct {
 	enc     anyjson.Encoder
 	nested  anyjson.Encoder // JSON that is itself written as a string: tool call arguments
 	pending []pendingValue  // values encoded in enc, not yet put
+	skipped []string        // keys of the last Write's values that no truncation made fit
 }
 
 // pendingValue is one encoded value: enc's bytes [start, end).
@@ -49,6 +50,7 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map, mayExist bool) bo
 	// putPending): the keys are distinct, so deferring the puts changes nothing else.
 	w.enc.Reset()
 	w.pending = w.pending[:0]
+	w.skipped = w.skipped[:0]
 	put := func(key string, encode func()) {
 		if mayExist && exists(attrs, key) {
 			return
@@ -129,6 +131,7 @@ func (w *Writer) putPending(attrs pcommon.Map) bool {
 		if w.maxSize > 0 && len(value) > w.maxSize {
 			var ok bool
 			if value, ok = truncateJSON(value, w.maxSize); !ok {
+				w.skipped = append(w.skipped, p.key)
 				continue
 			}
 		}
@@ -137,6 +140,11 @@ func (w *Writer) putPending(attrs pcommon.Map) bool {
 	}
 	return wrote
 }
+
+// Skipped lists the keys of the last Write's values that were left out because truncating
+// their strings could not make them fit max_value_size (a cost or token usage object under a
+// tiny cap, a message list whose structure alone is too long).
+func (w *Writer) Skipped() []string { return w.skipped }
 
 func (w *Writer) anyLongerThan(n int) bool {
 	for _, p := range w.pending {
