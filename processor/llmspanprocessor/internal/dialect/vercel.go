@@ -28,18 +28,21 @@ var vercelAI = Dialect{
 // vercelKeys adds the AI SDK's scalar keys to GenAI's, ranked below the GenAI names that
 // model call spans also carry.
 var vercelKeys = withKeys(genAIKeys, Keys{
-	"ai.response.model":               {FieldModel, 0},
-	"ai.model.id":                     {FieldModel, 2},
-	"ai.model.provider":               {FieldProvider, 2},
-	"ai.usage.inputTokens":            {FieldInputTokens, 2},
-	"ai.usage.promptTokens":           {FieldInputTokens, 3},
-	"ai.usage.outputTokens":           {FieldOutputTokens, 2},
-	"ai.usage.completionTokens":       {FieldOutputTokens, 3},
-	"ai.usage.totalTokens":            {FieldTotalTokens, 2},
-	"ai.usage.tokens":                 {FieldTotalTokens, 3},
-	"ai.usage.cachedInputTokens":      {FieldCacheReadTokens, 2},
-	"ai.telemetry.metadata.sessionId": {FieldSessionID, 0},
-	"ai.telemetry.metadata.userId":    {FieldUserID, 0},
+	"ai.response.model":          {FieldModel, 0},
+	"ai.model.id":                {FieldModel, 2},
+	"ai.model.provider":          {FieldProvider, 2},
+	"ai.usage.inputTokens":       {FieldInputTokens, 2},
+	"ai.usage.promptTokens":      {FieldInputTokens, 3},
+	"ai.usage.outputTokens":      {FieldOutputTokens, 2},
+	"ai.usage.completionTokens":  {FieldOutputTokens, 3},
+	"ai.usage.totalTokens":       {FieldTotalTokens, 2},
+	"ai.usage.tokens":            {FieldTotalTokens, 3},
+	"ai.usage.cachedInputTokens": {FieldCacheReadTokens, 2},
+	// AI SDK 6's input details; cache writes are only here.
+	"ai.usage.inputTokenDetails.cacheReadTokens":  {FieldCacheReadTokens, 1},
+	"ai.usage.inputTokenDetails.cacheWriteTokens": {FieldCacheCreationTokens, 1},
+	"ai.telemetry.metadata.sessionId":             {FieldSessionID, 0},
+	"ai.telemetry.metadata.userId":                {FieldUserID, 0},
 	// AI SDK 7 replaced telemetry metadata with the call's runtimeContext, which both
 	// integrations write as ai.settings.context.* (OpenTelemetry with runtimeContext: true).
 	"ai.settings.context.sessionId": {FieldSessionID, 1},

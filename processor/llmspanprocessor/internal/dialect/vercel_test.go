@@ -80,3 +80,18 @@ func TestVercelToolCallsWithoutText(t *testing.T) {
 		assert.Len(t, rec.Output.Messages[0].ToolCalls, 1)
 	}
 }
+
+// AI SDK 6 reports cache writes only in its input details.
+func TestVercelCacheDetails(t *testing.T) {
+	span := ptrace.NewSpan()
+	attrs := span.Attributes()
+	attrs.PutStr("ai.operationId", "ai.generateText.doGenerate")
+	attrs.PutInt("ai.usage.inputTokens", 4512)
+	attrs.PutInt("ai.usage.outputTokens", 80)
+	attrs.PutInt("ai.usage.inputTokenDetails.cacheReadTokens", 4000)
+	attrs.PutInt("ai.usage.inputTokenDetails.cacheWriteTokens", 500)
+	var rec Record
+	readVercelAI(span, &rec)
+	assert.Equal(t, Count{N: 4000, Set: true}, rec.Usage.CacheRead)
+	assert.Equal(t, Count{N: 500, Set: true}, rec.Usage.CacheCreation)
+}
