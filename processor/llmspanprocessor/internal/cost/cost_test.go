@@ -97,6 +97,19 @@ func TestOverrides(t *testing.T) {
 	p, _ = tab.Lookup("openai", "gpt-4o")
 	assert.Equal(t, 2.5, p.Input, "others still from the default table")
 
+	specific, err := New(false, []Entry{
+		{Model: "gpt-4o*", Input: 5},
+		{Model: "gpt-4o-mini*", Input: 0.6},
+		{Model: "gpt-4o-mini", Input: 0.15},
+	})
+	require.NoError(t, err)
+	p, _ = specific.Lookup("", "gpt-4o-mini")
+	assert.Equal(t, 0.15, p.Input, "an exact model before any prefix")
+	p, _ = specific.Lookup("", "gpt-4o-mini-2024-07-18")
+	assert.Equal(t, 0.6, p.Input, "the longest prefix")
+	p, _ = specific.Lookup("", "gpt-4o-2024-08-06")
+	assert.Equal(t, 5.0, p.Input)
+
 	only, err := New(false, []Entry{{Model: "mine", Input: 1, Output: 1}})
 	require.NoError(t, err)
 	_, ok = only.Lookup("openai", "gpt-4o")

@@ -205,15 +205,26 @@ func (t *Table) resolve(prov, name string) (Price, bool) {
 	return Price{}, false
 }
 
+// lookupOverride finds the configured entry for the model: provider-specific entries first,
+// and among them the most specific, an exact model before the longest prefix, so that
+// "gpt-4o-mini" is not priced by a "gpt-4o*" listed before it. Ties go to the first listed
+// (inline prices before prices_file).
 func (t *Table) lookupOverride(prov, name string) (Price, bool) {
-	for _, pass := range [2]bool{true, false} { // provider-specific entries first
-		for _, o := range t.overrides {
+	for _, pass := range [2]bool{true, false} {
+		best := -1
+		for i, o := range t.overrides {
 			if (o.provider != "") != pass || (pass && o.provider != prov) {
 				continue
 			}
-			if name == o.model || (o.prefix && strings.HasPrefix(name, o.model)) {
+			if name == o.model {
 				return o.price, true
 			}
+			if o.prefix && strings.HasPrefix(name, o.model) && (best < 0 || len(o.model) > len(t.overrides[best].model)) {
+				best = i
+			}
+		}
+		if best >= 0 {
+			return t.overrides[best].price, true
 		}
 	}
 	return Price{}, false
