@@ -216,7 +216,7 @@ func (t *Table) lookupOverride(prov, name string) (Price, bool) {
 			if (o.provider != "") != pass || (pass && o.provider != prov) {
 				continue
 			}
-			if name == o.model {
+			if !o.prefix && name == o.model {
 				return o.price, true
 			}
 			if o.prefix && strings.HasPrefix(name, o.model) && (best < 0 || len(o.model) > len(t.overrides[best].model)) {
