@@ -339,10 +339,12 @@ func TestContentDropGolden(t *testing.T) {
 	}
 }
 
-// TestContentDropAcrossDialects: the span is read by one dialect (Langfuse's propagated
-// attributes outrank OpenInference), but content: drop removes every dialect's content keys.
+// TestContentDropAcrossDialects: the span is read by one dialect (an mcp.* key makes this
+// OpenInference span mcp's, which ranks first), but content: drop removes every dialect's
+// content keys.
 func TestContentDropAcrossDialects(t *testing.T) {
 	td := oneSpan("openinference.instrumentation.openai", map[string]any{
+		"mcp.method.name":                       "tools/call",
 		"openinference.span.kind":               "LLM",
 		"llm.model_name":                        "gpt-4o",
 		"input.value":                           `{"messages":[{"role":"user","content":"SECRET prompt"}]}`,
@@ -354,6 +356,8 @@ func TestContentDropAcrossDialects(t *testing.T) {
 		"langfuse.trace.metadata.environment":   "prod",
 	})
 	got := firstSpan(process(t, &Config{Content: "drop"}, td)).Attributes()
+	typ, _ := got.Get(mlflow.AttrSpanType)
+	assert.Equal(t, `"TOOL"`, typ.AsString(), "read by mcp")
 	for k, v := range got.All() {
 		assert.NotContains(t, v.AsString(), "SECRET", "content: drop kept %s", k)
 	}
@@ -495,4 +499,17 @@ func TestSourceDropKeepsWhatWasNotWritten(t *testing.T) {
 	assert.NotContains(t, got, mlflow.AttrChatTokenUsage, "over 40 bytes")
 	assert.EqualValues(t, 1234, got["gen_ai.usage.input_tokens"])
 	assert.EqualValues(t, 567, got["gen_ai.usage.output_tokens"])
+}
+
+// TestOpenAITextPartsInGenAIMessages: LiteLLM copies list content into GenAI messages as it
+// is, OpenAI parts with their text under "text".
+func TestOpenAITextPartsInGenAIMessages(t *testing.T) {
+	got := firstSpan(process(t, &Config{}, oneSpan("litellm", map[string]any{
+		"gen_ai.operation.name": "chat",
+		"gen_ai.request.model":  "gpt-4o",
+		"gen_ai.system":         "openai",
+		"gen_ai.input.messages": `[{"role": "user", "parts": [{"type": "text", "text": "What is in this image?"}, ` +
+			`{"type": "image_url", "image_url": {"url": "https://example.com/cat.png"}}]}]`,
+	}))).Attributes().AsRaw()
+	assert.Contains(t, got[mlflow.AttrSpanInputs], "What is in this image?")
 }

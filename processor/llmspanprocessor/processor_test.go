@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -165,4 +166,109 @@ func TestHugeValuesPassThrough(t *testing.T) {
 	require.True(t, ok, "over max_value_size: truncated")
 	assert.LessOrEqual(t, len(inputs.Str()), 1<<20)
 	assert.Contains(t, inputs.Str(), "…[truncated ")
+}
+
+// writtenMLflow returns the mlflow.* attributes of the first span of td, processed.
+func writtenMLflow(t *testing.T, td ptrace.Traces) map[string]any {
+	out := map[string]any{}
+	for k, v := range firstSpan(process(t, &Config{}, td)).Attributes().All() {
+		if strings.HasPrefix(k, mlflow.AttrPrefix) {
+			out[k] = v.AsRaw()
+		}
+	}
+	return out
+}
+
+// Langfuse's SDKs copy their trace-level keys onto every span of a trace: an OpenInference
+// span that carries them is still OpenInference's.
+func TestReviewLangfusePropagatedOnOpenInference(t *testing.T) {
+	attrs := map[string]any{
+		"openinference.span.kind": "LLM", "llm.model_name": "gpt-4o",
+		"llm.input_messages.0.message.role": "user", "llm.input_messages.0.message.content": "Hi",
+		"llm.output_messages.0.message.role": "assistant", "llm.output_messages.0.message.content": "Hello",
+		"llm.token_count.prompt": int64(10), "llm.token_count.completion": int64(2), "session.id": "s-1",
+	}
+	plain := firstSpan(process(t, &Config{}, oneSpan("openinference.instrumentation.openai", attrs))).Attributes()
+	attrs["langfuse.trace.name"] = "my-trace"
+	attrs["langfuse.trace.tags"] = []any{"prod"}
+	attrs["langfuse.trace.metadata.tenant"] = "acme"
+	attrs["langfuse.version"] = "1.2"
+	attrs["langfuse.environment"] = "production"
+	attrs["langfuse.observation.prompt.name"] = "greeting"
+	got := firstSpan(process(t, &Config{}, oneSpan("openinference.instrumentation.openai", attrs))).Attributes()
+	for _, k := range []string{"mlflow.spanType", "mlflow.spanInputs", "mlflow.spanOutputs", "mlflow.chat.tokenUsage", "mlflow.llm.model"} {
+		want, _ := plain.Get(k)
+		v, ok := got.Get(k)
+		if assert.True(t, ok, "%s missing (plain OpenInference writes %s)", k, want.AsString()) {
+			assert.Equal(t, want.AsString(), v.AsString(), k)
+		}
+	}
+
+	// A Langfuse observation is Langfuse's, whatever instrumentation scope it has.
+	td := oneSpan("my.app", map[string]any{
+		"langfuse.observation.type": "generation", "langfuse.observation.model.name": "m",
+		"gen_ai.request.model": "other",
+	})
+	out := firstSpan(process(t, &Config{}, td)).Attributes().AsRaw()
+	assert.Equal(t, `"m"`, out[mlflow.AttrLLMModel])
+}
+
+// LiteLLM's arize, arize_phoenix and langfuse_otel callbacks write OpenInference under the
+// litellm tracer.
+func TestLiteLLMOpenInferenceCallbacks(t *testing.T) {
+	attrs := map[string]any{
+		"openinference.span.kind": "LLM", "llm.model_name": "gpt-4o-mini", "llm.provider": "openai",
+		"input.value":                           "Hi",
+		"llm.input_messages.0.message.role":     "user",
+		"llm.input_messages.0.message.content":  "Hi",
+		"output.value":                          "Hello",
+		"llm.output_messages.0.message.role":    "assistant",
+		"llm.output_messages.0.message.content": "Hello",
+		"llm.token_count.prompt":                int64(9), "llm.token_count.completion": int64(2), "llm.token_count.total": int64(11),
+	}
+	want := writtenMLflow(t, oneSpan("openinference.instrumentation.litellm", attrs))
+	require.Contains(t, want, mlflow.AttrSpanInputs)
+	assert.Equal(t, want, writtenMLflow(t, oneSpan("litellm", attrs)))
+}
+
+// AI SDK 7's @ai-sdk/otel writes GenAI's provider names, dots and all.
+func TestVercelGenAIProviderNames(t *testing.T) {
+	for _, name := range []string{"aws.bedrock", "gcp.vertex_ai", "gcp.gemini", "azure.ai.openai"} {
+		attrs := map[string]any{
+			"gen_ai.operation.name": "chat", "gen_ai.provider.name": name, "gen_ai.request.model": "m",
+		}
+		want := writtenMLflow(t, oneSpan("some.genai.lib", attrs))
+		assert.Equal(t, `"`+name+`"`, want[mlflow.AttrLLMProvider])
+		assert.Equal(t, want[mlflow.AttrLLMProvider], writtenMLflow(t, oneSpan("gen_ai", attrs))[mlflow.AttrLLMProvider], name)
+	}
+	// The AI SDK's own provider ids name the API too.
+	got := writtenMLflow(t, oneSpan("ai", map[string]any{
+		"ai.operationId": "ai.generateText.doGenerate", "ai.model.provider": "openai.chat", "ai.model.id": "gpt-4o",
+	}))
+	assert.Equal(t, `"openai"`, got[mlflow.AttrLLMProvider])
+}
+
+// TestIndexedToolCallAmplification: flattened indices are bounded per level, and the second
+// level's slots per list of messages too, so that 1,024 keys of ~40 bytes cannot make 1,024
+// messages of 1,024 tool calls each (45 MB of mlflow.spanInputs before the bound).
+func TestIndexedToolCallAmplification(t *testing.T) {
+	for name, key := range map[string]string{
+		"genai":         "gen_ai.prompt.%d.tool_calls.1023.id",
+		"openinference": "llm.input_messages.%d.message.tool_calls.1023.tool_call.id",
+		"contents":      "llm.input_messages.%d.message.contents.1023.message_content.text",
+	} {
+		attrs := map[string]any{"gen_ai.operation.name": "chat", "gen_ai.request.model": "m", "openinference.span.kind": "LLM"}
+		if name == "genai" {
+			delete(attrs, "openinference.span.kind")
+		}
+		in := 0
+		for n := range 1024 {
+			k := fmt.Sprintf(key, n)
+			attrs[k] = "x"
+			in += len(k) + 1
+		}
+		got := firstSpan(process(t, &Config{}, oneSpan("", attrs))).Attributes()
+		v, _ := got.Get(mlflow.AttrSpanInputs)
+		assert.Less(t, len(v.Str()), 100*in, "%s: %d bytes of attributes made %d", name, in, len(v.Str()))
+	}
 }

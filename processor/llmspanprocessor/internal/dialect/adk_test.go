@@ -2,9 +2,13 @@ package dialect
 
 import (
 	"reflect"
+	"runtime"
+	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 )
 
 func TestGoogleADKStreamReply(t *testing.T) {
@@ -34,6 +38,9 @@ func TestGoogleADKStreamReply(t *testing.T) {
 		{"candidates, each with its reason",
 			[]Message{text("a", "stop"), text("b", "stop")},
 			[]Message{text("a", "stop"), text("b", "stop")}},
+		{"chunks as written in JSON and decoded, joined decoded",
+			[]Message{{Role: "assistant", Parts: []Part{{Text: `a\n`, Encoded: true}}}, text("b", ""), {Role: "assistant", Parts: []Part{{Text: `\"c\"`, Encoded: true}}, FinishReason: "STOP"}},
+			[]Message{text("a\nb\"c\"", "STOP")}},
 		{"not all assistant",
 			[]Message{{Role: "user", Parts: []Part{{Text: "x"}}}, text("a", "stop")},
 			[]Message{{Role: "user", Parts: []Part{{Text: "x"}}}, text("a", "stop")}},
@@ -44,4 +51,34 @@ func TestGoogleADKStreamReply(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A long stream of small chunks folds in time and memory linear in its size: each chunk's text
+// is copied once, not the whole text so far for each chunk.
+func TestGoogleADKStreamReplyLinear(t *testing.T) {
+	const chunks = 40_000
+	var b strings.Builder
+	b.WriteByte('[')
+	for i := range chunks {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`{"role":"assistant","parts":[{"type":"text","content":"ab"}]}`)
+	}
+	b.WriteByte(']')
+	span := ptrace.NewSpan()
+	span.SetName("call_llm")
+	span.Attributes().PutStr("gen_ai.output.messages", b.String())
+
+	var rec Record
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	readGoogleADK(span, &rec)
+	runtime.ReadMemStats(&after)
+
+	if assert.Len(t, rec.Output.Messages, 1) && assert.Len(t, rec.Output.Messages[0].Parts, 1) {
+		assert.Equal(t, strings.Repeat("ab", chunks), rec.Output.Messages[0].Parts[0].Text)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	assert.Less(t, allocated, uint64(100*b.Len()), "allocated %d bytes for a %d-byte stream", allocated, b.Len())
 }

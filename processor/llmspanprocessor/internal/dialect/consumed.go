@@ -101,7 +101,7 @@ func ConsumptionOf(name string) *Consumption {
 
 // ContentOf returns the content of the named dialects' tables together: what content: drop
 // removes from any span a dialect recognized. A span read by one dialect may carry another's
-// content (Langfuse's propagated attributes put OpenInference spans under langfuse).
+// content (an mcp.* key puts an OpenInference tool span under mcp, which ranks first).
 func ContentOf(names []string) *Consumption {
 	union := consumption()
 	for _, name := range names {
@@ -138,7 +138,7 @@ func consumption(parts ...consumes) *Consumption {
 // contentFields are the fields that become mlflow.spanInputs and mlflow.spanOutputs.
 var contentFields = [numFields]bool{
 	FieldInput: true, FieldOutput: true, FieldSystemInstructions: true,
-	FieldToolArguments: true, FieldToolResult: true,
+	FieldToolArguments: true, FieldToolResult: true, FieldRetrievalQuery: true, FieldRetrievalDocuments: true,
 }
 
 // fromKeys consumes a Keys table, content by field.
@@ -212,9 +212,10 @@ var legacyContent = contentEvents("gen_ai.content.prompt", "gen_ai.content.compl
 var openInferenceReader = []consumes{
 	fromKeys(openInferenceKeys),
 	genAIReader(genAIKeys),
-	contentKeys("input.value", "output.value"),
+	contentKeys("input.value", "output.value", oiRerankQuery),
 	plainKeys("llm.finish_reason"),
-	contentPrefixes(oiInputMessages, oiOutputMessages, oiPrompts, oiChoices, oiDocuments, oiEmbeddings),
+	contentPrefixes(oiInputMessages, oiOutputMessages, oiPrompts, oiChoices, oiDocuments, oiEmbeddings,
+		oiRerankInput, oiRerankOutput),
 	plainPrefixes(oiTools),
 }
 
@@ -247,8 +248,9 @@ var consumptions = map[string]*Consumption{
 	"google_adk":      consumption(genAIReader(googleADKKeys), contentKeys("gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response")),
 	"semantic_kernel": consumption(genAIReader(semanticKernelKeys), legacyContent),
 	"agent_framework": consumption(genAIReader(genAIKeys)),
-	"litellm": consumption(genAIReader(genAIKeys), plainPrefixes(liteLLMFunctions),
-		plainKeys(liteLLMProviderModel, liteLLMInputCost, liteLLMOutputCost, liteLLMTotalCost)),
+	"litellm": consumption(append([]consumes{genAIReader(genAIKeys), plainPrefixes(liteLLMFunctions),
+		plainKeys(liteLLMProviderModel, liteLLMInputCost, liteLLMOutputCost, liteLLMTotalCost)},
+		openInferenceReader...)...), // its OpenInference callbacks' spans are read as openinference
 	"livekit": consumption(genAIReader(liveKitKeys),
 		contentKeys("lk.user_input", "lk.user_transcript", "lk.chat_ctx", "lk.input_text",
 			"lk.response.text", "lk.response.function_calls",

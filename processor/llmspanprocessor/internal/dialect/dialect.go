@@ -26,6 +26,10 @@ type Dialect struct {
 	// Namespaces are first segments of attribute keys that identify the dialect: "gen_ai"
 	// matches "gen_ai.request.model".
 	Namespaces []string
+	// IdentifyingKeys are whole attribute keys that identify the dialect, for a namespace that
+	// also holds keys which say nothing about the span: Langfuse's SDKs copy their trace-level
+	// langfuse.* keys onto every span of a trace, whatever instrumentation wrote it.
+	IdentifyingKeys []string
 	// Read fills rec, which is empty, from span.
 	Read func(span ptrace.Span, rec *Record)
 }
@@ -50,7 +54,8 @@ var All = []Dialect{
 	liveKit,
 	laminar,
 	springAI,
-	// SDK attributes that may sit on spans of any convention below.
+	// SDK attributes that may sit on spans of any convention below; Langfuse's only on its
+	// own observations, since its trace-level keys sit on every span.
 	langfuse,
 	mcp,
 	// Instrumentation libraries; OpenLLMetry and OpenLIT write GenAI keys plus their own.
@@ -101,7 +106,7 @@ type Detector struct {
 	dialects   []Dialect
 	scopes     map[string]uint64
 	prefixes   []scopePrefix
-	namespaces *strtab.Table[uint64]
+	namespaces *strtab.Table[namespace]
 }
 
 type scopePrefix struct {
@@ -109,13 +114,21 @@ type scopePrefix struct {
 	mask   uint64
 }
 
+// namespace is what the first segment of an attribute key identifies: dialects by itself
+// (mask), and, when keys is not nil, dialects by some whole keys under it.
+type namespace struct {
+	mask uint64
+	keys *strtab.Table[uint64]
+}
+
 // NewDetector builds a detector for at most 64 dialects, given in precedence order.
 func NewDetector(dialects []Dialect) *Detector {
 	if len(dialects) > 64 {
 		panic("dialect: more than 64 dialects")
 	}
-	d := &Detector{dialects: dialects, scopes: map[string]uint64{}}
-	namespaces := map[string]uint64{}
+	d := &Detector{dialects: make([]Dialect, len(dialects)), scopes: map[string]uint64{}}
+	namespaces := map[string]namespace{}
+	keys := map[string]map[string]uint64{} // namespace → key → mask
 	for i, dl := range dialects {
 		for _, s := range dl.Scopes {
 			d.scopes[s] |= 1 << i
@@ -124,8 +137,23 @@ func NewDetector(dialects []Dialect) *Detector {
 			d.prefixes = append(d.prefixes, scopePrefix{p, 1 << i})
 		}
 		for _, ns := range dl.Namespaces {
-			namespaces[ns] |= 1 << i
+			n := namespaces[ns]
+			n.mask |= 1 << i
+			namespaces[ns] = n
 		}
+		for _, k := range dl.IdentifyingKeys {
+			ns, _, _ := strings.Cut(k, ".")
+			if keys[ns] == nil {
+				keys[ns] = map[string]uint64{}
+			}
+			keys[ns][k] |= 1 << i
+		}
+		d.dialects[i] = dl
+	}
+	for ns, m := range keys {
+		n := namespaces[ns]
+		n.keys = strtab.New(m)
+		namespaces[ns] = n
 	}
 	d.namespaces = strtab.New(namespaces)
 	return d
@@ -159,8 +187,12 @@ func (d *Detector) Detect(scopeMask uint64, attrs pcommon.Map) (int, bool) {
 // walk a span's keys themselves; First then picks the dialect.
 func (d *Detector) KeyMask(k string) uint64 {
 	if i := strings.IndexByte(k, '.'); i > 0 {
-		mask, _ := d.namespaces.Get(k[:i])
-		return mask
+		ns, _ := d.namespaces.Get(k[:i])
+		if ns.keys != nil {
+			mask, _ := ns.keys.Get(k)
+			return ns.mask | mask
+		}
+		return ns.mask
 	}
 	return 0
 }

@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -90,7 +91,7 @@ func TestAllDialectsWellFormed(t *testing.T) {
 		assert.False(t, seen[d.Name], "duplicate %s", d.Name)
 		seen[d.Name] = true
 		assert.NotNil(t, d.Read, d.Name)
-		assert.NotEmpty(t, append(d.Scopes, d.Namespaces...), "%s cannot be detected", d.Name)
+		assert.NotEmpty(t, slices.Concat(d.Scopes, d.ScopePrefixes, d.Namespaces, d.IdentifyingKeys), "%s cannot be detected", d.Name)
 		assert.NotPanics(t, func() { d.Read(ptrace.NewSpan(), &Record{}) }, d.Name)
 	}
 }

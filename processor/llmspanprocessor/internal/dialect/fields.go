@@ -34,6 +34,8 @@ const (
 	FieldCacheReadTokens
 	FieldCacheCreationTokens
 	FieldFinishReasons // of the response's choices, for output messages that name none
+	FieldRetrievalQuery
+	FieldRetrievalDocuments
 	numFields
 )
 

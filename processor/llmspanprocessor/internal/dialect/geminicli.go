@@ -264,7 +264,7 @@ func appendGeminiToolsGeneral(tools []Tool, v pcommon.Value) []Tool {
 // mergeAssistant merges the assistant messages of msgs, streamed chunks of one answer, into
 // the first, joining text pieces; other messages keep their place.
 func mergeAssistant(msgs []Message) []Message {
-	first := -1
+	first, kept := -1, 0 // kept: the first message's parts before its last, which stay apart
 	out := msgs[:0]
 	for _, m := range msgs {
 		if m.Role != "assistant" {
@@ -272,20 +272,32 @@ func mergeAssistant(msgs []Message) []Message {
 			continue
 		}
 		if first < 0 {
-			first = len(out)
+			first, kept = len(out), max(len(m.Parts)-1, 0)
 			out = append(out, m)
 			continue
 		}
-		// Text streamed in pieces is one text.
-		for _, p := range m.Parts {
-			parts := out[first].Parts
-			if n := len(parts); n > 0 && !p.Value.Set && !parts[n-1].Value.Set {
-				parts[n-1].AppendText(p)
-			} else {
-				out[first].Parts = append(parts, p)
-			}
-		}
+		out[first].Parts = append(out[first].Parts, m.Parts...)
 		out[first].ToolCalls = append(out[first].ToolCalls, m.ToolCalls...)
+	}
+	if first >= 0 {
+		// Text streamed in pieces is one text.
+		parts := out[first].Parts
+		joined := joinTextRuns(parts[kept:]) // in place
+		out[first].Parts = parts[:kept+len(joined)]
+	}
+	return out
+}
+
+// joinTextRuns joins each run of adjacent text parts into one, in place.
+func joinTextRuns(parts []Part) []Part {
+	out := parts[:0]
+	for i := 0; i < len(parts); {
+		j := i + 1
+		for !parts[i].Value.Set && j < len(parts) && !parts[j].Value.Set {
+			j++
+		}
+		out = append(out, joinText(parts[i:j]))
+		i = j
 	}
 	return out
 }

@@ -41,6 +41,9 @@ var genAIKeys = strtab.New(Keys{
 
 	"gen_ai.response.finish_reasons": {FieldFinishReasons, 0},
 
+	"gen_ai.retrieval.query.text": {FieldRetrievalQuery, 0},
+	"gen_ai.retrieval.documents":  {FieldRetrievalDocuments, 0},
+
 	"gen_ai.usage.input_tokens":                {FieldInputTokens, 0},
 	"gen_ai.usage.prompt_tokens":               {FieldInputTokens, 1},
 	"gen_ai.usage.output_tokens":               {FieldOutputTokens, 0},
@@ -65,6 +68,14 @@ var genAIOperations = map[string]string{
 	"plan":             mlflow.SpanTypeAgent,
 	"execute_tool":     mlflow.SpanTypeTool,
 	"invoke_workflow":  mlflow.SpanTypeChain,
+	// Memory operations, on an agent's memory store.
+	"search_memory":       mlflow.SpanTypeMemory,
+	"create_memory":       mlflow.SpanTypeMemory,
+	"update_memory":       mlflow.SpanTypeMemory,
+	"upsert_memory":       mlflow.SpanTypeMemory,
+	"delete_memory":       mlflow.SpanTypeMemory,
+	"create_memory_store": mlflow.SpanTypeMemory,
+	"delete_memory_store": mlflow.SpanTypeMemory,
 }
 
 // genAIMessageEvents maps the deprecated per-message events to the role they imply.
@@ -86,6 +97,10 @@ const (
 	// maxIndexed bounds flattened indices so that "gen_ai.prompt.99999999.role" cannot make
 	// the reader allocate millions of messages.
 	maxIndexed = 1024
+	// maxNested bounds the slots that the second level of flattened indices (tool calls,
+	// content items) creates in one list of messages: every index is valid, but 1,024 messages
+	// each with a "tool_calls.1023.id" must not make a million tool calls out of 38 KB.
+	maxNested = maxIndexed
 )
 
 func readGenAI(span ptrace.Span, rec *Record) {
@@ -97,7 +112,7 @@ func readGenAI(span ptrace.Span, rec *Record) {
 // GenAI plus extras: build keys once with withKeys. other, when not nil, receives every span
 // attribute that keys does not hold, in the same single pass. f is left filled for the caller.
 func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, other func(k string, v pcommon.Value)) {
-	var prompts, completions indexedMessages
+	prompts, completions := indexedMessages{jsonContent: true}, indexedMessages{}
 	for k, v := range span.Attributes().All() {
 		if key, ok := keys.Get(k); ok {
 			f.Put(key, v, 0)
@@ -142,6 +157,7 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, oth
 	if defs, ok := f.Get(FieldToolDefinitions); ok {
 		rec.Tools = appendToolDefinitions(rec.Tools, defs)
 	}
+	fillGenAIRetrieval(rec, f)
 	rec.SpanType = genAISpanType(f, rec)
 }
 
@@ -245,11 +261,17 @@ func choiceMessageValue(msg Message, m pcommon.Value) Message {
 	return msg
 }
 
-// indexedMessages collects flattened messages: N.role, N.content, N.tool_call_id,
-// N.finish_reason, N.tool_calls.K.{id,name,arguments}.
+// indexedMessages collects flattened messages: N.role, N.content (N.refusal, written by
+// OpenLLMetry in its place when the model refuses), N.tool_call_id, N.finish_reason,
+// N.tool_calls.K.{id,name,arguments}.
 type indexedMessages struct {
 	msgs []Message
 	seen []bool // gaps in the indices are skipped
+	// nested counts the tool call slots created, up to maxNested.
+	nested int
+	// jsonContent reads a content that is the JSON text of a list of parts as those parts
+	// (promptContentParts).
+	jsonContent bool
 }
 
 func (x *indexedMessages) put(key string, v pcommon.Value) {
@@ -266,23 +288,65 @@ func (x *indexedMessages) put(key string, v pcommon.Value) {
 	case "role":
 		m.Role = scalarString(v)
 	case "content":
-		m.Parts = contentParts(Some(v))
+		if x.jsonContent {
+			m.Parts = promptContentParts(v)
+		} else {
+			m.Parts = contentParts(Some(v))
+		}
+	case "refusal":
+		if len(m.Parts) == 0 {
+			m.Parts = contentParts(Some(v))
+		}
 	case "tool_call_id":
 		m.ToolCallID = scalarString(v)
 	case "finish_reason":
 		m.FinishReason = scalarString(v)
 	default:
 		rest, ok := strings.CutPrefix(field, "tool_calls.")
-		if !ok || !putToolCall(m, rest, v) {
+		if !ok {
+			return
+		}
+		k, field, ok := cutIndex(rest)
+		if !ok || !putToolCall(m, k, field, v, &x.nested) {
 			return
 		}
 	}
 	x.seen[n] = true
 }
 
-func putToolCall(m *Message, key string, v pcommon.Value) bool {
-	k, field, ok := cutIndex(key)
-	if !ok || (field != "id" && field != "name" && field != "arguments") {
+// promptContentParts reads a flattened prompt's content. OpenLLMetry writes a list content (an
+// image beside text, Anthropic content blocks) as its JSON text: that is read as the parts it
+// holds when every item is an object with a "type". Any other string stays text, as
+// contentParts keeps it.
+func promptContentParts(v pcommon.Value) []Part {
+	if v.Type() == pcommon.ValueTypeStr && isPartList(v.Str()) {
+		return jsonContentParts(v)
+	}
+	return contentParts(Some(v))
+}
+
+// isPartList reports whether s is a JSON list of objects that each have a string "type",
+// scanning it without building values; text that does not start a list costs one look.
+func isPartList(s string) bool {
+	sc := anyjson.NewScanner(s)
+	if !sc.Consume('[') {
+		return false
+	}
+	n := 0
+	for first := true; sc.Elem(first); first = false {
+		var typ jsonField
+		if !sc.Consume('{') || !readFields(&sc, 2, false, partTypeKey[:], &typ) || !typ.set || !typ.isStr() {
+			return false
+		}
+		n++
+	}
+	return n > 0 && sc.End()
+}
+
+var partTypeKey = [...]string{"type"}
+
+func putToolCall(m *Message, k int, field string, v pcommon.Value, nested *int) bool {
+	if field != "id" && field != "name" && field != "arguments" || !growNested(k, len(m.ToolCalls), nested) {
 		return false
 	}
 	for len(m.ToolCalls) <= k {
@@ -308,6 +372,20 @@ func (x *indexedMessages) messages() []Message {
 		}
 	}
 	return out
+}
+
+// growNested reports whether a second-level list of length n may grow to hold index k, and
+// counts the slots that takes against *nested (see maxNested).
+func growNested(k, n int, nested *int) bool {
+	grow := k + 1 - n
+	if grow <= 0 {
+		return true
+	}
+	if *nested+grow > maxNested {
+		return false
+	}
+	*nested += grow
+	return true
 }
 
 // cutIndex splits "N.rest" into N and rest.

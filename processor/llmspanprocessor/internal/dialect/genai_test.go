@@ -3,8 +3,11 @@ package dialect
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
 func TestFillFinishReasons(t *testing.T) {
@@ -39,5 +42,31 @@ func TestFillFinishReasons(t *testing.T) {
 			}
 			require.Equal(t, tt.want, got)
 		})
+	}
+}
+
+func TestGenAIRetrieval(t *testing.T) {
+	rec := readSpan(t, readGenAI, map[string]any{
+		"gen_ai.operation.name":       "retrieval",
+		"gen_ai.retrieval.query.text": "weather in Paris",
+		"gen_ai.retrieval.documents": `[{"id":"doc_1","score":0.95,"content":"Paris is sunny.","metadata":{"source":"wiki"}},` +
+			`{"id":"doc_2","score":0.8,"title":"Lyon"}]`,
+	})
+	assert.Equal(t, mlflow.SpanTypeRetriever, rec.SpanType)
+	assert.Equal(t, map[string]any{"query": "weather in Paris"}, rec.Input.Value.AsRaw())
+	assert.Equal(t, []any{
+		map[string]any{"page_content": "Paris is sunny.", "metadata": map[string]any{"score": 0.95, "source": "wiki"}, "id": "doc_1"},
+		map[string]any{"page_content": "", "metadata": map[string]any{"score": 0.8, "title": "Lyon"}, "id": "doc_2"},
+	}, rec.Output.Value.AsRaw())
+
+	rec = readSpan(t, readGenAI, map[string]any{"gen_ai.retrieval.documents": "not documents"})
+	assert.Equal(t, "not documents", rec.Output.Value.AsRaw(), "another shape is passed on")
+}
+
+func TestGenAIMemoryOperations(t *testing.T) {
+	for _, op := range []string{"search_memory", "create_memory", "update_memory", "upsert_memory",
+		"delete_memory", "create_memory_store", "delete_memory_store"} {
+		rec := readSpan(t, readGenAI, map[string]any{"gen_ai.operation.name": op})
+		assert.Equal(t, mlflow.SpanTypeMemory, rec.SpanType, op)
 	}
 }

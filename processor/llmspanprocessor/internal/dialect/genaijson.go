@@ -184,7 +184,7 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 	}
 	switch typ.str {
 	case partText:
-		if !content.isStr() {
+		if !content.set || !content.isStr() { // no content: maybe an OpenAI part's "text", for the general reader
 			sc.Fail()
 			return msgs
 		}

@@ -142,19 +142,6 @@ func FuzzToolDefinitionsJSON(f *testing.F) { toolDefinitionsReader.fuzz(f) }
 // decoded.
 func dump(msgs []Message) []any {
 	out := make([]any, 0, len(msgs))
-	raw := func(a Any) any {
-		if !a.Set {
-			return "<unset>"
-		}
-		if a.JSON != "" {
-			v, ok := anyjson.Parse(a.JSON)
-			if !ok {
-				return "<invalid JSON>"
-			}
-			return v.AsRaw()
-		}
-		return a.AsRaw()
-	}
 	for _, m := range msgs {
 		var parts, calls []any
 		for _, p := range m.Parts {
@@ -166,6 +153,21 @@ func dump(msgs []Message) []any {
 		out = append(out, []any{m.Role, m.Name, m.ToolCallID, m.FinishReason, parts, calls})
 	}
 	return out
+}
+
+// raw makes a value comparable: its raw form, JSON text parsed.
+func raw(a Any) any {
+	if !a.Set {
+		return "<unset>"
+	}
+	if a.JSON != "" {
+		v, ok := anyjson.Parse(a.JSON)
+		if !ok {
+			return "<invalid JSON>"
+		}
+		return v.AsRaw()
+	}
+	return a.AsRaw()
 }
 
 var contentPartsSeeds = []string{

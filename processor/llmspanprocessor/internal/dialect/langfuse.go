@@ -17,20 +17,42 @@ import (
 // the writer keeps as they are). They are the explicit choice of whoever set them and
 // outrank the GenAI keys a span may also carry. usage_details holds Langfuse's buckets, where
 // cached input is apart from input, or, from Langfuse's OpenAI wrapper, OpenAI's usage object.
+//
+// Only Langfuse's own observations are its: its SDKs' propagate_attributes copies the
+// trace-level keys (langfuse.trace.{name,tags,metadata.*}, langfuse.version,
+// langfuse.environment, langfuse.experiment.*, and a prompt's langfuse.observation.prompt.*)
+// onto every span of the trace, OpenInference and OpenLLMetry ones too, which their own
+// dialects read.
 var langfuse = Dialect{
-	Name:       "langfuse",
-	Scopes:     []string{"langfuse-sdk"},
-	Namespaces: []string{"langfuse"},
-	Read:       readLangfuse,
+	Name:   "langfuse",
+	Scopes: []string{"langfuse-sdk"},
+	IdentifyingKeys: []string{
+		langfuseObsType, langfuseObsInput, langfuseObsOutput, langfuseObsModel, langfuseObsUsage,
+		langfuseObsCost, langfuseTraceInput, langfuseTraceOutput,
+	},
+	Read: readLangfuse,
 }
 
+const (
+	langfuseObsType     = "langfuse.observation.type"
+	langfuseObsInput    = "langfuse.observation.input"
+	langfuseObsOutput   = "langfuse.observation.output"
+	langfuseObsModel    = "langfuse.observation.model.name"
+	langfuseObsUsage    = "langfuse.observation.usage_details"
+	langfuseObsCost     = "langfuse.observation.cost_details"
+	langfuseTraceInput  = "langfuse.trace.input"
+	langfuseTraceOutput = "langfuse.trace.output"
+	langfuseSessionID   = "langfuse.session.id"
+	langfuseUserID      = "langfuse.user.id"
+)
+
 var langfuseKeys = withKeys(genAIKeys, Keys{
-	"langfuse.observation.model.name": {FieldModel, 0},
-	"gen_ai.response.model":           {FieldModel, 1},
-	"gen_ai.request.model":            {FieldModel, 2},
-	"langfuse.session.id":             {FieldSessionID, 0},
-	"gen_ai.conversation.id":          {FieldSessionID, 1},
-	"langfuse.user.id":                {FieldUserID, 0},
+	langfuseObsModel:         {FieldModel, 0},
+	"gen_ai.response.model":  {FieldModel, 1},
+	"gen_ai.request.model":   {FieldModel, 2},
+	langfuseSessionID:        {FieldSessionID, 0},
+	"gen_ai.conversation.id": {FieldSessionID, 1},
+	langfuseUserID:           {FieldUserID, 0},
 })
 
 // langfuseTypes maps langfuse.observation.type; "span" and "event" say nothing and leave the
@@ -53,19 +75,19 @@ type langfuseSpan struct {
 
 func (s *langfuseSpan) put(k string, v pcommon.Value) {
 	switch k {
-	case "langfuse.observation.type":
+	case langfuseObsType:
 		s.typ = scalarString(v)
-	case "langfuse.observation.input":
+	case langfuseObsInput:
 		s.input = Some(v)
-	case "langfuse.observation.output":
+	case langfuseObsOutput:
 		s.output = Some(v)
-	case "langfuse.trace.input":
+	case langfuseTraceInput:
 		s.traceInput = Some(v)
-	case "langfuse.trace.output":
+	case langfuseTraceOutput:
 		s.traceOutput = Some(v)
-	case "langfuse.observation.usage_details":
+	case langfuseObsUsage:
 		s.usage = Some(v)
-	case "langfuse.observation.cost_details":
+	case langfuseObsCost:
 		s.cost = Some(v)
 	}
 }

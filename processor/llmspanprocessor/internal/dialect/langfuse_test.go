@@ -3,6 +3,7 @@ package dialect
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -113,4 +114,33 @@ func TestLangfuseArguments(t *testing.T) {
 		enc.Value(got)
 		require.Equal(t, tt.want, string(enc.Bytes()), tt.in)
 	}
+}
+
+// Langfuse's SDKs copy the trace-level keys onto every span of a trace: only the keys of its
+// own observations identify it.
+func TestLangfuseDetection(t *testing.T) {
+	d := NewDetector(All)
+	detect := func(scope string, keys ...string) string {
+		attrs := pcommon.NewMap()
+		for _, k := range keys {
+			attrs.PutStr(k, "x")
+		}
+		i, ok := d.Detect(d.ScopeMask(scope), attrs)
+		if !ok {
+			return ""
+		}
+		return d.Dialects()[i].Name
+	}
+	propagated := []string{"langfuse.trace.name", "langfuse.trace.tags", "langfuse.trace.metadata.tenant",
+		"langfuse.version", "langfuse.environment", "langfuse.release", "langfuse.experiment.id",
+		"langfuse.observation.prompt.name", "langfuse.observation.prompt.version",
+		"langfuse.session.id", "langfuse.user.id"}
+	assert.Equal(t, "openinference", detect("", append(propagated, "openinference.span.kind")...))
+	assert.Equal(t, "openllmetry", detect("", append(propagated, "traceloop.span.kind", "gen_ai.request.model")...))
+	assert.Equal(t, "genai", detect("", append(propagated, "gen_ai.request.model")...))
+	assert.Equal(t, "", detect("", propagated...))
+	for _, k := range langfuse.IdentifyingKeys {
+		assert.Equal(t, "langfuse", detect("", k, "gen_ai.request.model", "openinference.span.kind"), k)
+	}
+	assert.Equal(t, "langfuse", detect("langfuse-sdk", "langfuse.trace.name"))
 }

@@ -24,6 +24,10 @@ import (
 // parts, where the GenAI reader does not look. A reply's own tool calls are not in
 // gen_ai.output.messages at all, only flattened, without ids, in
 // gen_ai.completion.N.function_call.{name,arguments}. Its cost is in gen_ai.cost.*.
+//
+// LiteLLM's arize, arize_phoenix and langfuse_otel callbacks write OpenInference instead
+// (litellm/integrations/arize/_utils.py), under the same tracer: those spans are read as
+// openinference reads them.
 var liteLLM = Dialect{
 	Name:   "litellm",
 	Scopes: []string{"litellm"},
@@ -71,6 +75,8 @@ const (
 	liteLLMOutputCost    = "gen_ai.cost.output_cost"
 	liteLLMTotalCost     = "gen_ai.cost.total_cost"
 	liteLLMFunctionCall  = ".function_call."
+	// liteLLMOpenInferenceKind marks the spans of its OpenInference callbacks.
+	liteLLMOpenInferenceKind = "openinference.span.kind"
 )
 
 func readLiteLLM(span ptrace.Span, rec *Record) {
@@ -82,6 +88,7 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 		tools                indexedTools
 		input, output, total Any // gen_ai.cost.*
 		providerModel        string
+		openInference        bool
 	)
 	readGenAIWith(span, rec, &f, genAIKeys, func(k string, v pcommon.Value) {
 		if rest, ok := strings.CutPrefix(k, liteLLMFunctions); ok {
@@ -97,8 +104,15 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 			total = Some(v)
 		case liteLLMProviderModel:
 			providerModel = scalarString(v)
+		case liteLLMOpenInferenceKind:
+			openInference = true
 		}
 	})
+	if openInference && !f.Has(FieldInput) && !f.Has(FieldOutput) {
+		rec.Reset()
+		readOpenInference(span, rec)
+		return
+	}
 	if t, ok := liteLLMCallTypes[f.Str(FieldOperation)]; ok {
 		rec.SpanType = t
 	}

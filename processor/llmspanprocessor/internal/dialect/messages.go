@@ -67,7 +67,11 @@ func appendGenAIMessage(msgs []Message, m pcommon.Map) []Message {
 		pm := p.Map()
 		switch str(pm, "type") {
 		case partText:
-			msg.Parts = append(msg.Parts, Part{Text: str(pm, "content")})
+			text := str(pm, "content")
+			if text == "" {
+				text = str(pm, "text") // an OpenAI part, as LiteLLM copies list content into GenAI parts
+			}
+			msg.Parts = append(msg.Parts, Part{Text: text})
 		case partToolCall:
 			msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: str(pm, "id"), Name: str(pm, "name"), Arguments: get(pm, "arguments")})
 		case partToolCallResponse:
@@ -530,17 +534,20 @@ func jsonMembersJSON(s string, keys []string) (_ pcommon.Map, ok bool) {
 	return m, true
 }
 
-// indexedTools collects flattened tool definitions, N.name, N.description, N.parameters, as
-// OpenLLMetry and LiteLLM write them under llm.request.functions.
+// indexedTools collects flattened tool definitions, N.name, N.description, N.parameters (or
+// N.input_schema), as OpenLLMetry and LiteLLM write them under llm.request.functions.
 type indexedTools struct {
 	tools []Tool
 }
 
 func (x *indexedTools) put(key string, v pcommon.Value) {
-	n, field, ok := cutIndex(key)
-	if !ok {
-		return
+	if n, field, ok := cutIndex(key); ok {
+		x.set(n, field, v)
 	}
+}
+
+// set sets a field of the nth definition.
+func (x *indexedTools) set(n int, field string, v pcommon.Value) {
 	for len(x.tools) <= n {
 		x.tools = append(x.tools, Tool{})
 	}
@@ -549,7 +556,7 @@ func (x *indexedTools) put(key string, v pcommon.Value) {
 		x.tools[n].Name = scalarString(v)
 	case "description":
 		x.tools[n].Description = scalarString(v)
-	case "parameters":
+	case "parameters", "input_schema": // input_schema: OpenLLMetry's Anthropic instrumentation
 		x.tools[n].Parameters = Some(v)
 	}
 }

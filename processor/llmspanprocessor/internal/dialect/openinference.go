@@ -1,7 +1,7 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
-	"strconv"
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -66,6 +66,9 @@ const (
 	oiChoices        = "llm.choices."
 	oiDocuments      = "retrieval.documents."
 	oiEmbeddings     = "embedding.embeddings."
+	oiRerankQuery    = "reranker.query"
+	oiRerankInput    = "reranker.input_documents."
+	oiRerankOutput   = "reranker.output_documents."
 )
 
 // openInferenceSpan holds what one pass over the attributes found beyond the Keys table.
@@ -73,7 +76,9 @@ type openInferenceSpan struct {
 	input, output         oiMessages
 	prompts, choices      indexedValues // llm.prompts.N.prompt.text, llm.choices.N.completion.text
 	documents, embeddings indexedValues // retrieval.documents.N.document.*, embedding.embeddings.N.embedding.text
-	tools                 []pcommon.Value
+	reranked, toRerank    indexedValues // reranker.{output,input}_documents.N.document.*
+	rerankQuery           Any
+	tools                 indexedTools // llm.tools.N.tool.{json_schema,name,description}
 	inputValue            Any
 	outputValue           Any
 	finishReason          string
@@ -102,23 +107,18 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 			rec.Input.Value = Some(stringList(texts))
 		}
 	}
-	if docs := s.documents.documents(); docs.Set && (kind == "RETRIEVER" || !rec.Output.Value.Set) && len(rec.Output.Messages) == 0 {
-		rec.Output.Value = docs
-	}
+	// A retriever's or reranker's own keys outrank its input.value / output.value.
+	rec.Output.fill(s.documents.documents(), kind == "RETRIEVER")
+	rec.Input.fill(retrieverInput(s.rerankQuery, s.toRerank.documents()), kind == "RERANKER")
+	rec.Output.fill(s.reranked.documents(), kind == "RERANKER")
 	if len(rec.Output.Messages) == 1 && rec.Output.Messages[0].FinishReason == "" {
 		rec.Output.Messages[0].FinishReason = s.finishReason
 	}
 	if kind == "TOOL" {
 		rec.Output.Value = langChainToolResult(rec.Output.Value)
 	}
-	for _, t := range s.tools {
-		if t.Type() == pcommon.ValueTypeStr {
-			if tools, ok := appendToolDefinitionObjectJSON(rec.Tools, t.Str()); ok {
-				rec.Tools = tools // the usual case: one definition as JSON text, read without parsing
-				continue
-			}
-		}
-		rec.Tools = appendToolDefinitions(rec.Tools, listOf(anyjson.Value(t)))
+	for _, t := range s.tools.tools {
+		rec.Tools = appendOITool(rec.Tools, t)
 	}
 
 	rec.SpanType = openInferenceKinds[kind]
@@ -130,6 +130,8 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 		rec.SpanType = mlflow.SpanTypeTool
 	case s.documents.len() > 0:
 		rec.SpanType = mlflow.SpanTypeRetriever
+	case s.reranked.len() > 0 || s.toRerank.len() > 0:
+		rec.SpanType = mlflow.SpanTypeReranker
 	case len(rec.Input.Messages) > 0 && rec.Model != "":
 		rec.SpanType = mlflow.SpanTypeChatModel
 	case rec.Model != "":
@@ -150,13 +152,17 @@ func (s *openInferenceSpan) put(k string, v pcommon.Value) {
 		s.outputValue = Some(v)
 	case k == "llm.finish_reason":
 		s.finishReason = scalarString(v)
+	case k == oiRerankQuery:
+		s.rerankQuery = Some(v)
 	case strings.HasPrefix(k, oiInputMessages):
 		s.input.put(k[len(oiInputMessages):], v)
 	case strings.HasPrefix(k, oiOutputMessages):
 		s.output.put(k[len(oiOutputMessages):], v)
 	case strings.HasPrefix(k, oiTools):
-		if _, field, ok := cutIndex(k[len(oiTools):]); ok && field == "tool.json_schema" {
-			s.tools = append(s.tools, v)
+		if n, field, ok := cutIndex(k[len(oiTools):]); ok {
+			if f, ok := oiToolFields[field]; ok {
+				s.tools.set(n, f, v)
+			}
 		}
 	case strings.HasPrefix(k, oiPrompts):
 		s.prompts.put(k[len(oiPrompts):], v)
@@ -166,9 +172,46 @@ func (s *openInferenceSpan) put(k string, v pcommon.Value) {
 		s.documents.put(k[len(oiDocuments):], v)
 	case strings.HasPrefix(k, oiEmbeddings):
 		s.embeddings.put(k[len(oiEmbeddings):], v)
+	case strings.HasPrefix(k, oiRerankInput):
+		s.toRerank.put(k[len(oiRerankInput):], v)
+	case strings.HasPrefix(k, oiRerankOutput):
+		s.reranked.put(k[len(oiRerankOutput):], v)
 	case strings.HasPrefix(k, "gen_ai."):
 		s.genAI = true
 	}
+}
+
+// oiToolFields maps the keys of llm.tools.N.<key> to the fields of indexedTools.
+var oiToolFields = map[string]string{"tool.name": "name", "tool.description": "description", "tool.json_schema": "parameters"}
+
+// appendOITool appends an advertised tool: its json_schema when that is a named definition
+// (OpenAI's {type, function: {name, ...}}), else its name and description, with the
+// json_schema as the parameters (the Pydantic AI instrumentation writes the parameters' schema
+// there).
+func appendOITool(tools []Tool, t Tool) []Tool {
+	n := len(tools)
+	if t.Parameters.Set {
+		if tools = appendToolDefinitionValue(tools, t.Parameters.Value); len(tools) > n {
+			return tools
+		}
+	}
+	if t.Name == "" {
+		return tools
+	}
+	if t.Parameters.Set {
+		t.Parameters = writtenValue(t.Parameters.Value)
+	}
+	return append(tools, t)
+}
+
+// appendToolDefinitionValue appends the definitions v holds: one, or a list.
+func appendToolDefinitionValue(tools []Tool, v pcommon.Value) []Tool {
+	if v.Type() == pcommon.ValueTypeStr {
+		if out, ok := appendToolDefinitionObjectJSON(tools, v.Str()); ok {
+			return out // the usual case: one definition as JSON text, read without parsing
+		}
+	}
+	return appendToolDefinitions(tools, listOf(anyjson.Value(v)))
 }
 
 // oiPayload picks one side's content: flattened chat messages, then completion-API texts, then
@@ -207,12 +250,17 @@ func langChainToolResult(v Any) Any {
 // tool_call_id, contents.M.message_content.*, tool_calls.K.tool_call.*}.
 type oiMessages struct {
 	msgs []oiMessage
+	// nested counts the tool call and content slots created, up to maxNested.
+	nested int
 }
 
 type oiMessage struct {
 	Message
 	seen     bool
-	contents indexedValues // contents.M.message_content.{type,text,image.image.url}
+	contents indexedValues // contents.M.{message_content.*, tool_call.*}
+	// functionCall is message.function_call_{name,arguments_json}: OpenAI's legacy function
+	// calling, as openinference-instrumentation-openai writes it.
+	functionCall ToolCall
 }
 
 func (x *oiMessages) put(key string, v pcommon.Value) {
@@ -237,11 +285,15 @@ func (x *oiMessages) put(key string, v pcommon.Value) {
 		m.Name = scalarString(v)
 	case "tool_call_id":
 		m.ToolCallID = scalarString(v)
+	case "function_call_name":
+		m.functionCall.Name = scalarString(v)
+	case "function_call_arguments_json":
+		m.functionCall.Arguments = Some(v)
 	default:
 		if rest, ok := strings.CutPrefix(field, "contents."); ok {
-			m.contents.put(rest, v)
+			m.contents.putNested(rest, v, &x.nested)
 		} else if rest, ok := strings.CutPrefix(field, "tool_calls."); ok {
-			if !putOIToolCall(&m.Message, rest, v) {
+			if !putOIToolCall(&m.Message, rest, v, &x.nested) {
 				return
 			}
 		} else {
@@ -251,23 +303,27 @@ func (x *oiMessages) put(key string, v pcommon.Value) {
 	m.seen = true
 }
 
+// oiToolCallFields maps the keys of a tool call, K.<key>, to putToolCall's fields. The
+// message.function_call_* spellings are those of openinference-instrumentation-pydantic-ai's
+// earlier releases.
+var oiToolCallFields = map[string]string{
+	"tool_call.id":                         "id",
+	"tool_call.function.name":              "name",
+	"tool_call.function.arguments":         "arguments",
+	"message.function_call_name":           "name",
+	"message.function_call_arguments_json": "arguments",
+}
+
 // putOIToolCall reads K.tool_call.{id, function.name, function.arguments}.
-func putOIToolCall(m *Message, key string, v pcommon.Value) bool {
+func putOIToolCall(m *Message, key string, v pcommon.Value, nested *int) bool {
 	k, field, ok := cutIndex(key)
 	if !ok {
 		return false
 	}
-	switch field {
-	case "tool_call.id":
-		field = "id"
-	case "tool_call.function.name":
-		field = "name"
-	case "tool_call.function.arguments":
-		field = "arguments"
-	default:
+	if field, ok = oiToolCallFields[field]; !ok {
 		return false
 	}
-	return putToolCall(m, strconv.Itoa(k)+"."+field, v)
+	return putToolCall(m, k, field, v, nested)
 }
 
 func (x *oiMessages) messages() []Message {
@@ -277,9 +333,13 @@ func (x *oiMessages) messages() []Message {
 		if !m.seen {
 			continue
 		}
-		if len(m.Parts) == 0 {
-			m.Parts = m.contents.contentParts()
+		m.contents.readContents(&m.Message)
+		if fc := m.functionCall; (fc.Name != "" || fc.Arguments.Set) && len(m.ToolCalls) == 0 {
+			m.ToolCalls = append(m.ToolCalls, fc)
 		}
+		// Tool call indices may skip (the Pydantic AI instrumentation numbers them by part):
+		// the gaps are no calls.
+		m.ToolCalls = slices.DeleteFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" && c.Name == "" && !c.Arguments.Set })
 		out = append(out, m.Message)
 	}
 	return out
@@ -301,6 +361,13 @@ func (x *indexedValues) put(key string, v pcommon.Value) {
 	v.CopyTo(x.items[n].PutEmpty(rest))
 }
 
+// putNested is put for a list inside a message, its slots counted against *nested.
+func (x *indexedValues) putNested(key string, v pcommon.Value, nested *int) {
+	if n, _, ok := cutIndex(key); ok && growNested(n, len(x.items), nested) {
+		x.put(key, v)
+	}
+}
+
 func (x *indexedValues) len() int { return len(x.items) }
 
 // texts returns the string under key of each index that has one.
@@ -314,29 +381,6 @@ func (x *indexedValues) texts(key string) []string {
 	return out
 }
 
-// contentParts reads message_content.{type, text, image.image.url} items as content parts.
-func (x *indexedValues) contentParts() []Part {
-	var parts []Part
-	for _, m := range x.items {
-		typ := str(m, "message_content.type")
-		text, hasText := m.Get("message_content.text")
-		switch {
-		case hasText && (typ == "" || typ == partText):
-			parts = append(parts, Part{Text: text.AsString()})
-		case typ == "image":
-			p := pcommon.NewValueMap()
-			p.Map().PutStr("type", "image_url")
-			p.Map().PutEmptyMap("image_url").PutStr("url", str(m, "message_content.image.image.url"))
-			parts = append(parts, Part{Value: Some(p)})
-		case m.Len() > 0:
-			p := pcommon.NewValueMap()
-			m.CopyTo(p.Map())
-			parts = append(parts, Part{Value: Some(p)})
-		}
-	}
-	return parts
-}
-
 // documents returns retrieval documents in MLflow's Document shape, [{page_content, metadata,
 // id}], with the score in the metadata.
 func (x *indexedValues) documents() Any {
@@ -344,10 +388,9 @@ func (x *indexedValues) documents() Any {
 		return Any{}
 	}
 	out := pcommon.NewValueSlice()
+	out.Slice().EnsureCapacity(len(x.items))
 	for _, m := range x.items {
-		doc := out.Slice().AppendEmpty().SetEmptyMap()
-		doc.PutStr("page_content", str(m, "document.content"))
-		meta := doc.PutEmptyMap("metadata")
+		meta := appendDocument(out.Slice(), str(m, "document.content"), str(m, "document.id"))
 		if v, ok := m.Get("document.metadata"); ok {
 			if mv := anyjson.Value(v); mv.Type() == pcommon.ValueTypeMap {
 				mv.Map().CopyTo(meta)
@@ -355,9 +398,6 @@ func (x *indexedValues) documents() Any {
 		}
 		if v, ok := m.Get("document.score"); ok {
 			v.CopyTo(meta.PutEmpty("score"))
-		}
-		if id := str(m, "document.id"); id != "" {
-			doc.PutStr("id", id)
 		}
 	}
 	return Some(out)

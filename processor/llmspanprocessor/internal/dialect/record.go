@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
@@ -63,13 +65,28 @@ type Part struct {
 	Value   Any // a non-text part (image, reasoning, file, ...) or a structured tool result
 }
 
-// AppendText appends the text of q, a text part too, to p's.
-func (p *Part) AppendText(q Part) {
-	if p.Encoded != q.Encoded { // one decoded, the other not: decode both
-		p.Text, p.Encoded = p.decoded(), false
-		q.Text = q.decoded()
+// joinText joins text parts into one, building the text once: appending them one by one
+// would copy the text so far for each, quadratic in a stream of many small chunks. The result
+// is Encoded when all of them are; when some are not, every text is decoded.
+func joinText(parts []Part) Part {
+	if len(parts) == 1 {
+		return parts[0]
 	}
-	p.Text += q.Text
+	n, encoded, mixed := 0, parts[0].Encoded, false
+	for _, p := range parts {
+		n += len(p.Text)
+		mixed = mixed || p.Encoded != encoded
+	}
+	var b strings.Builder
+	b.Grow(n) // a decoded text is no longer than its encoding
+	for _, p := range parts {
+		if mixed {
+			b.WriteString(p.decoded())
+		} else {
+			b.WriteString(p.Text)
+		}
+	}
+	return Part{Text: b.String(), Encoded: encoded && !mixed}
 }
 
 func (p *Part) decoded() string {
@@ -134,4 +151,12 @@ func SomeJSON(text string) Any { return Any{Set: true, JSON: text} }
 // it is canonical.
 func someCheckedJSON(text string, canonical bool) Any {
 	return Any{Set: true, JSON: text, Canonical: canonical}
+}
+
+// fill sets p's value to v, when v is set and p holds no messages, and no value unless
+// override: a retriever's own documents outrank the output.value that repeats them.
+func (p *Payload) fill(v Any, override bool) {
+	if v.Set && len(p.Messages) == 0 && (override || !p.Value.Set) {
+		p.Value = v
+	}
 }

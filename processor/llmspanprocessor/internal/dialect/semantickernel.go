@@ -1,16 +1,21 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
 
 // semanticKernel reads Microsoft Semantic Kernel's model diagnostics: GenAI, plus the forms of
 // its older releases: operations chat.completions and text.completions, usage in
 // gen_ai.response.{prompt,completion}_tokens, and messages as OpenAI chat JSON in the
-// gen_ai.content.prompt / gen_ai.content.completion events. Its gen_ai.choice events carry
-// the message as JSON, which genai reads. The Python SDK names a tracer per module
+// gen_ai.content.prompt / gen_ai.content.completion events. Its current .NET ModelDiagnostics
+// writes one event per message, named by role (gen_ai.{system,user,assistant,tool}.message),
+// and one gen_ai.choice per choice, each holding the message as JSON in gen_ai.event.content,
+// and the choices' finish reasons in gen_ai.response.finish_reason (singular, a JSON list with
+// "N/A" for a choice without one). The Python SDK names a tracer per module
 // (semantic_kernel.functions.kernel_function, ...); it writes the chat messages of model calls
 // as log records, not on the spans, so its chat spans carry no content.
 var semanticKernel = Dialect{
@@ -23,6 +28,7 @@ var semanticKernel = Dialect{
 var semanticKernelKeys = withKeys(genAIKeys, Keys{
 	"gen_ai.response.prompt_tokens":     {FieldInputTokens, 2},
 	"gen_ai.response.completion_tokens": {FieldOutputTokens, 2},
+	"gen_ai.response.finish_reason":     {FieldFinishReasons, 1},
 })
 
 var semanticKernelOps = map[string]string{
@@ -35,9 +41,18 @@ var semanticKernelOps = map[string]string{
 // calls and tool calls of one request. It has no gen_ai.operation.name.
 const semanticKernelLoop = "AutoFunctionInvocationLoop"
 
+// semanticKernelEventContent holds an event's message as JSON in the .NET SDK's events.
+const semanticKernelEventContent = "gen_ai.event.content"
+
 func readSemanticKernel(span ptrace.Span, rec *Record) {
 	var f Fields
 	readGenAIWith(span, rec, &f, semanticKernelKeys, nil)
+	semanticKernelEvents(span, rec, &f)
+	for i := range rec.Output.Messages {
+		if m := &rec.Output.Messages[i]; m.FinishReason == "N/A" { // what gen_ai.response.finish_reason says of none
+			m.FinishReason = ""
+		}
+	}
 	if t, ok := semanticKernelOps[f.Str(FieldOperation)]; ok {
 		rec.SpanType = t
 	}
@@ -51,4 +66,69 @@ func readSemanticKernel(span ptrace.Span, rec *Record) {
 	if completion.Set && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
 		rec.Output = openAIPayload(rec.Output.Messages, completion.Value)
 	}
+}
+
+// semanticKernelEvents reads the messages of the message and choice events again from their
+// gen_ai.event.content, where the .NET SDK puts the message that genai looks for in the events'
+// own attributes. It does nothing on spans whose events hold no gen_ai.event.content, and leaves
+// a side that a messages attribute gave.
+func semanticKernelEvents(span ptrace.Span, rec *Record, f *Fields) {
+	if !hasEventContent(span.Events()) {
+		return
+	}
+	in, out := rec.Input.Messages[:0], rec.Output.Messages[:0]
+	for _, ev := range span.Events().All() {
+		attrs := ev.Attributes()
+		content, ok := attrs.Get(semanticKernelEventContent)
+		role, isMessage := genAIMessageEvents[ev.Name()]
+		switch {
+		case ev.Name() == genAIEventChoice && ok:
+			out = append(out, semanticKernelChoice(content))
+		case ev.Name() == genAIEventChoice:
+			out = append(out, choiceMessage(attrs))
+		case isMessage && ok:
+			in = append(in, semanticKernelMessage(content, role))
+		case isMessage:
+			in = append(in, eventMessage(attrs, role))
+		}
+	}
+	if len(in) > 0 && !f.Has(FieldInput) {
+		rec.Input = Payload{Messages: in}
+	}
+	if len(out) > 0 && !f.Has(FieldOutput) {
+		rec.Output = Payload{Messages: out}
+		if reasons, ok := f.Get(FieldFinishReasons); ok {
+			fillFinishReasons(rec.Output.Messages, reasons)
+		}
+	}
+}
+
+func hasEventContent(events ptrace.SpanEventSlice) bool {
+	for _, ev := range events.All() {
+		if _, ok := ev.Attributes().Get(semanticKernelEventContent); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// semanticKernelMessage reads a message event's content: {role, content, tool_calls} as JSON,
+// or, for a text completion, the prompt itself.
+func semanticKernelMessage(content pcommon.Value, role string) Message {
+	if m := anyjson.Value(content); m.Type() == pcommon.ValueTypeMap && str(m.Map(), "role") != "" {
+		return eventMessage(m.Map(), role)
+	}
+	return Message{Role: role, Parts: contentParts(Some(content))}
+}
+
+// semanticKernelChoice reads a gen_ai.choice event's content, {index, message, tool_calls,
+// finish_reason}, as genai reads those members on the event itself; message is the reply's
+// text for a text completion.
+func semanticKernelChoice(content pcommon.Value) Message {
+	if m := anyjson.Value(content); m.Type() == pcommon.ValueTypeMap {
+		if _, ok := m.Map().Get("message"); ok {
+			return choiceMessage(m.Map())
+		}
+	}
+	return Message{Role: "assistant", Parts: contentParts(Some(content))}
 }

@@ -49,3 +49,44 @@ func TestSemanticKernelPythonScopes(t *testing.T) {
 		assert.Equal(t, "semantic_kernel", All[i].Name, scope)
 	}
 }
+
+// The .NET SDK's current events hold each message as JSON in gen_ai.event.content, as
+// ModelDiagnostics.ToGenAIConventionsFormat and ToGenAIConventionsChoiceFormat write it.
+func TestSemanticKernelEventContent(t *testing.T) {
+	span := ptrace.NewSpan()
+	span.SetName("chat.completions gpt-4o-mini")
+	span.Attributes().PutStr("gen_ai.operation.name", "chat.completions")
+	span.Attributes().PutStr("gen_ai.request.model", "gpt-4o-mini")
+	span.Attributes().PutStr("gen_ai.response.finish_reason", `["Stop","N/A"]`)
+	event := func(name, content string) {
+		ev := span.Events().AppendEmpty()
+		ev.SetName(name)
+		ev.Attributes().PutStr("gen_ai.event.content", content)
+		ev.Attributes().PutStr("gen_ai.system", "openai")
+	}
+	event("gen_ai.system.message", `{"role": "system", "content": "You are a poet."}`)
+	event("gen_ai.user.message", `{"role": "user", "content": "Write a haiku."}`)
+	event("gen_ai.choice", `{"index": 0, "message": {"role": "assistant", "content": "Autumn moonlight..."}, "tool_calls": []}`)
+	event("gen_ai.choice", `{"index": 1, "message": {"role": "assistant", "content": null, "tool_calls": [`+
+		`{"id": "c1", "function": {"arguments": {"city": "Paris"}, "name": "get_weather"}, "type": "function"}]}, "tool_calls": [], "finish_reason": "ToolCalls"}`)
+	var rec Record
+	readSemanticKernel(span, &rec)
+	assert.Equal(t, mlflow.SpanTypeChatModel, rec.SpanType)
+	assert.Equal(t, []string{"system", "user"}, roles(rec.Input.Messages))
+	assert.Equal(t, "Write a haiku.", rec.Input.Messages[1].Parts[0].Text)
+	if assert.Len(t, rec.Output.Messages, 2) {
+		assert.Equal(t, "Autumn moonlight...", rec.Output.Messages[0].Parts[0].Text)
+		assert.Equal(t, "Stop", rec.Output.Messages[0].FinishReason, "from gen_ai.response.finish_reason")
+		assert.Equal(t, "get_weather", rec.Output.Messages[1].ToolCalls[0].Name)
+		assert.Equal(t, "ToolCalls", rec.Output.Messages[1].FinishReason, "the choice's own")
+	}
+
+	// A text completion's user message holds the prompt itself.
+	text := ptrace.NewSpan()
+	ev := text.Events().AppendEmpty()
+	ev.SetName("gen_ai.user.message")
+	ev.Attributes().PutStr("gen_ai.event.content", "Write a haiku.")
+	rec = Record{}
+	readSemanticKernel(text, &rec)
+	assert.Equal(t, "Write a haiku.", rec.Input.Messages[0].Parts[0].Text)
+}

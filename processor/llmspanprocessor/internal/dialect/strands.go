@@ -99,7 +99,9 @@ func strandsEventMessages(span ptrace.Span, rec *Record) {
 }
 
 // appendStrandsMessage appends a message of the given role made of content blocks; each
-// toolResult block becomes a tool message.
+// toolResult block becomes a tool message. Text that is no list of content blocks is the
+// message's text, even when it holds a JSON list: an agent's answer (end_agent_span writes
+// str(response)) may well be one.
 func appendStrandsMessage(msgs []Message, role string, content pcommon.Value) []Message {
 	if content.Type() == pcommon.ValueTypeStr {
 		if out, ok := appendStrandsMessageJSON(msgs, role, content.Str()); ok {
@@ -112,7 +114,7 @@ func appendStrandsMessage(msgs []Message, role string, content pcommon.Value) []
 // appendStrandsMessageGeneral is appendStrandsMessage on parsed values.
 func appendStrandsMessageGeneral(msgs []Message, role string, content pcommon.Value) []Message {
 	blocks := anyjson.Value(content)
-	if blocks.Type() != pcommon.ValueTypeSlice {
+	if blocks.Type() != pcommon.ValueTypeSlice || content.Type() == pcommon.ValueTypeStr && !strandsBlockList(blocks.Slice()) {
 		return append(msgs, Message{Role: role, Parts: contentParts(Some(content))})
 	}
 	msg := Message{Role: role}
@@ -141,6 +143,37 @@ func appendStrandsMessageGeneral(msgs []Message, role string, content pcommon.Va
 		msg.Role = "user" // the rest of a tool result message, as Bedrock sends it
 	}
 	return append(msgs, msg)
+}
+
+// strandsBlockKeys are the members of a Bedrock content block (strands/types/content.py
+// ContentBlock; Bedrock's ContentBlock adds audio and searchResult).
+var strandsBlockKeys = map[string]bool{
+	"text": true, "toolUse": true, "toolResult": true, "image": true, "document": true,
+	"video": true, "audio": true, "reasoningContent": true, "cachePoint": true,
+	"guardContent": true, "citationsContent": true, "searchResult": true,
+}
+
+// strandsBlockList reports whether list holds content blocks, objects with a block's member,
+// and nothing else. An empty list is no message content either: it is an answer's text.
+func strandsBlockList(list pcommon.Slice) bool {
+	if list.Len() == 0 {
+		return false
+	}
+	for _, b := range list.All() {
+		if b.Type() != pcommon.ValueTypeMap || !strandsBlock(b.Map()) {
+			return false
+		}
+	}
+	return true
+}
+
+func strandsBlock(m pcommon.Map) bool {
+	for k := range m.All() {
+		if strandsBlockKeys[k] {
+			return true
+		}
+	}
+	return false
 }
 
 // strandsMessage fills an output message from a gen_ai.choice message: content blocks, or

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
 )
@@ -46,5 +47,34 @@ func TestStrandsToolMessages(t *testing.T) {
 			assert.Equal(t, tt.want, dump(fast), "streaming reader")
 			assert.Equal(t, tt.want, dump(general), "general reader")
 		})
+	}
+}
+
+// An agent's answer is str(response), plain text: text holding a JSON list that is no list of
+// content blocks stays that text.
+func TestStrandsAnswerText(t *testing.T) {
+	for _, answer := range []string{"[\"Paris\", \"London\"]\n", `[{"city":"Paris"}]`, "[]", "[]x", "Paris."} {
+		span := ptrace.NewSpan()
+		span.SetName("invoke_agent weather_agent")
+		span.Attributes().PutStr("gen_ai.operation.name", "invoke_agent")
+		ev := span.Events().AppendEmpty()
+		ev.SetName("gen_ai.choice")
+		ev.Attributes().PutStr("message", answer)
+		ev.Attributes().PutStr("finish_reason", "end_turn")
+		var rec Record
+		readStrands(span, &rec)
+		if assert.Len(t, rec.Output.Messages, 1, answer) {
+			assert.Equal(t, []Part{{Text: answer}}, rec.Output.Messages[0].Parts, answer)
+		}
+	}
+	// Content blocks are read as ever.
+	var rec Record
+	span := ptrace.NewSpan()
+	ev := span.Events().AppendEmpty()
+	ev.SetName("gen_ai.choice")
+	ev.Attributes().PutStr("message", `[{"text":"Sunny."},{"reasoningContent":{"reasoningText":{"text":"hm"}}}]`)
+	readStrands(span, &rec)
+	if assert.Len(t, rec.Output.Messages, 1) && assert.Len(t, rec.Output.Messages[0].Parts, 2) {
+		assert.Equal(t, "Sunny.", rec.Output.Messages[0].Parts[0].Text)
 	}
 }

@@ -59,11 +59,12 @@ func appendStrandsMessageJSON(msgs []Message, role, s string) (_ []Message, ok b
 	}
 	n := len(msgs)
 	msg := Message{Role: role}
-	results := 0
+	results, items := 0, 0
 	for first := true; sc.Elem(first); first = false {
 		msgs = appendStrandsBlockJSON(msgs, &msg, &results, &sc)
+		items++
 	}
-	if !sc.End() {
+	if !sc.End() || items == 0 { // an empty list is text (strandsBlockList)
 		return msgs[:n], false
 	}
 	if results > 0 && len(msg.Parts) == 0 && len(msg.ToolCalls) == 0 {
@@ -76,21 +77,23 @@ func appendStrandsMessageJSON(msgs []Message, role, s string) (_ []Message, ok b
 }
 
 // appendStrandsBlockJSON reads one content block into msg, or, for a toolResult, into a tool
-// message of its own appended to msgs.
+// message of its own appended to msgs. An item that is no content block fails the scan: the
+// list is then text (appendStrandsMessageGeneral).
 func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyjson.Scanner) []Message {
 	start := sc.Mark()
 	if !sc.Consume('{') {
-		sc.Raw(1)
-		msg.Parts = append(msg.Parts, opaquePart(sc, start))
+		sc.Fail()
 		return msgs
 	}
 	var text jsonField
 	var use, result callMember
+	block := false
 	for first := true; ; first = false {
 		k, ok := sc.Key(first)
 		if !ok {
 			break
 		}
+		block = block || strandsBlockKeys[k]
 		switch k {
 		case "text":
 			readMember(sc, 2, &text, true)
@@ -104,6 +107,8 @@ func appendStrandsBlockJSON(msgs []Message, msg *Message, results *int, sc *anyj
 	}
 	switch {
 	case sc.Failed():
+	case !block:
+		sc.Fail()
 	case text.set && text.isStr():
 		msg.Parts = append(msg.Parts, text.part())
 	case use.isObject:

@@ -9,7 +9,9 @@ import (
 var strandsBlocksSeeds = []string{
 	`[{"text":"What is the weather in Paris?"},{"toolUse":{"toolUseId":"t1","name":"get_weather","input":{"city":"Paris"}}}]`,
 	`[{"toolResult":{"toolUseId":"t1","status":"success","content":[{"text":"sunny"},{"text":"22C"}]}}]`,
-	`[{"toolResult":{"toolUseId":"t2","content":[{"json":{"a":1}}]}},{"text":"rest"},"s",{"image":{"format":"png"}}]`,
+	`[{"toolResult":{"toolUseId":"t2","content":[{"json":{"a":1}}]}},{"text":"rest"},{"image":{"format":"png"}}]`,
+	`[{"reasoningContent":{"reasoningText":{"text":"hm"}}},{"text":"Sunny."},{"cachePoint":{"type":"default"}}]`,
+	`[{"text":"rest"},"s"]`, `[{"unknown":1}]`, "[\"Paris\", \"London\"]\n",
 	`[{"toolResult":{"toolUseId":"t3","content":"[{\"text\":\"x\"}]"}},{"toolUse":"not an object","text":1}]`,
 	`[]`, ` [ {"text" : "\u00e9"} ] `, `[{"text":"a","text":"b"}]`, `[{"toolUse":{"toolUseId":1}}]`,
 	`[{"toolResult":{"toolUseId":"t","content":null}}]`, `"text"`, `{"text":"x"}`, `[{"text":"x"}] x`,

@@ -140,8 +140,12 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 	} else if u := &rec.Usage; op.spanType == mlflow.SpanTypeEmbedding && !u.Input.Set && u.Total.Set {
 		u.Input = u.Total // an embedding's ai.usage.tokens counts its input
 	}
-	// "openai.chat" names the provider and the API.
-	rec.Provider, _, _ = strings.Cut(rec.Provider, ".")
+	// "openai.chat" names the provider and the API, in ai.model.provider and the gen_ai.system
+	// of AI SDK 4 to 6; gen_ai.provider.name (rank 0, AI SDK 7) holds GenAI's names, whose dots
+	// are their own ("aws.bedrock").
+	if f.rank[FieldProvider] > 0 {
+		rec.Provider, _, _ = strings.Cut(rec.Provider, ".")
+	}
 
 	if len(rec.Input.Messages) == 0 {
 		switch {
@@ -182,8 +186,8 @@ func vercelPrompt(buf []Message, v pcommon.Value) Payload {
 		return Payload{Messages: buf, Value: Some(v)}
 	}
 	msgs := buf
-	if sys := str(p.Map(), "system"); sys != "" {
-		msgs = append(msgs, Message{Role: "system", Parts: []Part{{Text: sys}}})
+	if sys, ok := p.Map().Get("system"); ok {
+		msgs = appendVercelSystem(msgs, sys)
 	}
 	for _, k := range [...]string{"prompt", "messages"} {
 		item, ok := p.Map().Get(k)
@@ -200,6 +204,24 @@ func vercelPrompt(buf []Message, v pcommon.Value) Payload {
 		return Payload{Messages: buf, Value: Some(v)}
 	}
 	return Payload{Messages: msgs}
+}
+
+// appendVercelSystem appends the system prompt of ai.prompt, which the AI SDK's Prompt.system
+// types string | SystemModelMessage | SystemModelMessage[]: text, a message or messages.
+func appendVercelSystem(msgs []Message, sys pcommon.Value) []Message {
+	switch sys.Type() {
+	case pcommon.ValueTypeStr:
+		if sys.Str() != "" {
+			return append(msgs, Message{Role: "system", Parts: []Part{{Text: sys.Str()}}})
+		}
+	case pcommon.ValueTypeMap:
+		return append(msgs, Message{Role: "system", Parts: contentParts(get(sys.Map(), "content"))})
+	case pcommon.ValueTypeSlice:
+		if read, ok := appendVercelMessagesGeneral(msgs, sys); ok {
+			return read
+		}
+	}
+	return msgs
 }
 
 // appendVercelMessages reads AI SDK model messages: {role, content}, where content is text or

@@ -95,3 +95,21 @@ func TestVercelCacheDetails(t *testing.T) {
 	assert.Equal(t, Count{N: 4000, Set: true}, rec.Usage.CacheRead)
 	assert.Equal(t, Count{N: 500, Set: true}, rec.Usage.CacheCreation)
 }
+
+// The AI SDK's Prompt.system is text, a system message or a list of them.
+func TestVercelPromptSystem(t *testing.T) {
+	for _, system := range []string{
+		`"You are terse."`,
+		`{"role":"system","content":"You are terse."}`,
+		`[{"role":"system","content":"You are terse."}]`,
+	} {
+		span := ptrace.NewSpan()
+		span.Attributes().PutStr("ai.operationId", "ai.generateText")
+		span.Attributes().PutStr("ai.prompt", `{"system":`+system+`,"prompt":"Capital of France?"}`)
+		var rec Record
+		readVercelAI(span, &rec)
+		if assert.Equal(t, []string{"system", "user"}, roles(rec.Input.Messages), system) {
+			assert.Equal(t, "You are terse.", rec.Input.Messages[0].Parts[0].Text, system)
+		}
+	}
+}

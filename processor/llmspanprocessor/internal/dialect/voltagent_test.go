@@ -12,11 +12,7 @@ import (
 
 func voltAgentRecord(t *testing.T, attrs map[string]any) Record {
 	t.Helper()
-	span := ptrace.NewSpan()
-	require.NoError(t, span.Attributes().FromRaw(attrs))
-	var rec Record
-	readVoltAgent(span, &rec)
-	return rec
+	return readSpan(t, readVoltAgent, attrs)
 }
 
 // VoltAgent's agent spans carry ai.model.name, a key of vercel_ai's namespace: its scope must

@@ -1,6 +1,8 @@
 package mlflowattr // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/mlflowattr"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
@@ -13,13 +15,66 @@ import (
 // finishReasons maps GenAI finish reasons to OpenAI's where they differ.
 var finishReasons = map[string]string{"tool_call": "tool_calls"}
 
+// MLflow's chat view is all or nothing: it shows a span's messages only when every one has a
+// role of user, assistant, system or tool, content that is null, a string or parts it knows
+// (isContentPart), and tool calls with a string id, name and arguments. So the writer only
+// writes messages that pass those checks (MLflow 3.17.2, ModelTraceExplorer.utils.tsx).
+
+// roleAliases maps other roles, compared in lower case, to the one the chat view takes in their
+// place. Any other role becomes the side's default: user for inputs, assistant for outputs.
+var roleAliases = map[string]string{
+	"user": "user", "assistant": "assistant", "system": "system", "tool": "tool",
+	"developer": "system",    // OpenAI's newer name for system
+	"model":     "assistant", // Gemini
+	"function":  "tool",      // OpenAI's legacy function results
+	"human":     "user",      // LangChain's message types
+	"ai":        "assistant",
+}
+
+// roleThinking is the role OpenLLMetry gives Anthropic's thinking, a message of its own before
+// the answer (gen_ai.completion.0.role): the writer folds it into the answer's reasoning.
+const roleThinking = "thinking"
+
+// chatRole returns the role written for role, def when the source gave none.
+func chatRole(role, def string) string {
+	switch role {
+	case "user", "assistant", "system", "tool": // no lookup for the common case
+		return role
+	case "":
+		return def
+	}
+	if r, ok := roleAliases[strings.ToLower(role)]; ok {
+		return r
+	}
+	return def
+}
+
+// eachMessage calls fn for each message msgs are written as: a thinking message is folded
+// into the assistant message after it, or into noMessage when none follows.
+func eachMessage(msgs []dialect.Message, def string, fn func(m, thinking *dialect.Message)) {
+	for i := 0; i < len(msgs); i++ {
+		if msgs[i].Role != roleThinking {
+			fn(&msgs[i], nil)
+			continue
+		}
+		thinking := &msgs[i]
+		if i+1 < len(msgs) && msgs[i+1].Role != roleThinking && chatRole(msgs[i+1].Role, def) == "assistant" {
+			i++
+			fn(&msgs[i], thinking)
+		} else {
+			fn(&noMessage, thinking)
+		}
+	}
+}
+
+// noMessage is the empty assistant message a thinking message with no answer is folded into.
+var noMessage = dialect.Message{Role: "assistant"}
+
 func (w *Writer) chatRequest(msgs []dialect.Message) {
 	w.enc.ObjectStart()
 	w.enc.Field("messages")
 	w.enc.ArrayStart()
-	for i := range msgs {
-		w.message(&msgs[i], "user")
-	}
+	eachMessage(msgs, "user", func(m, thinking *dialect.Message) { w.message(m, thinking, "user") })
 	w.enc.ArrayEnd()
 	w.enc.ObjectEnd()
 }
@@ -28,15 +83,20 @@ func (w *Writer) chatResponse(msgs []dialect.Message) {
 	w.enc.ObjectStart()
 	w.enc.Field("choices")
 	w.enc.ArrayStart()
-	for i := range msgs {
-		m := &msgs[i]
+	index := int64(0)
+	eachMessage(msgs, "assistant", func(m, thinking *dialect.Message) {
 		w.enc.ObjectStart()
 		w.enc.Field("index")
-		w.enc.Int(int64(i))
+		w.enc.Int(index)
+		index++
 		w.enc.Field("message")
-		w.message(m, "assistant")
+		w.message(m, thinking, "assistant")
 		w.enc.Field("finish_reason")
-		switch fr := m.FinishReason; {
+		fr := m.FinishReason
+		if fr == "" && thinking != nil {
+			fr = thinking.FinishReason
+		}
+		switch {
 		case fr == "":
 			w.enc.Null()
 		case finishReasons[fr] != "":
@@ -45,26 +105,31 @@ func (w *Writer) chatResponse(msgs []dialect.Message) {
 			w.enc.Str(fr)
 		}
 		w.enc.ObjectEnd()
-	}
+	})
 	w.enc.ArrayEnd()
 	w.enc.ObjectEnd()
 }
 
-// message writes one chat message; role is used when the source gave none.
-func (w *Writer) message(m *dialect.Message, role string) {
+// message writes one chat message, with the reasoning of thinking, a folded thinking message,
+// when not nil; def is the role used when the source gave none or one MLflow does not take.
+func (w *Writer) message(m, thinking *dialect.Message, def string) {
+	role := chatRole(m.Role, def)
 	w.enc.ObjectStart()
 	w.enc.Field("role")
-	if m.Role == "" {
-		w.enc.Str(role)
-	} else {
-		w.enc.Str(m.Role)
-	}
+	w.enc.Str(role)
 	if m.Name != "" {
 		w.enc.Field("name")
 		w.enc.Str(m.Name)
 	}
 	w.enc.Field("content")
-	w.content(m)
+	reasoning := w.content(m, role == "tool" || m.ToolCallID != "")
+	if reasoning || thinking != nil && len(thinking.Parts) > 0 {
+		w.enc.Field("reasoning")
+		w.reasoning(thinking)
+	}
+	// The classes may hold strings of parts parsed for them: drop them so that the Writer
+	// does not keep them alive.
+	clear(w.kinds)
 	if len(m.ToolCalls) > 0 {
 		w.enc.Field("tool_calls")
 		w.enc.ArrayStart()
@@ -81,47 +146,157 @@ func (w *Writer) message(m *dialect.Message, role string) {
 }
 
 // content writes a string when every part is text (joined by newlines), null when there is no
-// part, the JSON text of a tool result, or else OpenAI content parts, keeping non-text parts
-// as the source wrote them rather than dropping them.
-func (w *Writer) content(m *dialect.Message) {
+// part, the JSON text of a tool result, or else content parts that MLflow's chat view shows
+// (see classify). It reports whether the message has reasoning parts, which are not content:
+// reasoning writes them.
+func (w *Writer) content(m *dialect.Message, tool bool) (reasoning bool) {
 	parts := m.Parts
-	switch {
-	case len(parts) == 0:
-		w.enc.Null()
-		return
-	case len(parts) == 1 && parts[0].Value.Set && m.ToolCallID != "":
+	w.kinds = w.kinds[:0]
+	if len(parts) == 1 && parts[0].Value.Set && tool {
 		w.nestedJSON(parts[0].Value)
-		return
+		return false
 	}
-	allText := true
+	texts, others := 0, 0
 	for i := range parts {
-		allText = allText && !parts[i].Value.Set
+		var c partClass // a text part: kindText, without classifying
+		if parts[i].Value.Set {
+			c = classify(parts[i].Value)
+		}
+		w.kinds = append(w.kinds, c)
+		switch c.kind {
+		case kindText, kindString:
+			texts++
+		case kindReasoning:
+			reasoning = true
+		default:
+			others++
+		}
 	}
-	if allText {
+	switch {
+	case texts == 0 && others == 0:
+		w.enc.Null()
+	case others == 0:
 		w.enc.StrBegin()
-		for i := range parts {
-			if i > 0 {
+		first := true
+		for i, c := range w.kinds {
+			if c.kind == kindReasoning {
+				continue
+			}
+			if !first {
 				w.enc.StrPiece(`\n`, true)
 			}
-			w.enc.StrPiece(parts[i].Text, parts[i].Encoded)
+			first = false
+			if c.kind == kindString {
+				w.enc.StrPiece(c.text, false)
+			} else {
+				w.enc.StrPiece(parts[i].Text, parts[i].Encoded)
+			}
 		}
 		w.enc.StrEnd()
-		return
-	}
-	w.enc.ArrayStart()
-	for i := range parts {
-		if parts[i].Value.Set {
-			w.any(&w.enc, parts[i].Value)
-			continue
+	default:
+		w.enc.ArrayStart()
+		for i, c := range w.kinds {
+			if c.kind != kindReasoning {
+				w.part(parts[i], c)
+			}
 		}
+		w.enc.ArrayEnd()
+	}
+	return reasoning
+}
+
+// part writes one content part as classify told.
+func (w *Writer) part(p dialect.Part, c partClass) {
+	switch c.kind {
+	case kindKeep:
+		w.any(&w.enc, p.Value)
+	case kindImage:
+		w.openPart("image_url", "url")
+		w.enc.Str(c.text)
+		w.closePart()
+	case kindImageData:
+		w.openPart("image_url", "url")
+		w.enc.StrBegin() // data:<mime>;base64,<content>
+		w.enc.StrPiece("data:", false)
+		w.enc.StrPiece(c.mime, false)
+		w.enc.StrPiece(";base64,", false)
+		w.enc.StrPiece(c.text, false)
+		w.enc.StrEnd()
+		w.closePart()
+	case kindAudio:
+		w.openPart("input_audio", "data")
+		w.enc.Str(c.text)
+		w.enc.Field("format")
+		w.enc.Str(c.mime)
+		w.closePart()
+	default:
 		w.enc.ObjectStart()
 		w.enc.Field("type")
 		w.enc.Str("text")
 		w.enc.Field("text")
-		w.text(parts[i])
+		switch c.kind {
+		case kindText:
+			w.text(p)
+		case kindString:
+			w.enc.Str(c.text)
+		default: // kindJSON
+			w.nestedJSON(p.Value)
+		}
 		w.enc.ObjectEnd()
 	}
-	w.enc.ArrayEnd()
+}
+
+// openPart opens an OpenAI content part {"type":typ,typ:{key: and closePart closes it, after
+// its value and any other members.
+func (w *Writer) openPart(typ, key string) {
+	w.enc.ObjectStart()
+	w.enc.Field("type")
+	w.enc.Str(typ)
+	w.enc.Field(typ)
+	w.enc.ObjectStart()
+	w.enc.Field(key)
+}
+
+func (w *Writer) closePart() {
+	w.enc.ObjectEnd()
+	w.enc.ObjectEnd()
+}
+
+// reasoning writes the "reasoning" string that MLflow's chat view shows, folded, above a
+// message: the text of thinking, a folded thinking message, then of the message's reasoning
+// parts (as content classified them in w.kinds), joined by newlines.
+func (w *Writer) reasoning(thinking *dialect.Message) {
+	w.enc.StrBegin()
+	first := true
+	piece := func(s string, encoded bool) {
+		if !first {
+			w.enc.StrPiece(`\n`, true)
+		}
+		first = false
+		w.enc.StrPiece(s, encoded)
+	}
+	if thinking != nil {
+		for _, p := range thinking.Parts {
+			if !p.Value.Set {
+				piece(p.Text, p.Encoded)
+				continue
+			}
+			switch c := classify(p.Value); c.kind {
+			case kindReasoning, kindString:
+				piece(c.text, false)
+			default: // not text: its JSON text, as in content
+				w.nested.Reset()
+				w.any(&w.nested, p.Value)
+				piece(string(w.nested.Bytes()), false)
+			}
+		}
+	}
+	for _, c := range w.kinds {
+		if c.kind == kindReasoning {
+			piece(c.text, false)
+		}
+	}
+	w.enc.StrEnd()
 }
 
 // text writes a text part as a string.
@@ -163,19 +338,25 @@ func (w *Writer) nestedJSON(a dialect.Any) {
 // toolCall writes {"id","type":"function","function":{"name","arguments"}}; arguments are a
 // string holding JSON, as in OpenAI's API.
 func (w *Writer) toolCall(c *dialect.ToolCall) {
+	// MLflow's chat view takes a call only with a string id and arguments: those it lacks are
+	// written as MLflow's own OTel translator does (chat-utils/otel.ts), the name for the id and
+	// "{}" for the arguments.
 	w.enc.ObjectStart()
+	w.enc.Field("id")
 	if c.ID != "" {
-		w.enc.Field("id")
 		w.enc.Str(c.ID)
+	} else {
+		w.enc.Str(c.Name)
 	}
 	w.function(c.Name)
-	if c.Arguments.Set {
-		w.enc.Field("arguments")
-		if c.Arguments.JSON == "" && c.Arguments.Type() == pcommon.ValueTypeStr {
-			w.enc.Str(c.Arguments.Str())
-		} else {
-			w.nestedJSON(c.Arguments)
-		}
+	w.enc.Field("arguments")
+	switch {
+	case !c.Arguments.Set:
+		w.enc.Str("{}")
+	case c.Arguments.JSON == "" && c.Arguments.Type() == pcommon.ValueTypeStr:
+		w.enc.Str(c.Arguments.Str())
+	default:
+		w.nestedJSON(c.Arguments)
 	}
 	w.enc.ObjectEnd()
 	w.enc.ObjectEnd()

@@ -24,6 +24,7 @@ type Writer struct {
 	maxSize int // 0: no cap
 	enc     anyjson.Encoder
 	nested  anyjson.Encoder // JSON that is itself written as a string: tool call arguments
+	kinds   []partClass     // how the parts of the message being written are written
 	pending []pendingValue  // values encoded in enc, not yet put
 	skipped []string        // keys of the last Write's values that no truncation made fit
 }
