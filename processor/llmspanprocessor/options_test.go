@@ -513,3 +513,15 @@ func TestOpenAITextPartsInGenAIMessages(t *testing.T) {
 	}))).Attributes().AsRaw()
 	assert.Contains(t, got[mlflow.AttrSpanInputs], "What is in this image?")
 }
+
+// TestVercelReasoning: the AI SDK's ai.response.reasoning is the reply's reasoning, which
+// MLflow shows folded beside the answer.
+func TestVercelReasoning(t *testing.T) {
+	got := firstSpan(process(t, &Config{}, oneSpan("ai", map[string]any{
+		"ai.operationId":        "ai.generateText.doGenerate",
+		"ai.model.id":           "o3",
+		"ai.response.text":      "A cat.",
+		"ai.response.reasoning": "Looks feline.",
+	}))).Attributes().AsRaw()
+	assert.Contains(t, got[mlflow.AttrSpanOutputs], `"content":"A cat.","reasoning":"Looks feline."`)
+}

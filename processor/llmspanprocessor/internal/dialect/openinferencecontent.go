@@ -68,13 +68,15 @@ func oiTextPart(item pcommon.Map) (Part, bool) {
 // block, kept only so that the conversation can be replayed) has nothing to show.
 func oiReasoningPart(item pcommon.Map) (Part, bool) {
 	text := str(item, oiContentPrefix+"text")
-	if text == "" {
-		return Part{}, false
-	}
+	return reasoningPart(text), text != ""
+}
+
+// reasoningPart is a GenAI reasoning part, which the writer puts in the message's reasoning.
+func reasoningPart(text string) Part {
 	p := pcommon.NewValueMap()
 	p.Map().PutStr("type", "reasoning")
 	p.Map().PutStr("content", text)
-	return Part{Value: Some(p)}, true
+	return Part{Value: Some(p)}
 }
 
 func oiImagePart(item pcommon.Map) (Part, bool) {

@@ -84,6 +84,7 @@ type vercelSpan struct {
 	operationID, operationName                    string
 	prompt, promptMessages                        Any
 	text, toolCalls, finishReason, object, values Any
+	reasoning                                     string
 }
 
 func (s *vercelSpan) put(k string, v pcommon.Value) {
@@ -104,6 +105,8 @@ func (s *vercelSpan) put(k string, v pcommon.Value) {
 		if !s.toolCalls.Set || k == "ai.response.toolCalls" {
 			s.toolCalls = Some(v)
 		}
+	case "ai.response.reasoning":
+		s.reasoning = scalarString(v)
 	case "ai.response.finishReason", "ai.finishReason":
 		s.finishReason = Some(v)
 	case "ai.response.object", "ai.result.object", "ai.embedding", "ai.embeddings":
@@ -304,9 +307,12 @@ func vercelToolOutput(m pcommon.Map) Any {
 // vercelResponse builds the assistant message of ai.response.{text,toolCalls,finishReason}.
 func vercelResponse(s *vercelSpan) Message {
 	msg := Message{Role: "assistant"}
+	if s.reasoning != "" {
+		msg.Parts = append(msg.Parts, reasoningPart(s.reasoning))
+	}
 	// A step that only calls tools writes ai.response.text "": no content, as OpenAI's null.
 	if s.text.Set && !(s.toolCalls.Set && s.text.Type() == pcommon.ValueTypeStr && s.text.Str() == "") {
-		msg.Parts = contentParts(s.text)
+		msg.Parts = append(msg.Parts, contentParts(s.text)...)
 	}
 	if s.toolCalls.Set {
 		if calls := anyjson.Value(s.toolCalls.Value); calls.Type() == pcommon.ValueTypeSlice {
