@@ -525,3 +525,17 @@ func TestVercelReasoning(t *testing.T) {
 	}))).Attributes().AsRaw()
 	assert.Contains(t, got[mlflow.AttrSpanOutputs], `"content":"A cat.","reasoning":"Looks feline."`)
 }
+
+// TestOpenInferenceTextPlain: a value whose mime type is text/plain is text, even when it
+// reads as JSON (a user typing "null" or "[1, 2]").
+func TestOpenInferenceTextPlain(t *testing.T) {
+	got := firstSpan(process(t, &Config{}, oneSpan("openinference.instrumentation.langchain", map[string]any{
+		"openinference.span.kind": "CHAIN",
+		"input.value":             "[1, 2]",
+		"input.mime_type":         "text/plain",
+		"output.value":            `{"answer": 3}`,
+		"output.mime_type":        "application/json",
+	}))).Attributes().AsRaw()
+	assert.Equal(t, `"[1, 2]"`, got[mlflow.AttrSpanInputs])
+	assert.Equal(t, `{"answer":3}`, got[mlflow.AttrSpanOutputs])
+}

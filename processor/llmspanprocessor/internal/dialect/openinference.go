@@ -81,6 +81,7 @@ type openInferenceSpan struct {
 	tools                 indexedTools // llm.tools.N.tool.{json_schema,name,description}
 	inputValue            Any
 	outputValue           Any
+	inputText, outputText bool // input.mime_type, output.mime_type: text/plain
 	finishReason          string
 	genAI                 bool
 }
@@ -100,8 +101,8 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 	f.FillCommon(rec)
 	kind := strings.ToUpper(strings.TrimSpace(f.Str(FieldOperation)))
 
-	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(), s.prompts.texts("prompt.text"), s.inputValue)
-	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(), s.choices.texts("completion.text"), s.outputValue)
+	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(), s.prompts.texts("prompt.text"), s.inputValue, s.inputText)
+	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(), s.choices.texts("completion.text"), s.outputValue, s.outputText)
 	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
 		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
 			rec.Input.Value = Some(stringList(texts))
@@ -150,6 +151,10 @@ func (s *openInferenceSpan) put(k string, v pcommon.Value) {
 		s.inputValue = Some(v)
 	case k == "output.value":
 		s.outputValue = Some(v)
+	case k == "input.mime_type":
+		s.inputText = scalarString(v) == mimeTextPlain
+	case k == "output.mime_type":
+		s.outputText = scalarString(v) == mimeTextPlain
 	case k == "llm.finish_reason":
 		s.finishReason = scalarString(v)
 	case k == oiRerankQuery:
@@ -215,8 +220,9 @@ func appendToolDefinitionValue(tools []Tool, v pcommon.Value) []Tool {
 }
 
 // oiPayload picks one side's content: flattened chat messages, then completion-API texts, then
-// input.value / output.value as they are (the writer parses JSON text).
-func oiPayload(buf, msgs []Message, texts []string, value Any) Payload {
+// input.value / output.value as they are (the writer parses JSON text, unless the value's mime
+// type is text/plain).
+func oiPayload(buf, msgs []Message, texts []string, value Any, text bool) Payload {
 	switch {
 	case len(msgs) > 0:
 		return Payload{Messages: append(buf, msgs...)}
@@ -225,8 +231,11 @@ func oiPayload(buf, msgs []Message, texts []string, value Any) Payload {
 	case len(texts) > 1:
 		return Payload{Messages: buf, Value: Some(stringList(texts))}
 	}
-	return Payload{Messages: buf, Value: value}
+	return Payload{Messages: buf, Value: value, Text: text}
 }
+
+// mimeTextPlain is OpenInference's mime type of a value that is text, not JSON.
+const mimeTextPlain = "text/plain"
 
 // langChainToolResult unwraps the ToolMessage that the LangChain instrumentation writes as a
 // tool's output, {"type":"tool","data":{"content":...}}, to its content.

@@ -43,6 +43,9 @@ func (r *Record) Reset() {
 type Payload struct {
 	Messages []Message
 	Value    Any // used when Messages is empty
+	// Text tells that a string Value is text even when it reads as JSON (OpenInference's
+	// text/plain mime type): "null" or "[1]" typed by a user is not JSON.
+	Text bool
 }
 
 // Message is one chat message. Content parts keep their order.

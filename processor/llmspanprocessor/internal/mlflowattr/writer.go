@@ -70,13 +70,13 @@ func (w *Writer) Write(rec *dialect.Record, attrs pcommon.Map, mayExist bool) bo
 		put(mlflow.AttrSpanInputs, func() { w.chatRequest(rec.Input.Messages) })
 		format = formatOpenAI
 	} else if rec.Input.Value.Set {
-		put(mlflow.AttrSpanInputs, func() { w.value(rec.Input.Value.Value) })
+		put(mlflow.AttrSpanInputs, func() { w.value(rec.Input.Value.Value, rec.Input.Text) })
 	}
 	if len(rec.Output.Messages) > 0 {
 		put(mlflow.AttrSpanOutputs, func() { w.chatResponse(rec.Output.Messages) })
 		format = formatOpenAI
 	} else if rec.Output.Value.Set {
-		put(mlflow.AttrSpanOutputs, func() { w.value(rec.Output.Value.Value) })
+		put(mlflow.AttrSpanOutputs, func() { w.value(rec.Output.Value.Value, rec.Output.Text) })
 	}
 	if format != "" {
 		put(mlflow.AttrMessageFormat, func() { w.enc.Str(format) })
@@ -186,8 +186,12 @@ func MayExist(attrs pcommon.Map) bool {
 }
 
 // value writes a payload that is not chat messages. A string holding JSON is written as that
-// JSON; any other string as a JSON string.
-func (w *Writer) value(v pcommon.Value) {
+// JSON, unless text says it is text; any other string as a JSON string.
+func (w *Writer) value(v pcommon.Value, text bool) {
+	if v.Type() == pcommon.ValueTypeStr && text {
+		w.enc.Str(v.Str())
+		return
+	}
 	if v.Type() == pcommon.ValueTypeStr {
 		// Text to text when it can: the same output without building pdata values.
 		if w.enc.JSON(v.Str()) {
