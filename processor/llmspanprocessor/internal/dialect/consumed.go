@@ -213,7 +213,7 @@ var openInferenceReader = []consumes{
 	fromKeys(openInferenceKeys),
 	genAIReader(genAIKeys),
 	contentKeys("input.value", "output.value", oiRerankQuery),
-		plainKeys("input.mime_type", "output.mime_type"),
+	plainKeys("input.mime_type", "output.mime_type"),
 	plainKeys("llm.finish_reason"),
 	contentPrefixes(oiInputMessages, oiOutputMessages, oiPrompts, oiChoices, oiDocuments, oiEmbeddings,
 		oiRerankInput, oiRerankOutput),
