@@ -177,19 +177,13 @@ func (w *Writer) content(m *dialect.Message, tool bool) (reasoning bool) {
 		w.enc.Null()
 	case others == 0:
 		w.enc.StrBegin()
-		first := true
+		j := joiner{enc: &w.enc}
 		for i, c := range w.kinds {
-			if c.kind == kindReasoning {
-				continue
-			}
-			if !first {
-				w.enc.StrPiece(`\n`, true)
-			}
-			first = false
-			if c.kind == kindString {
-				w.enc.StrPiece(c.text, false)
-			} else {
-				w.enc.StrPiece(parts[i].Text, parts[i].Encoded)
+			switch c.kind {
+			case kindString:
+				j.piece(c.text, false)
+			case kindText:
+				j.piece(parts[i].Text, parts[i].Encoded)
 			}
 		}
 		w.enc.StrEnd()
@@ -267,36 +261,44 @@ func (w *Writer) closePart() {
 // parts (as content classified them in w.kinds), joined by newlines.
 func (w *Writer) reasoning(thinking *dialect.Message) {
 	w.enc.StrBegin()
-	first := true
-	piece := func(s string, encoded bool) {
-		if !first {
-			w.enc.StrPiece(`\n`, true)
-		}
-		first = false
-		w.enc.StrPiece(s, encoded)
-	}
+	j := joiner{enc: &w.enc}
 	if thinking != nil {
 		for _, p := range thinking.Parts {
 			if !p.Value.Set {
-				piece(p.Text, p.Encoded)
+				j.piece(p.Text, p.Encoded)
 				continue
 			}
 			switch c := classify(p.Value); c.kind {
 			case kindReasoning, kindString:
-				piece(c.text, false)
+				j.piece(c.text, false)
 			default: // not text: its JSON text, as in content
 				w.nested.Reset()
 				w.any(&w.nested, p.Value)
-				piece(string(w.nested.Bytes()), false)
+				j.piece(string(w.nested.Bytes()), false)
 			}
 		}
 	}
 	for _, c := range w.kinds {
 		if c.kind == kindReasoning {
-			piece(c.text, false)
+			j.piece(c.text, false)
 		}
 	}
 	w.enc.StrEnd()
+}
+
+// joiner writes pieces into one JSON string, opened and closed by its caller, separated by
+// newlines: the text parts of a message's content, or its reasoning.
+type joiner struct {
+	enc     *anyjson.Encoder
+	started bool
+}
+
+func (j *joiner) piece(s string, encoded bool) {
+	if j.started {
+		j.enc.StrPiece(`\n`, true)
+	}
+	j.started = true
+	j.enc.StrPiece(s, encoded)
 }
 
 // text writes a text part as a string.
