@@ -139,6 +139,7 @@ func consumption(parts ...consumes) *Consumption {
 var contentFields = [numFields]bool{
 	FieldInput: true, FieldOutput: true, FieldSystemInstructions: true,
 	FieldToolArguments: true, FieldToolResult: true, FieldRetrievalQuery: true, FieldRetrievalDocuments: true,
+	FieldMemoryRecords: true,
 }
 
 // fromKeys consumes a Keys table, content by field.

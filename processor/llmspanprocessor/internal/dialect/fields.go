@@ -36,6 +36,7 @@ const (
 	FieldFinishReasons // of the response's choices, for output messages that name none
 	FieldRetrievalQuery
 	FieldRetrievalDocuments
+	FieldMemoryRecords // of a memory operation: written, or found by a search
 	numFields
 )
 

@@ -43,6 +43,8 @@ var genAIKeys = strtab.New(Keys{
 
 	"gen_ai.retrieval.query.text": {FieldRetrievalQuery, 0},
 	"gen_ai.retrieval.documents":  {FieldRetrievalDocuments, 0},
+	"gen_ai.memory.query.text":    {FieldRetrievalQuery, 1},
+	"gen_ai.memory.records":       {FieldMemoryRecords, 0},
 
 	"gen_ai.usage.input_tokens":                {FieldInputTokens, 0},
 	"gen_ai.usage.prompt_tokens":               {FieldInputTokens, 1},

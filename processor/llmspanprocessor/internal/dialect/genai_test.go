@@ -69,4 +69,18 @@ func TestGenAIMemoryOperations(t *testing.T) {
 		rec := readSpan(t, readGenAI, map[string]any{"gen_ai.operation.name": op})
 		assert.Equal(t, mlflow.SpanTypeMemory, rec.SpanType, op)
 	}
+
+	records := `[{"id":"mem_1","score":0.9,"content":"Vegetarian.","metadata":{"scope":"user"}}]`
+	doc := []any{map[string]any{"page_content": "Vegetarian.", "metadata": map[string]any{"score": 0.9, "scope": "user"}, "id": "mem_1"}}
+	rec := readSpan(t, readGenAI, map[string]any{
+		"gen_ai.operation.name":    "search_memory",
+		"gen_ai.memory.query.text": "dietary restrictions",
+		"gen_ai.memory.records":    records,
+	})
+	assert.Equal(t, map[string]any{"query": "dietary restrictions"}, rec.Input.Value.AsRaw(), "a search's query is its input")
+	assert.Equal(t, doc, rec.Output.Value.AsRaw(), "the records a search finds are its output")
+
+	rec = readSpan(t, readGenAI, map[string]any{"gen_ai.operation.name": "create_memory", "gen_ai.memory.records": records})
+	assert.Equal(t, doc, rec.Input.Value.AsRaw(), "the records an operation writes are its input")
+	assert.False(t, rec.Output.Value.Set)
 }

@@ -1,6 +1,8 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"strings"
+
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
@@ -37,13 +39,25 @@ func appendDocument(docs pcommon.Slice, content, id string) pcommon.Map {
 }
 
 // fillGenAIRetrieval gives a span the GenAI retrieval keys' query as input and documents as
-// output, where it has no messages.
+// output, where it has no messages. A memory operation's records ({content, id, score,
+// metadata}, the documents' shape) are the output of a search and the input of the operations
+// that write or delete them.
 func fillGenAIRetrieval(rec *Record, f *Fields) {
 	rec.Input.fill(retrieverInput(f.Any(FieldRetrievalQuery), Any{}), false)
 	if docs, ok := f.Get(FieldRetrievalDocuments); ok {
 		rec.Output.fill(genAIDocuments(docs), false)
 	}
+	if records, ok := f.Get(FieldMemoryRecords); ok {
+		side := &rec.Output
+		if memoryChanges[lower(strings.TrimSpace(f.Str(FieldOperation)))] {
+			side = &rec.Input
+		}
+		side.fill(genAIDocuments(records), false)
+	}
 }
+
+// memoryChanges are the GenAI memory operations whose records are what they write or delete.
+var memoryChanges = map[string]bool{"create_memory": true, "update_memory": true, "upsert_memory": true, "delete_memory": true}
 
 // genAIDocuments reads gen_ai.retrieval.documents, [{id, score, ...}] with any other members
 // (gen-ai-retrieval-documents.json), as MLflow documents: a string "content" is the page content,
