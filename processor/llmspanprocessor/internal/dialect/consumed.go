@@ -251,7 +251,7 @@ var consumptions = map[string]*Consumption{
 	"semantic_kernel": consumption(genAIReader(semanticKernelKeys), legacyContent),
 	"agent_framework": consumption(genAIReader(genAIKeys)),
 	"litellm": consumption(append([]consumes{genAIReader(genAIKeys), plainPrefixes(liteLLMFunctions),
-		plainKeys(liteLLMProviderModel, liteLLMInputCost, liteLLMOutputCost, liteLLMTotalCost)},
+		plainKeys(liteLLMProviderModel, liteLLMInputCost, liteLLMOutputCost, liteLLMTotalCost, liteLLMUsage)},
 		openInferenceReader...)...), // its OpenInference callbacks' spans are read as openinference
 	"livekit": consumption(genAIReader(liveKitKeys),
 		contentKeys("lk.user_input", "lk.user_transcript", "lk.chat_ctx", "lk.input_text",

@@ -23,7 +23,10 @@ import (
 // assistant message keeps its OpenAI tool_calls, a tool message its tool_call_id, beside the
 // parts, where the GenAI reader does not look. A reply's own tool calls are not in
 // gen_ai.output.messages at all, only flattened, without ids, in
-// gen_ai.completion.N.function_call.{name,arguments}. Its cost is in gen_ai.cost.*.
+// gen_ai.completion.N.function_call.{name,arguments}. Its cost is in gen_ai.cost.*, and its
+// cache counts only in metadata.usage_object, the OpenAI usage object as Python's repr of a
+// dict ({'prompt_tokens': 15, ..., 'prompt_tokens_details': {'cached_tokens': 2}}), where
+// prompt_tokens includes the cache reads.
 //
 // LiteLLM's arize, arize_phoenix and langfuse_otel callbacks write OpenInference instead
 // (litellm/integrations/arize/_utils.py), under the same tracer: those spans are read as
@@ -75,6 +78,7 @@ const (
 	liteLLMOutputCost    = "gen_ai.cost.output_cost"
 	liteLLMTotalCost     = "gen_ai.cost.total_cost"
 	liteLLMFunctionCall  = ".function_call."
+	liteLLMUsage         = "metadata.usage_object"
 	// liteLLMOpenInferenceKind marks the spans of its OpenInference callbacks.
 	liteLLMOpenInferenceKind = "openinference.span.kind"
 )
@@ -87,7 +91,7 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 		f                    Fields
 		tools                indexedTools
 		input, output, total Any // gen_ai.cost.*
-		providerModel        string
+		providerModel, usage string
 		openInference        bool
 	)
 	readGenAIWith(span, rec, &f, genAIKeys, func(k string, v pcommon.Value) {
@@ -104,6 +108,8 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 			total = Some(v)
 		case liteLLMProviderModel:
 			providerModel = scalarString(v)
+		case liteLLMUsage:
+			usage = scalarString(v)
 		case liteLLMOpenInferenceKind:
 			openInference = true
 		}
@@ -126,6 +132,12 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 		liteLLMToolFields(rec.Output.Messages, v)
 	}
 	liteLLMReplyCalls(span.Attributes(), rec.Output.Messages)
+	if !rec.Usage.CacheRead.Set {
+		rec.Usage.CacheRead = pythonReprCount(usage, "cached_tokens")
+	}
+	if !rec.Usage.CacheCreation.Set {
+		rec.Usage.CacheCreation = pythonReprCount(usage, "cache_creation_input_tokens")
+	}
 	if rec.Provider == "" {
 		rec.Provider = liteLLMProvider(providerModel)
 	}
@@ -138,6 +150,24 @@ func readLiteLLM(span ptrace.Span, rec *Record) {
 		c.Set = true
 		rec.Cost = c
 	}
+}
+
+// pythonReprCount reads the count under key in the Python repr of a dict of counts, such as
+// LiteLLM's usage object: the digits after "'key': ". None, or no such key, is no count.
+func pythonReprCount(repr, key string) Count {
+	_, rest, ok := strings.Cut(repr, "'"+key+"': ")
+	if !ok {
+		return Count{}
+	}
+	end := 0
+	for end < len(rest) && rest[end] >= '0' && rest[end] <= '9' {
+		end++
+	}
+	n, err := strconv.ParseInt(rest[:end], 10, 64)
+	if err != nil {
+		return Count{}
+	}
+	return Count{N: n, Set: true}
 }
 
 // liteLLMToolFields adds to msgs, read from the GenAI messages attribute v, the OpenAI

@@ -120,3 +120,27 @@ func TestLiteLLMProvider(t *testing.T) {
 		}
 	}
 }
+
+func TestLiteLLMCacheCounts(t *testing.T) {
+	for _, tt := range []struct {
+		name, usage         string
+		cacheRead, creation Count
+	}{
+		{"openai", "{'completion_tokens': 7, 'prompt_tokens': 15, 'total_tokens': 22, 'prompt_tokens_details': {'audio_tokens': 0, 'cached_tokens': 2}}",
+			Count{N: 2, Set: true}, Count{}},
+		{"anthropic", "{'prompt_tokens': 1200, 'prompt_tokens_details': {'cached_tokens': 1000}, 'cache_creation_input_tokens': 150, 'cache_read_input_tokens': 1000}",
+			Count{N: 1000, Set: true}, Count{N: 150, Set: true}},
+		{"none", "{'prompt_tokens': 15, 'prompt_tokens_details': {'cached_tokens': None}}", Count{}, Count{}},
+		{"no details", "{'prompt_tokens': 15}", Count{}, Count{}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := readSpan(t, readLiteLLM, map[string]any{
+				"gen_ai.operation.name":     "chat",
+				"gen_ai.usage.input_tokens": 15,
+				"metadata.usage_object":     tt.usage,
+			})
+			assert.Equal(t, tt.cacheRead, rec.Usage.CacheRead)
+			assert.Equal(t, tt.creation, rec.Usage.CacheCreation)
+		})
+	}
+}
