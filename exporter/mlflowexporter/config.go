@@ -53,6 +53,12 @@ func (cfg *Config) Validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("compression %q is not one the tracking server reads: use gzip, deflate or none", c))
 	}
+	for name := range cfg.ClientConfig.Headers.Iter {
+		// The HTTP client's headers override the request's, so it would send every span there.
+		if strings.EqualFold(name, mlflow.HeaderExperimentID) {
+			errs = append(errs, fmt.Errorf("headers must not set %s: the exporter sets it per request from experiment_id, experiment_name and routing", name))
+		}
+	}
 	if cfg.ExperimentID != "" && cfg.ExperimentName != "" {
 		errs = append(errs, errors.New("experiment_id and experiment_name are mutually exclusive"))
 	}

@@ -53,6 +53,7 @@ func TestLoadConfig(t *testing.T) {
 		{name: "both_experiments", wantErr: "experiment_id and experiment_name are mutually exclusive"},
 		{name: "name_as_id", wantErr: `experiment_id "support-agent" must be a number; to name an experiment use experiment_name`},
 		{name: "blank_name", wantErr: "experiment_name must not be blank"},
+		{name: "experiment_header", wantErr: "headers must not set X-MLflow-Experiment-Id: the exporter sets it per request from experiment_id, experiment_name and routing"},
 		{name: "zstd", wantErr: `compression "zstd" is not one the tracking server reads: use gzip, deflate or none`},
 		{name: "routing", want: func(c *Config) {
 			c.ClientConfig.Endpoint = "http://mlflow:5000"

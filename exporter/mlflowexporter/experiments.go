@@ -13,8 +13,8 @@ import (
 )
 
 // experiments resolves experiment names to ids through the REST API, creating the experiments
-// that do not exist, and remembers each id for the exporter's lifetime. Failures are not
-// remembered: the next batch asks again.
+// that do not exist, and remembers each id until forgotten. Failures are not remembered: the
+// next batch asks again.
 type experiments struct {
 	api       *mlflow.Client
 	logger    *zap.Logger
@@ -49,6 +49,11 @@ func (e *experiments) id(ctx context.Context, ref experimentRef) (string, error)
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
+}
+
+// forget drops the id remembered for name, if it is still id, so that name is resolved again.
+func (e *experiments) forget(name, id string) {
+	e.ids.CompareAndDelete(name, id)
 }
 
 func (e *experiments) resolve(ctx context.Context, name string) (string, error) {

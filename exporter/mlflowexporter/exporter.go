@@ -131,8 +131,16 @@ func (e *mlflowExporter) export(ctx context.Context, b batch) error {
 		return retryPolicy(fmt.Errorf("resolving the experiment with %s: %w", b.experiment, err))
 	}
 	err = e.post(ctx, id, b.traces)
-	if err == nil {
+	switch {
+	case err == nil:
 		e.recordTraceInfo(ctx, id, b.traces)
+	case b.experiment.id == "" && isExperimentGone(err):
+		// Deleted for good since its name was resolved: the retry resolves the name again,
+		// which creates the experiment anew.
+		e.experiments.forget(b.experiment.name, id)
+		err = fmt.Errorf("experiment %q no longer exists, so its name is resolved again: %w", b.experiment.name, err)
+	default:
+		err = retryPolicy(err)
 	}
 	outcome := "success"
 	if err != nil {
@@ -145,4 +153,11 @@ func (e *mlflowExporter) export(ctx context.Context, b batch) error {
 	e.telemetry.ExporterMlflowRequests.Add(ctx, 1, attrs)
 	e.telemetry.ExporterMlflowSpans.Add(ctx, int64(b.traces.SpanCount()), attrs)
 	return err
+}
+
+// isExperimentGone reports whether err is the tracking server saying the experiment spans were
+// sent to does not exist. A 404 without MLflow's error code (a server without /v1/traces) is not.
+func isExperimentGone(err error) bool {
+	apiErr, ok := errors.AsType[*mlflow.APIError](err)
+	return ok && apiErr.Code == mlflow.ErrorCodeNotFound
 }

@@ -501,6 +501,23 @@ func TestExperimentNameResolution(t *testing.T) {
 		assert.Empty(t, fake.received())
 	})
 
+	t.Run("a 404 without MLflow's error code does not forget the experiment", func(t *testing.T) {
+		fake := newFakeMLflow(t)
+		fake.experiments["agents"] = "5"
+		fake.respond = func(w http.ResponseWriter, _ string) {
+			w.WriteHeader(http.StatusNotFound) // a server without /v1/traces
+			_, _ = w.Write([]byte(`{"detail":"Not Found"}`))
+		}
+		exp := newTestExporter(t, fake.URL, nil)
+
+		for range 2 {
+			err := exp.ConsumeTraces(t.Context(), named("agents"))
+			assert.True(t, consumererror.IsPermanent(err), "%v", err)
+		}
+		lookups, _ := fake.counts()
+		assert.Equal(t, 1, lookups)
+	})
+
 	t.Run("server down is retryable, and not remembered", func(t *testing.T) {
 		fake := newFakeMLflow(t)
 		fake.experiments["agents"] = "5"

@@ -1,7 +1,12 @@
 package mlflowexporter
 
 import (
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -18,7 +23,8 @@ func TestIntegration(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a real MLflow server")
 	}
-	srv := mlflowtest.Start(t)
+	dir := t.TempDir()
+	srv := mlflowtest.StartWith(t, mlflowtest.Options{Dir: dir})
 	api := srv.Client
 
 	t.Run("default experiment", func(t *testing.T) {
@@ -135,6 +141,42 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "hi", tr.Info.RequestPreview)
 	})
 
+	t.Run("MLflow SDK trace info", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "POST /chat", trace: 1, attrs: map[string]string{
+			mlflow.AttrTraceMetadataPrefix + "app.version": "1.2.3",
+			mlflow.AttrTraceTagPrefix + "team":             "search",
+			// As the llmtrace processor names a trace: JSON text.
+			mlflow.AttrTraceTagPrefix + mlflow.TagTraceName: mlflow.JSONText("weather"),
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
+		assert.Equal(t, "1.2.3", info.TraceMetadata["app.version"])
+		assert.Equal(t, "search", info.Tags["team"])
+		assert.Equal(t, "weather", info.Tags[mlflow.TagTraceName])
+	})
+
+	t.Run("experiment deleted for good is created again", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *Config) {
+			c.ExperimentName = "it-recreated"
+			c.RetryConfig.Enabled = true
+			c.RetryConfig.InitialInterval = time.Millisecond
+		})
+		require.NoError(t, exp.ConsumeTraces(t.Context(), newTraces(resource{spans: []span{{name: "first", trace: 1}}})))
+		deleted, err := api.GetExperimentByName(t.Context(), "it-recreated")
+		require.NoError(t, err)
+		deleteForGood(t, srv, dir, deleted.ID)
+
+		td := newTraces(resource{spans: []span{{name: "second", trace: 1}}})
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		created, err := api.GetExperimentByName(t.Context(), "it-recreated")
+		require.NoError(t, err)
+		assert.Equal(t, created.ID, srv.WaitForTrace(t, firstTraceID(td, 0)).Info.ExperimentID)
+	})
+
 	t.Run("unknown experiment is permanent, with MLflow's message", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, func(c *Config) { c.ExperimentID = "987654" })
 
@@ -152,4 +194,18 @@ func names(spans []mlflow.Span) []string {
 		out[i] = s.Name
 	}
 	return out
+}
+
+// deleteForGood deletes an experiment and then removes it with mlflow gc, as an operator does to
+// reuse its name, from the store of srv, started in dir.
+func deleteForGood(t *testing.T, srv *mlflowtest.Server, dir, id string) {
+	t.Helper()
+	resp, err := http.Post(srv.URL+"/api/2.0/mlflow/experiments/delete", "application/json",
+		strings.NewReader(`{"experiment_id": "`+id+`"}`))
+	require.NoError(t, err)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	out, err := exec.CommandContext(t.Context(), mlflowtest.Bin(t), "gc", "--experiment-ids", id, "--tracking-uri", srv.URL,
+		"--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db")).CombinedOutput()
+	require.NoError(t, err, string(out))
 }

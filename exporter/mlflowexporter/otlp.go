@@ -16,7 +16,8 @@ import (
 
 const maxResponseDrain = 64 << 10
 
-// post sends td to the experiment over OTLP/HTTP protobuf. The attributes go as they are: the
+// post sends td to the experiment over OTLP/HTTP protobuf. A refusal is returned as the
+// server's *mlflow.APIError, for the caller to classify. The attributes go as they are: the
 // server decodes one JSON layer from each string, which is how mlflow.* values are written.
 func (e *mlflowExporter) post(ctx context.Context, experimentID string, td ptrace.Traces) error {
 	body, err := ptraceotlp.NewExportRequestFromTraces(td).MarshalProto()
@@ -43,5 +44,5 @@ func (e *mlflowExporter) post(ctx context.Context, experimentID string, td ptrac
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil
 	}
-	return retryPolicy(fmt.Errorf("MLflow refused spans for experiment %s: %w", experimentID, mlflow.ReadError(resp)))
+	return fmt.Errorf("MLflow refused spans for experiment %s: %w", experimentID, mlflow.ReadError(resp))
 }

@@ -43,11 +43,13 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 	if !span.ParentSpanID().IsEmpty() {
 		return mlflow.TraceInfo{}, false
 	}
-	metadata := prefixed(span.Attributes(), mlflow.AttrTraceMetadataPrefix)
+	metadata := prefixed(span.Attributes(), mlflow.AttrTraceMetadataPrefix, pcommon.Value.AsString)
 	if len(metadata) == 0 {
 		return mlflow.TraceInfo{}, false
 	}
-	tags := prefixed(span.Attributes(), mlflow.AttrTraceTagPrefix)
+	// Tags are read as the server reads them from the spans, unquoting JSON strings: the tags
+	// sent here replace those, and the llmtrace processor writes the trace name as JSON text.
+	tags := prefixed(span.Attributes(), mlflow.AttrTraceTagPrefix, mlflow.ValueText)
 	if _, ok := tags[tagTraceName]; !ok {
 		tags[tagTraceName] = span.Name()
 	}
@@ -67,12 +69,12 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 	}, true
 }
 
-// prefixed returns the attributes under prefix, keyed by the rest of their key, as strings.
-func prefixed(attrs pcommon.Map, prefix string) map[string]string {
+// prefixed returns the attributes under prefix, keyed by the rest of their key, as text.
+func prefixed(attrs pcommon.Map, prefix string, text func(pcommon.Value) string) map[string]string {
 	out := map[string]string{}
 	for k, v := range attrs.All() {
 		if rest, ok := strings.CutPrefix(k, prefix); ok && rest != "" {
-			out[rest] = v.AsString()
+			out[rest] = text(v)
 		}
 	}
 	return out

@@ -49,6 +49,17 @@ func TestSDKTraceInfo(t *testing.T) {
 		assert.Equal(t, "renamed", info.Tags["mlflow.traceName"])
 	})
 
+	t.Run("tags in JSON text are unquoted, as the server reads them", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.k", `"v"`)
+		s.Attributes().PutStr("mlflow.traceTag.mlflow.traceName", `"weather"`)
+		s.Attributes().PutStr("mlflow.traceTag.filters", `{"city":"Paris"}`)
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, map[string]string{"mlflow.traceName": "weather", "filters": `{"city":"Paris"}`}, info.Tags)
+		assert.Equal(t, map[string]string{"k": `"v"`}, info.TraceMetadata, "metadata is the receiver's, plain")
+	})
+
 	t.Run("no SDK metadata: nothing to record", func(t *testing.T) {
 		s := newRoot()
 		s.Attributes().PutStr("mlflow.traceTag.team", "search")

@@ -266,6 +266,17 @@ func mlflowBin() (string, error) {
 	return bin, nil
 }
 
+// Bin returns the mlflow executable the servers run, for tests that run its other commands
+// (mlflow gc); t fails if there is none.
+func Bin(t testing.TB) string {
+	t.Helper()
+	bin, err := mlflowBin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
 // RepoRoot returns the repository's root, the directory holding go.mod above the test's working
 // directory; t fails if there is none.
 func RepoRoot(t testing.TB) string {
