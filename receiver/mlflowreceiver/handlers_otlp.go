@@ -51,7 +51,7 @@ func (r *mlflowReceiver) otlpTraces(w http.ResponseWriter, req *http.Request) {
 	}
 
 	handed := r.pending.fromOTLP(td)
-	if !r.sendHanded(w, req, td, handed, format, false) {
+	if !r.sendHanded(w, req, td, handed, format) {
 		return
 	}
 	r.sendReleased(req.Context())

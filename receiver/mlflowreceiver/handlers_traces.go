@@ -55,7 +55,7 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	expID := ti.TraceLocation.MLflowExperiment.ExperimentID
 	root, handed, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
 		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata})
-	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP, false) {
+	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP) {
 		return
 	}
 	r.sendReleased(req.Context())
@@ -123,18 +123,23 @@ func (r *mlflowReceiver) startTraceV2(w http.ResponseWriter, req *http.Request) 
 	var raw [16]byte
 	_, _ = rand.Read(raw[:])
 	id := hex.EncodeToString(raw[:]) // MLflow 2 servers issue uuid4().hex
-	r.pending.addInfo(id, traceInfo{experimentID: body.ExperimentID, tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)}, false)
+	r.pending.addInfo(id, traceInfo{experimentID: body.ExperimentID, tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)})
 	r.writeTraceInfoV2(w, id, body.TimestampMs, "IN_PROGRESS")
 }
 
-// endTraceV2 is MLflow 2's EndTrace: the trace's final metadata and tags.
+// endTraceV2 is MLflow 2's EndTrace: the trace's final metadata and tags. The client sends it
+// after uploading traces.json, whose root span waits here for them.
 func (r *mlflowReceiver) endTraceV2(w http.ResponseWriter, req *http.Request) {
 	id := req.PathValue("id")
 	var body v2TraceRequest
 	if !decodeJSON(w, req, &body) {
 		return
 	}
-	if !r.pending.addInfo(id, traceInfo{tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)}, true) {
+	root, handed, propagated := r.pending.endTrace(id, traceInfo{tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)})
+	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatMLflowJSON) {
+		return
+	}
+	if !propagated {
 		r.settings.Logger.Warn("EndTrace came after the trace's root span was sent on; its tags and metadata are not propagated", zap.String("trace_id", id))
 	}
 	r.writeTraceInfoV2(w, id, body.TimestampMs, body.Status)
@@ -166,7 +171,7 @@ func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
 		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
 		return
 	}
-	if !r.pending.addInfo(id, traceInfo{tags: map[string]string{body.Key: body.Value}}, false) {
+	if !r.pending.addInfo(id, traceInfo{tags: map[string]string{body.Key: body.Value}}) {
 		r.settings.Logger.Warn("Trace tag set after the trace was sent on; it is not propagated", zap.String("trace_id", id), zap.String("key", body.Key))
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
@@ -232,7 +237,7 @@ func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request
 	td.ResourceSpans().At(0).Resource().Attributes().PutStr(key, value)
 
 	handed := r.pending.fromArtifact(traceID, td)
-	if !r.sendHanded(w, req, td, handed, formatMLflowJSON, true) {
+	if !r.sendHanded(w, req, td, handed, formatMLflowJSON) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct{}{})

@@ -23,7 +23,8 @@ const defaultRootWait = 2 * time.Second
 //
 //   - spans arrive over OTLP in one or more batches, and may all arrive again as traces.json
 //     when the StartTraceV3 answer did not say the spans were already here;
-//   - tags and metadata arrive in StartTraceV3, before or after the root span.
+//   - tags and metadata arrive in StartTraceV3 (MLflow 2: EndTrace), before or after the root
+//     span.
 //
 // A non-root span goes on at once. A root span goes on as soon as its trace's info is known; it
 // is held until then, at most trace_timeout. Span ids already sent are remembered per trace, so
@@ -64,8 +65,6 @@ type traceEntry struct {
 	// being sent. Both count as duplicates, so that concurrent requests (a client's retry, a
 	// traces.json upload) never send a span twice.
 	handed map[pcommon.SpanID]bool
-	// viaArtifact: traces.json delivered every span; later OTLP copies are duplicates.
-	viaArtifact bool
 	// evicted: forgotten while a send was in flight; a root refused then is released.
 	evicted bool
 	expires time.Time
@@ -179,16 +178,13 @@ func (e *traceEntry) isRoot(span ptrace.Span) bool {
 }
 
 // commit records spans the next consumer accepted.
-func (p *pending) commit(spans []handedSpan, viaArtifact bool) {
+func (p *pending) commit(spans []handedSpan) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, s := range spans {
 		s.e.handed[s.id] = true
 		if s.root {
 			s.e.root = ptrace.Traces{} // the copy for a refusal is no longer needed
-		}
-		if viaArtifact {
-			s.e.viaArtifact = true
 		}
 	}
 }
@@ -228,7 +224,7 @@ func (p *pending) fromOTLP(td ptrace.Traces) []handedSpan {
 					return false
 				}
 				e := p.entry(id)
-				if e.isHanded(span.SpanID()) || e.viaArtifact {
+				if e.isHanded(span.SpanID()) {
 					return true
 				}
 				if e.isRoot(span) {
@@ -260,15 +256,7 @@ func (p *pending) fromOTLP(td ptrace.Traces) []handedSpan {
 func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (root ptrace.Traces, handed []handedSpan, spansHere bool) {
 	p.mu.Lock()
 	e := p.entry(id)
-	if e.info == nil {
-		e.info = &traceInfo{}
-	}
-	e.info.merge(info.experimentID, info.tags, info.metadata)
-	e.final = true
-	if e.held {
-		root = decoratedRoot(e)
-		e.held, e.rootGone = false, true
-		handed = []handedSpan{handOn(e, e.rootID)}
+	if root, handed = finish(e, info); handed != nil {
 		p.mu.Unlock()
 		return root, handed, true
 	}
@@ -288,6 +276,34 @@ func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (ro
 	return ptrace.Traces{}, nil, e.rootSeen
 }
 
+// endTrace records the trace's complete info from a v2 EndTrace. When the root is held, it
+// returns a decorated copy of it for the caller to send, and its record for commit or refused.
+// propagated is false when the root went on before: the info can no longer reach it.
+func (p *pending) endTrace(id string, info traceInfo) (root ptrace.Traces, handed []handedSpan, propagated bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e := p.entry(id)
+	gone := e.rootGone
+	root, handed = finish(e, info)
+	return root, handed, !gone
+}
+
+// finish merges the trace's complete info into e and, when e's root is held, hands on a
+// decorated copy of it. Callers hold mu.
+func finish(e *traceEntry, info traceInfo) (ptrace.Traces, []handedSpan) {
+	if e.info == nil {
+		e.info = &traceInfo{}
+	}
+	e.info.merge(info.experimentID, info.tags, info.metadata)
+	e.final = true
+	if !e.held {
+		return ptrace.Traces{}, nil
+	}
+	root := decoratedRoot(e)
+	e.held, e.rootGone = false, true
+	return root, []handedSpan{handOn(e, e.rootID)}
+}
+
 // decoratedRoot is a copy of e's root with the trace's info: the copy goes to the next
 // consumer, which may change it, and e keeps its own for a refusal. Callers hold mu.
 func decoratedRoot(e *traceEntry) ptrace.Traces {
@@ -299,7 +315,7 @@ func decoratedRoot(e *traceEntry) ptrace.Traces {
 
 // addInfo merges partial info (v2 StartTrace, tag updates) into the trace. It reports false
 // when the root was already handed on: the info can no longer reach it.
-func (p *pending) addInfo(id string, info traceInfo, final bool) bool {
+func (p *pending) addInfo(id string, info traceInfo) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
@@ -307,7 +323,6 @@ func (p *pending) addInfo(id string, info traceInfo, final bool) bool {
 		e.info = &traceInfo{}
 	}
 	e.info.merge(info.experimentID, info.tags, info.metadata)
-	e.final = e.final || final
 	return !e.rootGone
 }
 
@@ -337,7 +352,8 @@ func (p *pending) info(id string) traceInfo {
 
 // fromArtifact prepares the spans of a traces.json upload for trace id: it removes spans
 // already handed on and decorates the root, which then goes from the file rather than from
-// the held copy (kept until accepted, for a refusal). It returns the spans it hands on.
+// the held copy (kept until accepted, for a refusal). A root whose info is not complete yet is
+// held instead: MLflow 2 uploads traces.json before EndTrace. It returns the spans it hands on.
 func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -353,6 +369,10 @@ func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
 					if !e.held {
 						e.root = singleSpan(rs, ss, span)
 					}
+					if !e.final {
+						e.held = true
+						return true
+					}
 					e.held, e.rootGone = false, true
 					decorateRoot(span, e.info)
 				}
@@ -363,9 +383,6 @@ func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
 		})
 		return rs.ScopeSpans().Len() == 0
 	})
-	if len(out) == 0 {
-		e.viaArtifact = true
-	}
 	return out
 }
 

@@ -152,7 +152,7 @@ func (r *mlflowReceiver) send(ctx context.Context, td ptrace.Traces, format stri
 // sendHanded sends td, whose tracked spans are handed, and settles them: committed when the
 // consumer accepted td, handed back to pending when it refused it, with the refusal answered
 // on w. It reports whether td was accepted (or empty).
-func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td ptrace.Traces, handed []handedSpan, format string, viaArtifact bool) bool {
+func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td ptrace.Traces, handed []handedSpan, format string) bool {
 	if td.SpanCount() > 0 {
 		if err := r.send(req.Context(), td, format); err != nil {
 			r.pending.refused(handed)
@@ -160,7 +160,7 @@ func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td
 			return false
 		}
 	}
-	r.pending.commit(handed, viaArtifact)
+	r.pending.commit(handed)
 	return true
 }
 

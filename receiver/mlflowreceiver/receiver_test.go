@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -244,29 +245,48 @@ func TestTagsBeforeStartTrace(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// TestV2Trace: an MLflow 2 client calls StartTrace when the root span starts, and uploads
+// traces.json before EndTrace (MlflowSpanExporter._log_trace); the root waits for EndTrace's
+// tags and metadata either way.
 func TestV2Trace(t *testing.T) {
-	tr := startReceiver(t, nil, nil)
-	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	for _, uploadFirst := range []bool{true, false} {
+		t.Run(fmt.Sprintf("upload before EndTrace %v", uploadFirst), func(t *testing.T) {
+			tr := startReceiver(t, nil, nil)
+			tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
 
-	a := tr.do(t, http.MethodPost, "/api/2.0/mlflow/traces", "application/json",
-		[]byte(`{"experiment_id":"1","timestamp_ms":1,"request_metadata":[{"key":"mlflow.trace.user","value":"bob"}],"tags":[{"key":"team","value":"v2"}]}`))
-	require.Equal(t, http.StatusOK, a.status, string(a.body))
-	info := a.json(t)["trace_info"].(map[string]any)
-	id := info["request_id"].(string)
-	assert.Len(t, id, 32)
-	assert.Equal(t, "IN_PROGRESS", info["status"])
+			a := tr.do(t, http.MethodPost, "/api/2.0/mlflow/traces", "application/json",
+				[]byte(`{"experiment_id":"1","timestamp_ms":1,"request_metadata":[{"key":"mlflow.trace.user","value":"bob"}],"tags":[{"key":"team","value":"v2"}]}`))
+			require.Equal(t, http.StatusOK, a.status, string(a.body))
+			info := a.json(t)["trace_info"].(map[string]any)
+			id := info["request_id"].(string)
+			assert.Len(t, id, 32)
+			assert.Equal(t, "IN_PROGRESS", info["status"])
 
-	a = tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+id, "application/json",
-		[]byte(`{"timestamp_ms":2,"status":"OK","request_metadata":[{"key":"mlflow.trace.session","value":"s2"}]}`))
-	require.Equal(t, http.StatusOK, a.status, string(a.body))
-	assert.Equal(t, "OK", a.json(t)["trace_info"].(map[string]any)["status"])
+			upload := func() {
+				a := tr.do(t, http.MethodPut, "/api/2.0/mlflow-artifacts/artifacts/1/traces/"+id+"/artifacts/traces.json", "text/plain", testdata(t, "sdk_traces.json"))
+				require.Equal(t, http.StatusOK, a.status, string(a.body))
+			}
+			if uploadFirst {
+				upload()
+				assert.Equal(t, 2, tr.sink.SpanCount(), "the root waits for EndTrace")
+			}
+			a = tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+id, "application/json",
+				[]byte(`{"timestamp_ms":2,"status":"OK","request_metadata":[{"key":"mlflow.trace.session","value":"s2"}],"tags":[{"key":"env","value":"prod"}]}`))
+			require.Equal(t, http.StatusOK, a.status, string(a.body))
+			assert.Equal(t, "OK", a.json(t)["trace_info"].(map[string]any)["status"])
+			if !uploadFirst {
+				upload()
+			}
 
-	a = tr.do(t, http.MethodPut, "/api/2.0/mlflow-artifacts/artifacts/1/traces/"+id+"/artifacts/traces.json", "text/plain", testdata(t, "sdk_traces.json"))
-	require.Equal(t, http.StatusOK, a.status, string(a.body))
-	root := rootOf(t, tr)
-	assert.Equal(t, "v2", attr(root.span, "mlflow.traceTag.team"))
-	assert.Equal(t, "bob", attr(root.span, "user.id"))
-	assert.Equal(t, "s2", attr(root.span, "session.id"))
+			root := rootOf(t, tr)
+			assert.Equal(t, "v2", attr(root.span, "mlflow.traceTag.team"))
+			assert.Equal(t, "prod", attr(root.span, "mlflow.traceTag.env"))
+			assert.Equal(t, "bob", attr(root.span, "user.id"))
+			assert.Equal(t, "s2", attr(root.span, "session.id"))
+			v, _ := root.resource.Get(mlflow.AttrExperimentName)
+			assert.Equal(t, "exp", v.Str())
+		})
+	}
 }
 
 func TestServiceEndpoints(t *testing.T) {
@@ -480,6 +500,33 @@ func TestSpansRetriedWhileRootInFlight(t *testing.T) {
 	assert.Equal(t, 3, next.sink.SpanCount())
 }
 
+// TestSpansRefusedAfterTraceData: spans still in the pipeline when traces.json arrives are left
+// out of it; when the pipeline then refuses them, the client's retry must deliver them.
+func TestSpansRefusedAfterTraceData(t *testing.T) {
+	next := &holdingConsumer{entered: make(chan struct{}), release: make(chan struct{})}
+	tr := startReceiver(t, nil, next)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	td := readOTLPJSON(t, "sdk_otlp.json")
+	td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().RemoveIf(func(s ptrace.Span) bool { return s.ParentSpanID().IsEmpty() })
+	pb, err := ptraceotlp.NewExportRequestFromTraces(td).MarshalProto()
+	require.NoError(t, err)
+	postChildren := func() answer {
+		return tr.do(t, http.MethodPost, "/v1/traces", "application/x-protobuf", pb, mlflow.HeaderExperimentID, "1")
+	}
+
+	done := make(chan answer)
+	go func() { done <- postChildren() }()
+	<-next.entered // the children are in the pipeline
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json")).status)
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPut, sdkArtifacts, "text/plain", testdata(t, "sdk_traces.json")).status)
+	close(next.release)
+	require.Equal(t, http.StatusServiceUnavailable, (<-done).status)
+	require.Equal(t, http.StatusOK, postChildren().status) // the client's retry
+
+	spans := spansByName(next.sink.AllTraces())
+	assert.Len(t, spans, 3, "each span once: %v", names(spans))
+}
+
 // TestConsumerTakesTheData: a consumer that moves the spans out (as the batch processor does)
 // leaves the receiver nothing to read afterwards; the root is still recorded as sent.
 func TestConsumerTakesTheData(t *testing.T) {
@@ -547,6 +594,31 @@ func (g *gatedConsumer) ConsumeTraces(ctx context.Context, td ptrace.Traces) err
 }
 
 func (*gatedConsumer) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
+
+// holdingConsumer holds its first call until release is closed (signalling entered), then
+// refuses it; it accepts every later call.
+type holdingConsumer struct {
+	mu      sync.Mutex
+	calls   int
+	entered chan struct{}
+	release chan struct{}
+	sink    consumertest.TracesSink
+}
+
+func (h *holdingConsumer) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
+	h.mu.Lock()
+	h.calls++
+	first := h.calls == 1
+	h.mu.Unlock()
+	if first {
+		close(h.entered)
+		<-h.release
+		return errors.New("busy")
+	}
+	return h.sink.ConsumeTraces(ctx, td)
+}
+
+func (*holdingConsumer) Capabilities() consumer.Capabilities { return consumer.Capabilities{} }
 
 // flakyConsumer refuses fail calls, then accepts.
 type flakyConsumer struct {
