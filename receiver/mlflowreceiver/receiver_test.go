@@ -332,6 +332,19 @@ func TestLocalExperiments(t *testing.T) {
 	assert.Equal(t, id, idFor("x"))
 }
 
+func TestRegistryFileCreatedEmpty(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "experiments.json")
+	require.NoError(t, os.WriteFile(file, []byte("\n"), 0o600))
+	reg, err := loadRegistry(file)
+	require.NoError(t, err, "an empty file, as a volume mount may create it, is an empty registry")
+	_, ok := reg.byExperimentID(mlflow.DefaultExperimentID)
+	assert.True(t, ok)
+
+	require.NoError(t, os.WriteFile(file, []byte("{"), 0o600))
+	_, err = loadRegistry(file)
+	assert.ErrorContains(t, err, "registry_file", "a damaged file still fails the start")
+}
+
 func TestUpstreamExperiments(t *testing.T) {
 	var got *http.Request
 	var gotBody []byte

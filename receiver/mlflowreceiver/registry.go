@@ -1,6 +1,7 @@
 package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver"
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +43,8 @@ type registry struct {
 	byName map[string]*experiment
 }
 
-// loadRegistry reads the registry at path, or starts an empty one if there is none.
+// loadRegistry reads the registry at path, or starts an empty one if there is none or the file
+// is empty (created ahead, as a mounted file may be).
 func loadRegistry(path string) (*registry, error) {
 	r := &registry{path: path, byID: map[string]*experiment{}, byName: map[string]*experiment{}}
 	r.add(&experiment{ID: mlflow.DefaultExperimentID, Name: defaultExperimentName})
@@ -55,6 +57,9 @@ func loadRegistry(path string) (*registry, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("registry_file: %w", err)
+	}
+	if len(bytes.TrimSpace(data)) == 0 {
+		return r, nil
 	}
 	var file struct {
 		Experiments []*experiment `json:"experiments"`
