@@ -50,11 +50,11 @@ func (r *mlflowReceiver) otlpTraces(w http.ResponseWriter, req *http.Request) {
 		}
 	}
 
-	handed := r.pending.fromOTLP(td)
+	handed := r.pending.fromOTLP(req.Context(), td)
 	if !r.sendHanded(w, req, td, handed, format) {
 		return
 	}
-	r.sendReleased(req.Context())
+	r.sendReleased()
 
 	resp := ptraceotlp.NewExportResponse()
 	var answer []byte

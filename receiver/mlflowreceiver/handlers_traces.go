@@ -58,7 +58,7 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP) {
 		return
 	}
-	r.sendReleased(req.Context())
+	r.sendReleased()
 
 	tags := map[string]string{}
 	for k, v := range ti.Tags {
@@ -236,7 +236,7 @@ func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request
 	}
 	td.ResourceSpans().At(0).Resource().Attributes().PutStr(key, value)
 
-	handed := r.pending.fromArtifact(traceID, td)
+	handed := r.pending.fromArtifact(req.Context(), traceID, td)
 	if !r.sendHanded(w, req, td, handed, formatMLflowJSON) {
 		return
 	}

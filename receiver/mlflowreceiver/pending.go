@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -42,7 +43,14 @@ type pending struct {
 	mu       sync.Mutex
 	byID     map[string]*traceEntry
 	order    *list.List // *traceEntry, least recently touched first
-	released []ptrace.Traces
+	released []releasedRoot
+}
+
+// releasedRoot is a root span let go without its trace's info, with the client that sent it:
+// it is sent on later, in no request of that client.
+type releasedRoot struct {
+	td     ptrace.Traces
+	client client.Info
 }
 
 type traceEntry struct {
@@ -58,6 +66,8 @@ type traceEntry struct {
 	root     ptrace.Traces
 	held     bool
 	rootGone bool
+	// client sent the root: its metadata and auth go with the root when it is released.
+	client client.Info
 	// rootSeen closes rootArrived: the root came over OTLP (held or sent).
 	rootSeen    bool
 	rootArrived chan struct{}
@@ -120,7 +130,7 @@ func (p *pending) evict(e *traceEntry) {
 func (p *pending) releaseRoot(e *traceEntry) {
 	root := decoratedRoot(e)
 	e.held, e.rootGone = false, true
-	p.released = append(p.released, root)
+	p.released = append(p.released, releasedRoot{td: root, client: e.client})
 }
 
 // sweep forgets traces untouched for trace_timeout.
@@ -138,7 +148,7 @@ func (p *pending) sweep(now time.Time) {
 
 // takeReleased returns the root spans let go without their trace's info (timeout or memory
 // bound), for the receiver to send on.
-func (p *pending) takeReleased() []ptrace.Traces {
+func (p *pending) takeReleased() []releasedRoot {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	r := p.released
@@ -212,7 +222,7 @@ func (p *pending) refused(spans []handedSpan) {
 // fromOTLP removes from td the spans that must not go on now (held roots, duplicates),
 // decorates roots whose info is known, and returns the spans it hands on, for commit once td
 // was accepted or refused if not.
-func (p *pending) fromOTLP(td ptrace.Traces) []handedSpan {
+func (p *pending) fromOTLP(ctx context.Context, td ptrace.Traces) []handedSpan {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	var out []handedSpan
@@ -232,7 +242,7 @@ func (p *pending) fromOTLP(td ptrace.Traces) []handedSpan {
 						e.rootSeen = true
 						close(e.rootArrived)
 					}
-					e.root = singleSpan(rs, ss, span)
+					e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
 					if !e.final {
 						e.held = true
 						return true
@@ -354,7 +364,7 @@ func (p *pending) info(id string) traceInfo {
 // already handed on and decorates the root, which then goes from the file rather than from
 // the held copy (kept until accepted, for a refusal). A root whose info is not complete yet is
 // held instead: MLflow 2 uploads traces.json before EndTrace. It returns the spans it hands on.
-func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
+func (p *pending) fromArtifact(ctx context.Context, id string, td ptrace.Traces) []handedSpan {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
@@ -367,7 +377,7 @@ func (p *pending) fromArtifact(id string, td ptrace.Traces) []handedSpan {
 				}
 				if e.isRoot(span) {
 					if !e.held {
-						e.root = singleSpan(rs, ss, span)
+						e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
 					}
 					if !e.final {
 						e.held = true

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/component/componentstatus"
 	"go.opentelemetry.io/collector/consumer"
@@ -164,11 +165,13 @@ func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td
 	return true
 }
 
-// sendReleased sends root spans released without their trace info. Nobody is waiting on them
-// to retry, so a refusal is only logged (and counted as refused).
-func (r *mlflowReceiver) sendReleased(ctx context.Context) {
-	for _, td := range r.pending.takeReleased() {
-		if err := r.send(context.WithoutCancel(ctx), td, formatOTLP); err != nil {
+// sendReleased sends root spans released without their trace info, each with the client
+// metadata and auth of the request that brought it (not of the request that happened to
+// release it). Nobody is waiting on them to retry, so a refusal is only logged (and counted as
+// refused).
+func (r *mlflowReceiver) sendReleased() {
+	for _, root := range r.pending.takeReleased() {
+		if err := r.send(client.NewContext(context.Background(), root.client), root.td, formatOTLP); err != nil {
 			r.settings.Logger.Warn("Dropping a root span released without its trace info", zap.Error(err))
 		}
 	}
@@ -184,7 +187,7 @@ func (r *mlflowReceiver) sweepLoop() {
 			return
 		case now := <-tick.C:
 			r.pending.sweep(now)
-			r.sendReleased(context.Background())
+			r.sendReleased()
 		}
 	}
 }
@@ -198,6 +201,6 @@ func (r *mlflowReceiver) Shutdown(ctx context.Context) error {
 	r.stopOnce.Do(func() { close(r.stop) })
 	r.wg.Wait()
 	r.pending.sweep(time.UnixMilli(math.MaxInt64))
-	r.sendReleased(ctx)
+	r.sendReleased()
 	return err
 }

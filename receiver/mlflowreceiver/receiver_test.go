@@ -18,6 +18,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/client"
 	"go.opentelemetry.io/collector/component/componenttest"
 	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumererror"
@@ -221,10 +222,26 @@ func TestRootReleasedWithoutInfo(t *testing.T) {
 	require.Equal(t, 2, tr.sink.SpanCount())
 
 	tr.pending.sweep(time.Now().Add(time.Hour))
-	tr.sendReleased(context.Background())
+	tr.sendReleased()
 	root := rootOf(t, tr)
 	_, ok := root.span.Attributes().Get("mlflow.traceTag.team")
 	assert.False(t, ok)
+}
+
+func TestRootReleasedWithItsClient(t *testing.T) {
+	tr := startReceiver(t, func(c *Config) { c.ServerConfig.IncludeMetadata = true }, nil)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	req := ptraceotlp.NewExportRequestFromTraces(readOTLPJSON(t, "sdk_otlp.json"))
+	pb, err := req.MarshalProto()
+	require.NoError(t, err)
+	a := tr.do(t, http.MethodPost, "/v1/traces", "application/x-protobuf", pb, mlflow.HeaderExperimentID, "1", "X-Tenant", "a")
+	require.Equal(t, http.StatusOK, a.status)
+
+	tr.pending.sweep(time.Now().Add(time.Hour)) // as a trace_timeout, or an eviction in another client's request
+	tr.sendReleased()
+	require.Len(t, tr.sink.Contexts(), 2)
+	assert.Equal(t, []string{"a"}, client.FromContext(tr.sink.Contexts()[1]).Metadata.Get("X-Tenant"),
+		"the released root goes with the metadata of the request that brought it")
 }
 
 func TestTagsBeforeStartTrace(t *testing.T) {
@@ -660,7 +677,7 @@ func TestSecondParentlessSpan(t *testing.T) {
 		span.SetSpanID(id)
 		span.Attributes().PutStr(mlflow.AttrTraceRequestID, "tr-1")
 	}
-	handed := p.fromOTLP(td)
+	handed := p.fromOTLP(context.Background(), td)
 	require.Equal(t, 1, td.SpanCount())
 	assert.Equal(t, pcommon.SpanID{7: 2}, td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).SpanID())
 	require.Len(t, handed, 1)
