@@ -17,7 +17,8 @@ import (
 // which are preferred to lmnr.span.input/output there. Laminar's own OpenAI instrumentation
 // (lmnr 0.8) writes gen_ai.input.messages as the request's messages, which the GenAI reader
 // reads, and gen_ai.output.messages as the response's choices, [{index, finish_reason,
-// message}], which it does not: those are read here.
+// message}], which it does not: those are read here. Its Anthropic and Google GenAI
+// instrumentations write Anthropic messages and Gemini contents in both, read here too.
 var laminar = Dialect{
 	Name:       "laminar",
 	Namespaces: []string{"lmnr"},
@@ -70,6 +71,14 @@ func readLaminar(span ptrace.Span, rec *Record) {
 			rec.Output = Payload{Messages: msgs}
 		}
 	}
+	switch rec.Provider {
+	case laminarAnthropic:
+		anthropicStopReasons(rec.Output.Messages, f.Any(FieldOutput))
+		rec.Input.Messages = anthropicBlocks(rec.Input.Messages)
+		rec.Output.Messages = anthropicBlocks(rec.Output.Messages)
+	case laminarGemini:
+		laminarGeminiMessages(rec, &f)
+	}
 	if t, ok := laminarTypes[strings.ToUpper(s.typ)]; ok && !(t == mlflow.SpanTypeLLM && rec.SpanType == mlflow.SpanTypeChatModel) {
 		rec.SpanType = t
 	}
@@ -78,6 +87,141 @@ func readLaminar(span ptrace.Span, rec *Record) {
 	}
 	if s.output.Set && len(rec.Output.Messages) == 0 {
 		rec.Output = openAIPayload(rec.Output.Messages, s.output.Value)
+	}
+}
+
+const (
+	// laminarAnthropic is the gen_ai.system of Laminar's Anthropic instrumentation, which
+	// writes the request's messages and the response as Anthropic messages: content blocks and
+	// stop_reason.
+	laminarAnthropic = "anthropic"
+	// laminarGemini is the gen_ai.system of Laminar's Google GenAI instrumentation, which
+	// writes the request as Gemini contents, the system instruction first with role "system",
+	// and the response as its candidates, [{content, finish_reason, index}].
+	laminarGemini = "gemini"
+)
+
+// laminarGeminiMessages reads the messages of Laminar's Google GenAI spans, which the GenAI
+// reader, finding parts without a type, keeps as opaque parts. A side it cannot read as
+// Gemini's is left as it was read.
+func laminarGeminiMessages(rec *Record, f *Fields) {
+	if in, ok := f.Get(FieldInput); ok {
+		if msgs, ok := appendGeminiContents(nil, in); ok {
+			rec.Input = Payload{Messages: msgs}
+		}
+	}
+	out, ok := f.Get(FieldOutput)
+	if !ok {
+		return
+	}
+	candidates, ok := mapList(out)
+	if !ok || candidates.Len() == 0 {
+		return
+	}
+	var msgs []Message
+	for _, c := range candidates.All() {
+		content, ok := c.Map().Get("content")
+		if !ok || content.Type() != pcommon.ValueTypeMap {
+			return
+		}
+		n := len(msgs)
+		msgs = appendGeminiContent(msgs, content.Map(), "assistant")
+		if len(msgs) > n && msgs[len(msgs)-1].FinishReason == "" {
+			msgs[len(msgs)-1].FinishReason = str(c.Map(), "finish_reason")
+		}
+	}
+	rec.Output = Payload{Messages: msgs}
+}
+
+// anthropicBlocks rewrites the Anthropic content blocks that the GenAI reader keeps as opaque
+// parts: a tool_use block becomes a tool call of its message, a tool_result block a tool message
+// of its own (before the rest of its user message, as Anthropic sends them). Messages without
+// such blocks are left as they are.
+func anthropicBlocks(msgs []Message) []Message {
+	if !hasAnthropicToolBlock(msgs) {
+		return msgs
+	}
+	out := make([]Message, 0, len(msgs)+1)
+	for _, m := range msgs {
+		parts, results := m.Parts[:0], 0
+		for _, p := range m.Parts {
+			b, typ := anthropicBlock(p)
+			switch typ {
+			case "tool_use":
+				if id := str(b, "id"); !hasToolCall(m.ToolCalls, id) { // flattened prompts name them too
+					m.ToolCalls = append(m.ToolCalls, ToolCall{ID: id, Name: str(b, "name"), Arguments: get(b, "input")})
+				}
+			case "tool_result":
+				results++
+				out = append(out, Message{Role: "tool", ToolCallID: str(b, "tool_use_id"), Parts: anthropicResult(get(b, "content"))})
+			default:
+				parts = append(parts, p)
+			}
+		}
+		if m.Parts = parts; results == 0 || len(m.Parts) > 0 || len(m.ToolCalls) > 0 {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func hasToolCall(calls []ToolCall, id string) bool {
+	for _, c := range calls {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAnthropicToolBlock(msgs []Message) bool {
+	for _, m := range msgs {
+		for _, p := range m.Parts {
+			if _, typ := anthropicBlock(p); typ == "tool_use" || typ == "tool_result" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// anthropicBlock returns a non-text part as the object it holds, and that object's type.
+func anthropicBlock(p Part) (pcommon.Map, string) {
+	v := p.Value.Value
+	if p.Value.JSON != "" {
+		v, _ = anyjson.Parse(p.Value.JSON)
+	}
+	if !p.Value.Set || v.Type() != pcommon.ValueTypeMap {
+		return pcommon.Map{}, ""
+	}
+	return v.Map(), str(v.Map(), "type")
+}
+
+// anthropicResult reads a tool_result's content: a string, or text blocks (joined as Strands'
+// text blocks are), as the tool's text; anything else as it is.
+func anthropicResult(content Any) []Part {
+	if content.Set && content.Type() == pcommon.ValueTypeSlice {
+		if r, ok := strandsBlocks(content.Slice()); ok {
+			return resultParts(r)
+		}
+	}
+	return resultParts(content)
+}
+
+// anthropicStopReasons gives the reply messages the stop_reason of the Anthropic messages they
+// were read from, one for one.
+func anthropicStopReasons(msgs []Message, out Any) {
+	if !out.Set || len(msgs) == 0 {
+		return
+	}
+	list, ok := mapList(out.Value)
+	if !ok || list.Len() != len(msgs) {
+		return
+	}
+	for i, m := range list.All() {
+		if msgs[i].FinishReason == "" {
+			msgs[i].FinishReason = str(m.Map(), "stop_reason")
+		}
 	}
 }
 

@@ -12,7 +12,10 @@ import (
 // user's conversation, and is not written as session.id. Recorded from the MCP Python SDK 2.3
 // (scope mcp-python-sdk), which writes no arguments or result (the conventions' opt-in
 // gen_ai.tool.call.arguments / .result) and no gen_ai.tool.name on its CLIENT spans: those
-// tools/call spans are typed TOOL from the method alone.
+// tools/call spans are typed TOOL from the method alone. OpenLIT's MCP instrumentation
+// (openlit.instrumentation.mcp) writes keys of its own instead: the operation in
+// mcp.operation.name (tools_call, resources_read, ...), a tool call's arguments in
+// mcp.tool.arguments and its result, as Python prints it, in mcp.tool.result.
 var mcp = Dialect{
 	Name:       "mcp",
 	Namespaces: []string{"mcp"},
@@ -23,9 +26,16 @@ var mcp = Dialect{
 var mcpMethods = map[string]string{
 	"tools/call":     mlflow.SpanTypeTool,
 	"resources/read": mlflow.SpanTypeRetriever,
+	"tools_call":     mlflow.SpanTypeTool, // OpenLIT
+	"resources_read": mlflow.SpanTypeRetriever,
 }
 
-var mcpKeys = withKeys(genAIKeys, Keys{"mcp.method.name": {FieldOperation, 1}})
+var mcpKeys = withKeys(genAIKeys, Keys{
+	"mcp.method.name":    {FieldOperation, 1},
+	"mcp.operation.name": {FieldOperation, 2},
+	"mcp.tool.arguments": {FieldToolArguments, 1},
+	"mcp.tool.result":    {FieldToolResult, 1},
+})
 
 func readMCP(span ptrace.Span, rec *Record) {
 	var f Fields

@@ -26,7 +26,7 @@ var openLITKeys = withKeys(genAIKeys, Keys{
 var openLITOperations = map[string]string{
 	"embedding":              mlflow.SpanTypeEmbedding, // before 1.3x
 	"vectordb":               mlflow.SpanTypeRetriever,
-	"framework":              mlflow.SpanTypeChain,
+	"framework":              mlflow.SpanTypeChain, // before 1.36
 	"agent":                  mlflow.SpanTypeAgent,
 	"task":                   mlflow.SpanTypeTask,
 	"execute_task":           mlflow.SpanTypeTask,
@@ -36,6 +36,12 @@ var openLITOperations = map[string]string{
 	"tool_coordination":      mlflow.SpanTypeChain,
 	"image":                  mlflow.SpanTypeLLM,
 	"audio":                  mlflow.SpanTypeLLM,
+	"memory":                 mlflow.SpanTypeMemory, // mem0's and Agno's memory operations
+	// 1.36 to 1.39; later releases write invoke_workflow and retrieval instead.
+	"workflow":        mlflow.SpanTypeChain,
+	"team":            mlflow.SpanTypeChain,
+	"graph_execution": mlflow.SpanTypeChain,
+	"retrieve":        mlflow.SpanTypeRetriever,
 }
 
 func readOpenLIT(span ptrace.Span, rec *Record) {

@@ -12,11 +12,12 @@ import (
 // keys plus spring.ai.kind on ChatClient, advisor, tool and vector store spans (whose
 // gen_ai.system "spring_ai" is the framework, dropped as provider), tool calls in
 // spring.ai.tool.call.{arguments,result} (with spring.ai.tools.observations.include-content),
-// the names of the tools offered to a chat model in spring.ai.model.request.tool.names, and
-// prompt and completion content in gen_ai.prompt / gen_ai.completion attributes or
-// gen_ai.content.* events, as earlier documentation has them: Spring AI 1.1 writes no chat
-// content on spans, its log-prompt and log-completion options log it. Chat model spans that
-// carry no spring.ai.* key are read by genai.
+// the names of the tools offered to a chat model in spring.ai.model.request.tool.names, the
+// session in spring.ai.chat.client.conversation.id, and prompt and completion content in
+// gen_ai.prompt / gen_ai.completion attributes or gen_ai.content.* events, as earlier
+// documentation has them: Spring AI 1.1 writes no chat content on spans, its log-prompt and
+// log-completion options log it. Chat model spans that carry no spring.ai.* key are read by
+// genai.
 var springAI = Dialect{
 	Name:       "spring_ai",
 	Namespaces: []string{"spring"},
@@ -29,6 +30,8 @@ var springAIKeys = withKeys(genAIKeys, Keys{
 	"spring.ai.tool.definition.name": {FieldToolName, 1},
 	// Only names, ["get_weather"]: read by springAITools when no definitions are found.
 	"spring.ai.model.request.tool.names": {FieldToolDefinitions, 1},
+	// The chat memory's conversation id, on ChatClient spans of calls that pass one.
+	"spring.ai.chat.client.conversation.id": {FieldSessionID, 1},
 })
 
 var springAIKinds = map[string]string{

@@ -16,7 +16,8 @@ import (
 // with Bedrock Converse content blocks as JSON ([{"text"}, {"toolUse"}, {"toolResult"}]), or,
 // with OTEL_SEMCONV_STABILITY_OPT_IN=gen_ai_latest_experimental, in the operation-details
 // event. Agent spans carry the usage accumulated over the agent's model calls: it is dropped.
-// An event loop cycle's output is its model reply and the results of the tools it ran.
+// An event loop cycle's output is its model reply and the results of the tools it ran. Memory
+// spans keep their query, content and entries in memory.* events.
 var strands = Dialect{
 	Name:   "strands",
 	Scopes: []string{"strands.telemetry.tracer"},
@@ -27,7 +28,12 @@ var strandsKeys = withKeys(genAIKeys, Keys{
 	"gen_ai.usage.cache_write_input_tokens": {FieldCacheCreationTokens, 1},
 })
 
-const strandsCycle = "execute_event_loop_cycle"
+const (
+	strandsCycle = "execute_event_loop_cycle"
+	// strandsMemory begins the operations of memory spans (1.62): memory.search, memory.add,
+	// memory.inject, memory.extract.
+	strandsMemory = "memory."
+)
 
 func readStrands(span ptrace.Span, rec *Record) {
 	var f Fields
@@ -39,11 +45,16 @@ func readStrands(span ptrace.Span, rec *Record) {
 		rec.SpanType = mlflow.SpanTypeChain
 	case strings.HasPrefix(op, "invoke_"): // invoke_agent, and invoke_swarm, invoke_graph, ...
 		rec.SpanType = mlflow.SpanTypeAgent
+	case strings.HasPrefix(op, strandsMemory):
+		rec.SpanType = mlflow.SpanTypeMemory
 	}
 
-	if rec.SpanType == mlflow.SpanTypeTool {
+	switch rec.SpanType {
+	case mlflow.SpanTypeTool:
 		strandsToolPayloads(span, rec, &f)
-	} else {
+	case mlflow.SpanTypeMemory:
+		strandsMemoryPayloads(span, rec)
+	default:
 		strandsEventMessages(span, rec)
 		if rec.SpanType == mlflow.SpanTypeChain {
 			strandsCycleResults(span, rec)
@@ -305,6 +316,19 @@ func strandsToolPayloads(span ptrace.Span, rec *Record, f *Fields) {
 	}
 	if result.Set {
 		rec.Output = Payload{Messages: rec.Output.Messages[:0], Value: strandsResult(result)}
+	}
+}
+
+// strandsMemoryPayloads sets a memory span's input to the query searched or the content added,
+// and its output to the entries found, from the events Strands records them in, {content}.
+func strandsMemoryPayloads(span ptrace.Span, rec *Record) {
+	for _, ev := range span.Events().All() {
+		switch ev.Name() {
+		case "memory.query", "memory.content":
+			rec.Input.fill(get(ev.Attributes(), "content"), false)
+		case "memory.results":
+			rec.Output.fill(get(ev.Attributes(), "content"), false)
+		}
 	}
 }
 
