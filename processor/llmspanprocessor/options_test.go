@@ -539,3 +539,17 @@ func TestOpenInferenceTextPlain(t *testing.T) {
 	assert.Equal(t, `"[1, 2]"`, got[mlflow.AttrSpanInputs])
 	assert.Equal(t, `{"answer":3}`, got[mlflow.AttrSpanOutputs])
 }
+
+// TestContentDropStrandsMemory: Strands keeps a memory span's query, content and findings in
+// events, which content: drop removes with the rest of the content.
+func TestContentDropStrandsMemory(t *testing.T) {
+	in, err := golden.ReadTraces(filepath.Join("testdata", "strands", "memory", "input.yaml"))
+	require.NoError(t, err)
+	var events []string
+	for _, span := range allSpans(process(t, &Config{Content: "drop"}, in)) {
+		for _, ev := range span.Events().All() {
+			events = append(events, ev.Name())
+		}
+	}
+	assert.Empty(t, events)
+}

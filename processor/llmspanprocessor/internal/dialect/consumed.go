@@ -246,7 +246,7 @@ var consumptions = map[string]*Consumption{
 		contentKeys("pydantic_ai.all_messages", "final_result"),
 		plainKeys("model_request_parameters"),
 	),
-	"strands":         consumption(genAIReader(strandsKeys)),
+	"strands":         consumption(genAIReader(strandsKeys), contentEvents("memory.query", "memory.content", "memory.results")),
 	"google_adk":      consumption(genAIReader(googleADKKeys), contentKeys("gcp.vertex.agent.llm_request", "gcp.vertex.agent.llm_response")),
 	"semantic_kernel": consumption(genAIReader(semanticKernelKeys), legacyContent),
 	"agent_framework": consumption(genAIReader(genAIKeys)),

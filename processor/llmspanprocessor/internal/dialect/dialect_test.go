@@ -101,6 +101,7 @@ func TestLower(t *testing.T) {
 		assert.Equal(t, strings.ToLower(s), lower(s), s)
 	}
 	assert.True(t, isFrameworkProvider("strands-agents"))
+	assert.True(t, isFrameworkProvider("langchain"), "OpenLIT's framework spans")
 	assert.False(t, isFrameworkProvider("openai"))
 }
 

@@ -64,6 +64,7 @@ var genAIOperations = map[string]string{
 	"generate_content": mlflow.SpanTypeLLM,
 	"response":         mlflow.SpanTypeLLM, // not in the spec; MLflow maps it
 	"embeddings":       mlflow.SpanTypeEmbedding,
+	"embedding":        mlflow.SpanTypeEmbedding, // Spring AI's name for it
 	"retrieval":        mlflow.SpanTypeRetriever,
 	"create_agent":     mlflow.SpanTypeAgent,
 	"invoke_agent":     mlflow.SpanTypeAgent,

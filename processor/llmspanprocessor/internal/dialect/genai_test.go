@@ -63,6 +63,15 @@ func TestGenAIRetrieval(t *testing.T) {
 	assert.Equal(t, "not documents", rec.Output.Value.AsRaw(), "another shape is passed on")
 }
 
+func TestGenAIEmbeddingSingular(t *testing.T) {
+	rec := readSpan(t, readGenAI, map[string]any{ // a Spring AI embedding span, which has no spring.ai.* key
+		"gen_ai.operation.name": "embedding",
+		"gen_ai.system":         "openai",
+		"gen_ai.request.model":  "text-embedding-3-small",
+	})
+	assert.Equal(t, mlflow.SpanTypeEmbedding, rec.SpanType)
+}
+
 func TestGenAIMemoryOperations(t *testing.T) {
 	for _, op := range []string{"search_memory", "create_memory", "update_memory", "upsert_memory",
 		"delete_memory", "create_memory_store", "delete_memory_store"} {
