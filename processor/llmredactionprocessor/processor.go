@@ -20,29 +20,102 @@ const (
 	AttrRedactionPrefix = "llm.redaction." // + detector name
 )
 
-// contentKeys are the span and event attributes that carry message content.
+// contentKeys are the span and event attributes that carry message content: those llmspan
+// copies into mlflow.spanInputs and mlflow.spanOutputs, which it keeps by default
+// (source_attributes: keep), and mlflow.spanInputs and mlflow.spanOutputs themselves.
 var contentKeys = map[string]bool{
-	"gen_ai.input.messages":      true,
-	"gen_ai.output.messages":     true,
-	"gen_ai.system_instructions": true,
-	"gen_ai.tool.call.arguments": true,
-	"gen_ai.tool.call.result":    true,
-	"gen_ai.prompt":              true,
-	"gen_ai.completion":          true,
-	"input.value":                true,
-	"output.value":               true,
-	"traceloop.entity.input":     true,
-	"traceloop.entity.output":    true,
-	"mlflow.spanInputs":          true,
-	"mlflow.spanOutputs":         true,
+	"mlflow.spanInputs":  true,
+	"mlflow.spanOutputs": true,
+	// OTel GenAI
+	"gen_ai.input.messages":       true,
+	"gen_ai.output.messages":      true,
+	"gen_ai.system_instructions":  true,
+	"gen_ai.tool.call.arguments":  true,
+	"gen_ai.tool.call.result":     true,
+	"gen_ai.prompt":               true,
+	"gen_ai.completion":           true,
+	"gen_ai.retrieval.query.text": true,
+	"gen_ai.retrieval.documents":  true,
+	"gen_ai.memory.query.text":    true,
+	"gen_ai.memory.records":       true,
+	// OpenInference, OpenLLMetry, Langfuse, Laminar, Genkit
+	"input.value":                 true,
+	"output.value":                true,
+	"reranker.query":              true,
+	"traceloop.entity.input":      true,
+	"traceloop.entity.output":     true,
+	"langfuse.observation.input":  true,
+	"langfuse.observation.output": true,
+	"langfuse.trace.input":        true,
+	"langfuse.trace.output":       true,
+	"lmnr.span.input":             true,
+	"lmnr.span.output":            true,
+	"genkit:input":                true,
+	"genkit:output":               true,
+	// Vercel AI SDK
+	"ai.prompt":             true,
+	"ai.prompt.messages":    true,
+	"ai.response.text":      true,
+	"ai.result.text":        true,
+	"ai.response.reasoning": true,
+	"ai.response.toolCalls": true,
+	"ai.result.toolCalls":   true,
+	"ai.response.object":    true,
+	"ai.result.object":      true,
+	"ai.value":              true,
+	"ai.values":             true,
+	"ai.toolCall.args":      true,
+	"ai.toolCall.result":    true,
+	// Google ADK, Pydantic AI, Spring AI, VoltAgent
+	"gcp.vertex.agent.llm_request":    true,
+	"gcp.vertex.agent.llm_response":   true,
+	"gcp.vertex.agent.tool_call_args": true,
+	"gcp.vertex.agent.tool_response":  true,
+	"pydantic_ai.all_messages":        true,
+	"final_result":                    true,
+	"tool_arguments":                  true,
+	"tool_response":                   true,
+	"spring.ai.tool.call.arguments":   true,
+	"spring.ai.tool.call.result":      true,
+	"agent.messages":                  true,
+	"llm.messages":                    true,
+	"input":                           true,
+	"output":                          true,
+	// LiveKit (and the lk.pii. form of each, a prefix below)
+	"lk.user_input":              true,
+	"lk.user_transcript":         true,
+	"lk.chat_ctx":                true,
+	"lk.input_text":              true,
+	"lk.instructions":            true,
+	"lk.response.text":           true,
+	"lk.response.function_calls": true,
+	"lk.function_tool.arguments": true,
+	"lk.function_tool.output":    true,
+	// Claude Code
+	"user_prompt":           true,
+	"new_context":           true,
+	"tool_input":            true,
+	"response.model_output": true,
+	"full_command":          true,
 	// on gen_ai.{system,user,assistant,tool}.message and gen_ai.choice events
 	"content":    true,
 	"message":    true,
 	"tool_calls": true,
 }
 
-// contentPrefixes are prefixes of flattened message attributes.
-var contentPrefixes = []string{"llm.input_messages.", "llm.output_messages.", "gen_ai.prompt.", "gen_ai.completion."}
+// contentPrefixes are prefixes of flattened message and document attributes (OpenInference,
+// OpenLLMetry) and of LiveKit's PII-form keys.
+var contentPrefixes = []string{
+	"llm.input_messages.", "llm.output_messages.", "llm.prompts.", "llm.choices.",
+	"retrieval.documents.", "embedding.embeddings.", "reranker.input_documents.", "reranker.output_documents.",
+	"gen_ai.prompt.", "gen_ai.completion.", "lk.pii.",
+}
+
+// isContentEvent reports whether every text attribute of an event is content: the GenAI
+// message events, and Claude Code's tool.output (a tool's output: files, command output).
+func isContentEvent(name string) bool {
+	return strings.HasPrefix(name, "gen_ai.") || name == "tool.output"
+}
 
 type redactionProcessor struct {
 	cfg       *Config
@@ -142,7 +215,7 @@ func (p *redactionProcessor) processSpan(t *tally, span ptrace.Span) {
 	clear(t.span)
 	p.processAttrs(t, span.Attributes(), false)
 	for _, ev := range span.Events().All() {
-		p.processAttrs(t, ev.Attributes(), strings.HasPrefix(ev.Name(), "gen_ai."))
+		p.processAttrs(t, ev.Attributes(), isContentEvent(ev.Name()))
 	}
 	var total int64
 	for i, n := range t.span {
@@ -170,10 +243,10 @@ func addInt(attrs pcommon.Map, key string, n int64) {
 }
 
 // processAttrs applies the content policy to the content attributes of attrs (all of them on
-// a gen_ai.* event), then the size cap to every string attribute.
-func (p *redactionProcessor) processAttrs(t *tally, attrs pcommon.Map, genAIEvent bool) {
+// a content event, see isContentEvent), then the size cap to every string attribute.
+func (p *redactionProcessor) processAttrs(t *tally, attrs pcommon.Map, contentEvent bool) {
 	attrs.RemoveIf(func(key string, v pcommon.Value) bool {
-		if p.isContent(key) || (genAIEvent && isText(v) && !strings.HasPrefix(key, "gen_ai.system") && !strings.HasPrefix(key, "gen_ai.provider")) {
+		if p.isContent(key) || (contentEvent && isText(v) && !strings.HasPrefix(key, "gen_ai.system") && !strings.HasPrefix(key, "gen_ai.provider")) {
 			switch p.cfg.Content {
 			case ContentDrop:
 				t.droppedContent++

@@ -67,13 +67,15 @@ func (r *redactor) allowed(m string) bool {
 	return false
 }
 
-// text returns s with every detected value replaced, adding to counts.
+// text returns s with every detected value replaced, adding to counts. Detectors match on
+// probeText(s), at the same offsets.
 func (r *redactor) text(s string, counts []int64) string {
+	probe := probeText(s)
 	for i, d := range r.detectors {
 		if d.maybe != nil && !d.maybe(s) {
 			continue
 		}
-		locs := d.re.FindAllStringIndex(s, -1)
+		locs := d.re.FindAllStringIndex(probe, -1)
 		if len(locs) == 0 {
 			continue
 		}
@@ -81,15 +83,18 @@ func (r *redactor) text(s string, counts []int64) string {
 		last := 0
 		for _, loc := range locs {
 			start, end := loc[0], loc[1]
-			if d.valid != nil && !d.valid(s[start:end]) {
-				from, to, ok := d.shorter(s[start:end])
+			if start == end {
+				continue // a custom regex that also matches the empty string
+			}
+			if d.valid != nil && !d.valid(probe[start:end]) {
+				from, to, ok := d.shorter(probe[start:end])
 				if !ok {
 					continue
 				}
 				start, end = start+from, start+to
 			}
 			m := s[start:end]
-			if d.standalone && !standsAlone(s, start, end) || r.allowed(m) {
+			if d.standalone && !standsAlone(probe, start, end) || r.allowed(m) {
 				continue
 			}
 			b.WriteString(s[last:start])
@@ -100,9 +105,67 @@ func (r *redactor) text(s string, counts []int64) string {
 		if last > 0 {
 			b.WriteString(s[last:])
 			s = b.String()
+			probe = probeText(s)
 		}
 	}
 	return s
+}
+
+// maskPattern matches what replacement writes.
+var maskPattern = regexp.MustCompile(`\[REDACTED:[a-z][a-z0-9_]*(?::[0-9a-f]{16})?\]`)
+
+// probeText returns s, at the same offsets, as detectors see it:
+//   - the inside of each mask written by an earlier detector or pass is blanked ('#'), so that no
+//     detector matches in it (a hash made of digits is no card number) and a pass is idempotent;
+//   - the characters after the backslash of each JSON or Python escape (\n, \t, \u00a0, \xa0)
+//     are blanked (' '), so that in text that is not parsed as JSON (cut-off JSON, a Python
+//     repr) the value after "card\n" starts a word. The backslash stays, so no match runs across
+//     an escape.
+func probeText(s string) string {
+	hasMask, hasEscape := strings.Contains(s, "[REDACTED:"), strings.IndexByte(s, '\\') >= 0
+	if !hasMask && !hasEscape {
+		return s
+	}
+	b := []byte(s)
+	if hasMask {
+		for _, loc := range maskPattern.FindAllStringIndex(s, -1) {
+			for k := loc[0] + 1; k < loc[1]-1; k++ {
+				b[k] = '#'
+			}
+		}
+	}
+	for i := 0; hasEscape && i < len(b)-1; i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		n := 0 // characters escaped after the backslash
+		switch {
+		case strings.IndexByte("nrtbf", b[i+1]) >= 0:
+			n = 1
+		case b[i+1] == 'u' && isHex(b[i+2:], 4):
+			n = 5
+		case b[i+1] == 'x' && isHex(b[i+2:], 2):
+			n = 3
+		}
+		for k := i + 1; k <= i+n; k++ {
+			b[k] = ' '
+		}
+		i += n
+	}
+	return string(b)
+}
+
+// isHex reports whether b starts with n hex digits.
+func isHex(b []byte, n int) bool {
+	if len(b) < n {
+		return false
+	}
+	for _, c := range b[:n] {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *redactor) replacement(b *strings.Builder, name, match string) {
@@ -150,9 +213,9 @@ const maxJSONDepth = 8
 
 var errTrailing = errors.New("trailing data after JSON value")
 
-// json re-emits s token by token, with string values (not keys) redacted. Object key order,
-// numbers (as written) and structure are kept; whitespace is not. It writes nothing to counts
-// unless s is valid JSON.
+// json re-emits s token by token, with string values (not keys) and numbers redacted. Object
+// key order, numbers nothing matched (as written) and structure are kept; whitespace is not.
+// It writes nothing to counts unless s is valid JSON.
 func (r *redactor) json(s string, depth int, counts []int64) (string, error) {
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.UseNumber()
@@ -212,7 +275,15 @@ func (r *redactor) json(s string, depth int, counts []int64) (string, error) {
 			}
 			writeJSONString(enc, &out, t)
 		case json.Number:
-			out.WriteString(t.String())
+			// A number can be a card number a model wrote as one (tool call arguments): a match
+			// is written as a string holding its mask.
+			n := t.String()
+			if red := r.text(n, local); red != n {
+				writeJSONString(enc, &out, red)
+				changed = true
+			} else {
+				out.WriteString(n)
+			}
 		case bool:
 			if t {
 				out.WriteString("true")

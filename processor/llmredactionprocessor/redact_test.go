@@ -3,6 +3,7 @@ package llmredactionprocessor
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -84,6 +85,12 @@ func TestGluedValues(t *testing.T) {
 		{"IP:2001:db8::1", "IP:[REDACTED:ipv6]"},
 		{"ids 1234 5678 9012 3456 7890 1234 5678", "ids 1234 5678 9012 3456 7890 1234 5678"},
 		{"build 1.22.3:4:5 at 12:30:45", "build 1.22.3:4:5 at 12:30:45"},
+		// Escapes in text that is not JSON (cut-off JSON, a Python repr) do not glue a value to
+		// the escape's letter, and stay escapes.
+		{`{"content":"card\n4111111111111111 ip\n10.0.0.1 key\nsk-proj-abcdefghijklmnopqrstuvwx123 mail\nbob@corp.com, cut`,
+			`{"content":"card\n[REDACTED:credit_card] ip\n[REDACTED:ipv4] key\n[REDACTED:api_key] mail\n[REDACTED:email], cut`},
+		{`[HumanMessage(content='IBAN\tDE89370400440532013000\xa0call\r\n415-555-0132\u00a04111 1111 1111 1111')]`,
+			`[HumanMessage(content='IBAN\t[REDACTED:iban]\xa0call\r\n[REDACTED:phone]\u00a0[REDACTED:credit_card]')]`},
 	} {
 		t.Run(tt.in, func(t *testing.T) {
 			counts := make([]int64, len(r.detectors))
@@ -102,6 +109,34 @@ func TestChecksums(t *testing.T) {
 	assert.True(t, ibanChecksum("NL91 ABNA 0417 1643 00"))
 	assert.False(t, ibanChecksum("NL91ABNA0417164301"))
 	assert.False(t, ibanChecksum("NL91ABNA04171643"+strings.Repeat("0", 30)))
+}
+
+// TestCustomMatchingEmpty: a custom regex that can also match the empty string redacts its
+// non-empty matches only, instead of a mask between every two characters.
+func TestCustomMatchingEmpty(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.Custom = []CustomDetector{{Name: "employee_id", Regex: `(EMP-\d{6})?`}}
+	r := newRedactor(cfg)
+	counts := make([]int64, len(r.detectors))
+	out, _ := r.value(`{"content":"I am EMP-123456."}`, counts)
+	assert.Equal(t, `{"content":"I am [REDACTED:employee_id]."}`, out)
+	assert.Equal(t, int64(1), counts[len(counts)-1])
+}
+
+// TestMasksAreNotRedacted: a detector that runs after another, or a second pass, finds nothing
+// in a mask, such as digits in a hash.
+func TestMasksAreNotRedacted(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.Mode, cfg.HashSalt = ModeHash, "salt"
+	cfg.Custom = []CustomDetector{{Name: "account", Regex: `\d{5,}`}}
+	r := newRedactor(cfg)
+	for i := range 100 {
+		counts := make([]int64, len(r.detectors))
+		out, _ := r.value(fmt.Sprintf("mail user%d@corp.com, account 1234567", i), counts)
+		require.Regexp(t, `^mail \[REDACTED:email:[0-9a-f]{16}\], account \[REDACTED:account:[0-9a-f]{16}\]$`, out)
+		again, changed := r.value(out, counts)
+		assert.False(t, changed, again)
+	}
 }
 
 func TestModesAndAllowLists(t *testing.T) {
@@ -128,6 +163,12 @@ func TestJSONStaysJSON(t *testing.T) {
 	out, changed := r.value(in, counts)
 	require.True(t, changed)
 	assert.Equal(t, `{"messages":[{"role":"user","content":"I am [REDACTED:email], card [REDACTED:credit_card]","n":1.50e2,"ok":true,"x":null}],"a@b.io":"key stays"}`, out)
+
+	// A number a detector matches (a card number in tool call arguments) becomes its mask, a
+	// string; other numbers stay as written.
+	out, changed = r.value(`{"card_number":4111111111111111,"qty":3,"price":1.50e2}`, counts)
+	require.True(t, changed)
+	assert.Equal(t, `{"card_number":"[REDACTED:credit_card]","qty":3,"price":1.50e2}`, out)
 
 	// MLflow's JSON-string values stay JSON strings.
 	out, changed = r.value(`"mail me at bob@corp.com"`, counts)
@@ -263,6 +304,34 @@ func TestSpan(t *testing.T) {
 	assert.Equal(t, before.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes().AsRaw(), a.AsRaw())
 }
 
+// TestSourceContentKeys: the content attributes llmspan reads, and keeps by default next to the
+// mlflow.spanInputs/Outputs it builds from them, are redacted too.
+func TestSourceContentKeys(t *testing.T) {
+	for _, key := range []string{
+		"ai.prompt.messages", "ai.response.text", "ai.toolCall.args", "langfuse.observation.input",
+		"gcp.vertex.agent.llm_request", "pydantic_ai.all_messages", "lk.user_input", "lk.pii.chat_ctx",
+		"llm.prompts.0.prompt.text", "retrieval.documents.0.document.content", "gen_ai.retrieval.documents",
+		"lmnr.span.input", "genkit:output", "spring.ai.tool.call.result", "user_prompt",
+	} {
+		t.Run(key, func(t *testing.T) {
+			td := ptrace.NewTraces()
+			span := newSpan(td)
+			span.Attributes().PutStr(key, `[{"role":"user","content":"I am bob@corp.com"}]`)
+			run(t, defaultConfig(), td)
+			v, _ := span.Attributes().Get(key)
+			assert.Equal(t, `[{"role":"user","content":"I am [REDACTED:email]"}]`, v.Str())
+		})
+	}
+	t.Run("claude code tool.output event", func(t *testing.T) {
+		td := ptrace.NewTraces()
+		ev := newSpan(td).Events().AppendEmpty()
+		ev.SetName("tool.output")
+		ev.Attributes().PutStr("diff", "+OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwx123")
+		run(t, defaultConfig(), td)
+		assert.Equal(t, map[string]any{"diff": "+OPENAI_API_KEY=[REDACTED:api_key]"}, ev.Attributes().AsRaw())
+	})
+}
+
 func TestDropModeAndStrip(t *testing.T) {
 	td := ptrace.NewTraces()
 	span := newSpan(td)
@@ -318,7 +387,7 @@ func FuzzRedact(f *testing.F) {
 			assert.True(t, json.Valid([]byte(out)), "in %q out %q", s, out)
 		}
 		if strings.ContainsAny(s, "0123456789") && json.Valid([]byte(s)) && looksLikeJSON(s) {
-			// Digits outside string values (numbers) stay; a redacted value keeps its kind.
+			// The value keeps its kind (an object stays an object), numbers redacted or not.
 			var in, got any
 			require.NoError(t, json.Unmarshal([]byte(s), &in))
 			require.NoError(t, json.Unmarshal([]byte(out), &got))

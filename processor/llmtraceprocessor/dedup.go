@@ -47,7 +47,7 @@ func dedupe(v *traceView) int {
 		}
 		for p := v.parent[i]; p >= 0; p = v.parent[p] {
 			outer := v.spans[p]
-			if !isLLM(outer) || isDuplicate(outer) {
+			if !markable(outer) {
 				continue
 			}
 			outerUsage, ok := usageOf(outer)
@@ -95,7 +95,7 @@ func callUsage(span ptrace.Span) (tokenUsage, bool) {
 func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeats map[int][]int) int {
 	call, marked := v.spans[kept], 0
 	for j, outer := range v.spans {
-		if j == kept || len(repeats[j]) > 0 || !isLLM(outer) || isDuplicate(outer) ||
+		if j == kept || len(repeats[j]) > 0 || !markable(outer) ||
 			v.depth[j] <= v.depth[layer] || !contains(outer, v.spans[layer]) || !v.below(j, v.parent[layer]) {
 			continue
 		}
@@ -110,6 +110,14 @@ func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeats map
 // contains reports whether outer's time range holds inner's.
 func contains(outer, inner ptrace.Span) bool {
 	return outer.StartTimestamp() <= inner.StartTimestamp() && inner.EndTimestamp() <= outer.EndTimestamp()
+}
+
+// markable reports whether span may be marked as a duplicate: an LLM span not marked yet, and
+// not recorded by MLflow's SDK (mlflow.traceRequestId on every span), whose mlflow.* attributes
+// are its own and are never rewritten.
+func markable(span ptrace.Span) bool {
+	_, fromSDK := span.Attributes().Get(mlflow.AttrTraceRequestID)
+	return isLLM(span) && !isDuplicate(span) && !fromSDK
 }
 
 func isDuplicate(span ptrace.Span) bool {

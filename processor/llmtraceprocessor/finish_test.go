@@ -138,6 +138,17 @@ func TestDedupe(t *testing.T) {
 			},
 		},
 		{
+			// MLflow's SDK (autolog of LangChain and of OpenAI) already counts the pair once; its
+			// mlflow.* attributes are its own.
+			name: "spans from MLflow's SDK",
+			spans: func() []sp {
+				outer, inner := llmSpan(2, 1, "ChatOpenAI", "gpt-4o", 10, 5), llmSpan(3, 2, "Completions", "gpt-4o", 10, 5)
+				outer.attrs[mlflow.AttrTraceRequestID] = `"tr-1"`
+				inner.attrs[mlflow.AttrTraceRequestID] = `"tr-1"`
+				return []sp{outer, inner}
+			}(),
+		},
+		{
 			name: "agent with rolled-up usage is not an LLM span",
 			spans: []sp{
 				{id: 2, parent: 1, name: "agent", start: time.Second, end: 3 * time.Second, attrs: map[string]any{
@@ -231,6 +242,15 @@ func TestFinishTrace(t *testing.T) {
 		finishTwice(t, all, td)
 		assert.Equal(t, `"question"`, attr(t, td, 1, mlflow.AttrSpanInputs))
 		assert.Equal(t, `"answer"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
+	})
+	t.Run("spans under a missing parent come after the root's", func(t *testing.T) {
+		orphan := llmSpan(5, 6, "ChatOpenAI", "gpt-4o", 1, 1) // its parent, a chain span, is not in the trace
+		orphan.attrs[mlflow.AttrSpanInputs], orphan.attrs[mlflow.AttrSpanOutputs] = `"inner prompt"`, `"inner reply"`
+		td := newTrace(1, httpRoot, agent, orphan)
+		finishTwice(t, all, td)
+		assert.Equal(t, `"support-agent"`, attr(t, td, 1, AttrTraceName))
+		assert.Equal(t, `{"q":"hi"}`, attr(t, td, 1, mlflow.AttrSpanInputs))
+		assert.Equal(t, `"hello"`, attr(t, td, 1, mlflow.AttrSpanOutputs))
 	})
 	t.Run("LLM span names the trace without agent", func(t *testing.T) {
 		td := newTrace(1, httpRoot, tool, llm)

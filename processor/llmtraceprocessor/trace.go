@@ -15,6 +15,9 @@ type traceView struct {
 	parent []int // index of the parent span, -1 when absent from the trace
 	depth  []int // 0 for a span whose parent is absent
 	root   int   // the first span without a parent id; -1 when the root has not arrived
+	// rooted[i]: span i is the root or below it. A span whose parent is absent (not arrived,
+	// or dropped on the way) heads a subtree whose place in the trace is unknown.
+	rooted []bool
 }
 
 func newTraceView(td ptrace.Traces) *traceView {
@@ -41,7 +44,7 @@ func newTraceView(td ptrace.Traces) *traceView {
 			v.parent[i] = p
 		}
 	}
-	v.depth = make([]int, len(v.spans))
+	v.depth, v.rooted = make([]int, len(v.spans)), make([]bool, len(v.spans))
 	for i := range v.depth {
 		v.depth[i] = -1
 	}
@@ -65,8 +68,10 @@ func (v *traceView) depthOf(i int) int {
 		if p < 0 || v.depth[p] < 0 {
 			v.parent[j] = -1
 			v.depth[j] = 0
+			v.rooted[j] = j == v.root
 		} else {
 			v.depth[j] = v.depth[p] + 1
+			v.rooted[j] = v.rooted[p]
 		}
 	}
 	return v.depth[i]
@@ -80,11 +85,20 @@ func (v *traceView) uppermost(ok func(i int) bool, last bool) int {
 		if !ok(i) {
 			continue
 		}
-		if best < 0 || v.depth[i] < v.depth[best] || (v.depth[i] == v.depth[best] && v.preferred(i, best, last)) {
+		if best < 0 || v.closer(i, best) || (!v.closer(best, i) && v.preferred(i, best, last)) {
 			best = i
 		}
 	}
 	return best
+}
+
+// closer reports whether span i is closer to the root than span j: below the root when j is
+// not, else less deep.
+func (v *traceView) closer(i, j int) bool {
+	if v.rooted[i] != v.rooted[j] {
+		return v.rooted[i]
+	}
+	return v.depth[i] < v.depth[j]
 }
 
 // preferred reports whether span i wins a tie against span j: it started earlier, or with last set, it
