@@ -11,7 +11,9 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmredactionprocessor/internal/metadata"
+	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor"
 )
 
 // Summary attributes written on a span in which something was redacted.
@@ -20,101 +22,33 @@ const (
 	AttrRedactionPrefix = "llm.redaction." // + detector name
 )
 
-// contentKeys are the span and event attributes that carry message content: those llmspan
-// copies into mlflow.spanInputs and mlflow.spanOutputs, which it keeps by default
-// (source_attributes: keep), and mlflow.spanInputs and mlflow.spanOutputs themselves.
-var contentKeys = map[string]bool{
-	"mlflow.spanInputs":  true,
-	"mlflow.spanOutputs": true,
-	// OTel GenAI
-	"gen_ai.input.messages":       true,
-	"gen_ai.output.messages":      true,
-	"gen_ai.system_instructions":  true,
-	"gen_ai.tool.call.arguments":  true,
-	"gen_ai.tool.call.result":     true,
-	"gen_ai.prompt":               true,
-	"gen_ai.completion":           true,
-	"gen_ai.retrieval.query.text": true,
-	"gen_ai.retrieval.documents":  true,
-	"gen_ai.memory.query.text":    true,
-	"gen_ai.memory.records":       true,
-	// OpenInference, OpenLLMetry, Langfuse, Laminar, Genkit
-	"input.value":                 true,
-	"output.value":                true,
-	"reranker.query":              true,
-	"traceloop.entity.input":      true,
-	"traceloop.entity.output":     true,
-	"langfuse.observation.input":  true,
-	"langfuse.observation.output": true,
-	"langfuse.trace.input":        true,
-	"langfuse.trace.output":       true,
-	"lmnr.span.input":             true,
-	"lmnr.span.output":            true,
-	"genkit:input":                true,
-	"genkit:output":               true,
-	// Vercel AI SDK
-	"ai.prompt":             true,
-	"ai.prompt.messages":    true,
-	"ai.response.text":      true,
-	"ai.result.text":        true,
-	"ai.response.reasoning": true,
-	"ai.response.toolCalls": true,
-	"ai.result.toolCalls":   true,
-	"ai.response.object":    true,
-	"ai.result.object":      true,
-	"ai.value":              true,
-	"ai.values":             true,
-	"ai.toolCall.args":      true,
-	"ai.toolCall.result":    true,
-	// Google ADK, Pydantic AI, Spring AI, VoltAgent
-	"gcp.vertex.agent.llm_request":    true,
-	"gcp.vertex.agent.llm_response":   true,
-	"gcp.vertex.agent.tool_call_args": true,
-	"gcp.vertex.agent.tool_response":  true,
-	"pydantic_ai.all_messages":        true,
-	"final_result":                    true,
-	"tool_arguments":                  true,
-	"tool_response":                   true,
-	"spring.ai.tool.call.arguments":   true,
-	"spring.ai.tool.call.result":      true,
-	"agent.messages":                  true,
-	"llm.messages":                    true,
-	"input":                           true,
-	"output":                          true,
-	// LiveKit (and the lk.pii. form of each, a prefix below)
-	"lk.user_input":              true,
-	"lk.user_transcript":         true,
-	"lk.chat_ctx":                true,
-	"lk.input_text":              true,
-	"lk.instructions":            true,
-	"lk.response.text":           true,
-	"lk.response.function_calls": true,
-	"lk.function_tool.arguments": true,
-	"lk.function_tool.output":    true,
-	// Claude Code
-	"user_prompt":           true,
-	"new_context":           true,
-	"tool_input":            true,
-	"response.model_output": true,
-	"full_command":          true,
-	// on gen_ai.{system,user,assistant,tool}.message and gen_ai.choice events
-	"content":    true,
-	"message":    true,
-	"tool_calls": true,
-}
-
-// contentPrefixes are prefixes of flattened message and document attributes (OpenInference,
-// OpenLLMetry) and of LiveKit's PII-form keys.
-var contentPrefixes = []string{
-	"llm.input_messages.", "llm.output_messages.", "llm.prompts.", "llm.choices.",
-	"retrieval.documents.", "embedding.embeddings.", "reranker.input_documents.", "reranker.output_documents.",
-	"gen_ai.prompt.", "gen_ai.completion.", "lk.pii.",
-}
+// contentKeys are the span and event attributes that carry message content: those llmspan's
+// dialects copy into mlflow.spanInputs and mlflow.spanOutputs, which it keeps by default
+// (source_attributes: keep), mlflow.spanInputs and mlflow.spanOutputs themselves, and the
+// message fields of the GenAI message events. contentPrefixes are prefixes of flattened
+// message and document attributes; contentEvents hold nothing but content.
+var contentKeys, contentPrefixes, contentEvents = func() (map[string]bool, []string, map[string]bool) {
+	keys, prefixes, events := llmspanprocessor.ContentAttributes()
+	keySet := map[string]bool{
+		mlflow.AttrSpanInputs: true, mlflow.AttrSpanOutputs: true,
+		// on gen_ai.{system,user,assistant,tool}.message and gen_ai.choice events
+		"content": true, "message": true, "tool_calls": true,
+	}
+	for _, k := range keys {
+		keySet[k] = true
+	}
+	eventSet := map[string]bool{}
+	for _, name := range events {
+		eventSet[name] = true
+	}
+	return keySet, prefixes, eventSet
+}()
 
 // isContentEvent reports whether every text attribute of an event is content: the GenAI
-// message events, and Claude Code's tool.output (a tool's output: files, command output).
+// message events, and the events llmspan's dialects read content from (Claude Code's
+// tool.output, Strands' memory.*).
 func isContentEvent(name string) bool {
-	return strings.HasPrefix(name, "gen_ai.") || name == "tool.output"
+	return strings.HasPrefix(name, "gen_ai.") || contentEvents[name]
 }
 
 type redactionProcessor struct {

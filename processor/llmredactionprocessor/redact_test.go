@@ -312,6 +312,7 @@ func TestSourceContentKeys(t *testing.T) {
 		"gcp.vertex.agent.llm_request", "pydantic_ai.all_messages", "lk.user_input", "lk.pii.chat_ctx",
 		"llm.prompts.0.prompt.text", "retrieval.documents.0.document.content", "gen_ai.retrieval.documents",
 		"lmnr.span.input", "genkit:output", "spring.ai.tool.call.result", "user_prompt",
+		"mcp.tool.arguments", "gen_ai.memory.records", "ai.embeddings",
 	} {
 		t.Run(key, func(t *testing.T) {
 			td := ptrace.NewTraces()
@@ -322,14 +323,16 @@ func TestSourceContentKeys(t *testing.T) {
 			assert.Equal(t, `[{"role":"user","content":"I am [REDACTED:email]"}]`, v.Str())
 		})
 	}
-	t.Run("claude code tool.output event", func(t *testing.T) {
-		td := ptrace.NewTraces()
-		ev := newSpan(td).Events().AppendEmpty()
-		ev.SetName("tool.output")
-		ev.Attributes().PutStr("diff", "+OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwx123")
-		run(t, defaultConfig(), td)
-		assert.Equal(t, map[string]any{"diff": "+OPENAI_API_KEY=[REDACTED:api_key]"}, ev.Attributes().AsRaw())
-	})
+	for _, event := range []string{"tool.output", "memory.results"} { // Claude Code's, Strands'
+		t.Run(event+" event", func(t *testing.T) {
+			td := ptrace.NewTraces()
+			ev := newSpan(td).Events().AppendEmpty()
+			ev.SetName(event)
+			ev.Attributes().PutStr("diff", "+OPENAI_API_KEY=sk-proj-abcdefghijklmnopqrstuvwx123")
+			run(t, defaultConfig(), td)
+			assert.Equal(t, map[string]any{"diff": "+OPENAI_API_KEY=[REDACTED:api_key]"}, ev.Attributes().AsRaw())
+		})
+	}
 }
 
 func TestDropModeAndStrip(t *testing.T) {

@@ -94,6 +94,32 @@ func (c *Consumption) Describe() (content, other, events []string) {
 	return content, other, events
 }
 
+// ContentKeys returns, over every dialect, the attribute keys and key prefixes content is read
+// from, and the events that hold nothing but content: what content: drop removes. Sorted, each
+// once.
+func ContentKeys() (keys, prefixes, events []string) {
+	for _, c := range consumptions {
+		for k, isContent := range c.keys {
+			if isContent {
+				keys = append(keys, k)
+			}
+		}
+		for _, p := range c.prefixes {
+			if p.content {
+				prefixes = append(prefixes, p.prefix)
+			}
+		}
+		for name := range c.contentEvents {
+			events = append(events, name)
+		}
+	}
+	for _, list := range []*[]string{&keys, &prefixes, &events} {
+		slices.Sort(*list)
+		*list = slices.Compact(*list)
+	}
+	return keys, prefixes, events
+}
+
 // ConsumptionOf returns the consumption table of the dialect named name, or nil.
 func ConsumptionOf(name string) *Consumption {
 	return consumptions[name]

@@ -146,3 +146,14 @@ func TestIncludeCacheIfBelow(t *testing.T) {
 		})
 	}
 }
+
+func TestContentKeys(t *testing.T) {
+	keys, prefixes, events := ContentKeys()
+	for _, want := range []string{"gen_ai.input.messages", "input.value", "ai.prompt.messages", "lk.pii.user_input", "gen_ai.memory.records"} {
+		assert.Contains(t, keys, want)
+	}
+	assert.Contains(t, prefixes, "llm.input_messages.")
+	assert.Contains(t, events, "gen_ai.content.prompt")
+	assert.NotContains(t, keys, "gen_ai.request.model", "not content")
+	assert.True(t, slices.IsSorted(keys))
+}
