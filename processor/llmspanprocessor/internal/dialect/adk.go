@@ -230,7 +230,8 @@ func (rec *Record) setOutputMessages(msgs []Message, finishReason string) {
 	}
 }
 
-// googleADKUsage reads a response's usage_metadata.
+// googleADKUsage reads a response's usage_metadata, and adds its thinking tokens to GenAI
+// output tokens that count only the candidates'.
 func googleADKUsage(rec *Record, um pcommon.Map) {
 	// Output includes the thinking tokens, as OpenAI's completion tokens do.
 	var read Usage
@@ -249,12 +250,17 @@ func googleADKUsage(rec *Record, um pcommon.Map) {
 			thoughts = countOf(v)
 		}
 	}
+	candidates := read.Output
 	if read.Output.Set && thoughts.Set {
 		read.Output.N += thoughts.N
 	}
 	u := &rec.Usage
-	if !u.Input.Set && !u.Output.Set {
+	switch {
+	case !u.Input.Set && !u.Output.Set:
 		u.Input, u.Output, u.Total = read.Input, read.Output, read.Total
+	case thoughts.N > 0 && candidates.Set && u.Output == candidates:
+		// ADK 1.x writes candidates_token_count alone as gen_ai.usage.output_tokens.
+		u.Output.N += thoughts.N
 	}
 	if !u.CacheRead.Set {
 		u.CacheRead = read.CacheRead

@@ -82,3 +82,33 @@ func TestGoogleADKStreamReplyLinear(t *testing.T) {
 	allocated := after.TotalAlloc - before.TotalAlloc
 	assert.Less(t, allocated, uint64(100*b.Len()), "allocated %d bytes for a %d-byte stream", allocated, b.Len())
 }
+
+// A call_llm span's output tokens include the thinking tokens of its usage_metadata: ADK 1.x
+// writes candidates_token_count alone as gen_ai.usage.output_tokens (telemetry/tracing.py
+// trace_call_llm, google-adk 1.18.0), ADK 2 candidates plus thoughts (_token_usage.py).
+func TestGoogleADKThinkingTokens(t *testing.T) {
+	const response = `{"content":{"role":"model","parts":[{"text":"hi"}]},"finish_reason":"STOP","usage_metadata":{"prompt_token_count":120,"candidates_token_count":8,"thoughts_token_count":12,"total_token_count":140}}`
+	for _, tc := range []struct {
+		name       string
+		genAI      int64 // gen_ai.usage.output_tokens; 0: absent
+		wantOutput int64
+	}{
+		{"ADK 1.x: candidates only", 8, 20},
+		{"ADK 2: candidates and thoughts", 20, 20},
+		{"no GenAI usage", 0, 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			span := ptrace.NewSpan()
+			span.SetName("call_llm")
+			span.Attributes().PutStr("gcp.vertex.agent.llm_response", response)
+			if tc.genAI > 0 {
+				span.Attributes().PutInt("gen_ai.usage.input_tokens", 120)
+				span.Attributes().PutInt("gen_ai.usage.output_tokens", tc.genAI)
+			}
+			var rec Record
+			readGoogleADK(span, &rec)
+			assert.Equal(t, Count{N: 120, Set: true}, rec.Usage.Input)
+			assert.Equal(t, Count{N: tc.wantOutput, Set: true}, rec.Usage.Output)
+		})
+	}
+}

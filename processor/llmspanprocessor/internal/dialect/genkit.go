@@ -229,9 +229,15 @@ func genkitResponse(rec *Record, resp pcommon.Map, withUsage bool) {
 			thoughts = countOf(v)
 		}
 	}
-	// Gemini counts thinking apart from output, and in the total; MLflow's output includes it.
-	if thoughts.N > 0 && u.Total.Set && u.Total.N == u.Input.N+u.Output.N+thoughts.N {
-		u.Output.N += thoughts.N
+	u.includeReasoning(thoughts)
+}
+
+// includeReasoning adds the reasoning tokens to an output count that leaves them out, as
+// Gemini's candidate count does, when the total shows it: total = input + output + reasoning.
+// MLflow's output includes them, as OpenAI's completion tokens do.
+func (u *Usage) includeReasoning(reasoning Count) {
+	if reasoning.N > 0 && u.Total.Set && u.Total.N == u.Input.N+u.Output.N+reasoning.N {
+		u.Output.N += reasoning.N
 	}
 }
 

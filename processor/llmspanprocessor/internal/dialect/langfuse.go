@@ -228,17 +228,20 @@ func langfuseOutput(buf []Message, v pcommon.Value) Payload {
 	return Payload{Messages: buf, Value: Some(v)}
 }
 
-// langfuseUsage reads usage_details, replacing the GenAI usage. Langfuse keeps cached input
-// apart from input, so the cache is added to the input, unless the details' own total shows
-// the input already held it.
+// langfuseUsage reads usage_details, replacing the GenAI usage. Langfuse's buckets are apart
+// from each other: its LangChain handler subtracts each token detail (input_cache_read,
+// input_audio, output_reasoning, ...) from the input or output it details. Output gets its
+// output_* buckets back; input its input_* buckets and Anthropic's cache counts, unless the
+// details' own total shows the input already held them.
 func langfuseUsage(u *Usage, v pcommon.Value) {
 	d := anyjson.Value(v)
 	if d.Type() != pcommon.ValueTypeMap {
 		return
 	}
 	var (
-		read      Usage
-		inclusive bool // the cache read came from OpenAI's details, which input includes
+		read                    Usage
+		inputParts, outputParts int64
+		inclusive               bool // the cache read came from OpenAI's details, which input includes
 	)
 	for k, c := range d.Map().All() {
 		switch k {
@@ -248,23 +251,43 @@ func langfuseUsage(u *Usage, v pcommon.Value) {
 			read.Output = countOf(c)
 		case "total", "total_tokens":
 			read.Total = countOf(c)
-		case "input_cached_tokens", "cache_read_input_tokens", "input_cache_read":
+		case "cache_read_input_tokens":
 			read.CacheRead = countOf(c)
-		case "input_cache_creation", "cache_creation_input_tokens":
+			inputParts += read.CacheRead.N
+		case "cache_creation_input_tokens":
 			read.CacheCreation = countOf(c)
+			inputParts += read.CacheCreation.N
 		case "prompt_tokens_details", "input_tokens_details": // OpenAI's, via langfuse.openai
 			if c.Type() == pcommon.ValueTypeMap {
 				if n, ok := c.Map().Get("cached_tokens"); ok {
 					read.CacheRead, inclusive = countOf(n), true
 				}
 			}
+		default:
+			n := countOf(c)
+			switch {
+			case !n.Set || strings.Contains(k, "priority"): // a service tier, not subtracted
+			case strings.HasPrefix(k, "input_"):
+				inputParts += n.N
+				switch k {
+				case "input_cached_tokens", "input_cache_read":
+					read.CacheRead = n
+				case "input_cache_creation":
+					read.CacheCreation = n
+				}
+			case strings.HasPrefix(k, "output_"):
+				outputParts += n.N
+			}
 		}
 	}
 	if !read.Input.Set && !read.Output.Set {
 		return
 	}
-	if !inclusive && !(read.Total.Set && read.Total.N == read.Input.N+read.Output.N) {
-		read.includeCache()
+	if read.Output.Set {
+		read.Output.N += outputParts
+	}
+	if read.Input.Set && !inclusive && !(read.Total.Set && read.Total.N == read.Input.N+read.Output.N) {
+		read.Input.N += inputParts
 	}
 	*u = read
 }

@@ -56,6 +56,24 @@ func TestLangfuseUsageAndCost(t *testing.T) {
 			wantCost:  Cost{Input: 0.25, Output: 0.5, Total: 0.75, Set: true},
 		},
 		{
+			// langfuse 5.2.0's CallbackHandler._parse_usage_model of LangChain's usage_metadata
+			// {input_tokens: 100, output_tokens: 50, total_tokens: 150, input_token_details:
+			// {cache_read: 20, audio: 5}, output_token_details: {reasoning: 30, audio: 0}}.
+			name:      "LangChain details subtracted from input and output",
+			usage:     `{"input": 75, "output": 20, "total": 150, "input_cache_read": 20, "input_audio": 5, "output_reasoning": 30, "output_audio": 0}`,
+			wantUsage: Usage{Input: cnt(100), Output: cnt(50), Total: cnt(150), CacheRead: cnt(20)},
+		},
+		{
+			name:      "a service tier is no part of the input",
+			usage:     `{"input": 80, "output": 20, "input_cache_read": 20, "input_priority": 100}`,
+			wantUsage: Usage{Input: cnt(100), Output: cnt(20), CacheRead: cnt(20)},
+		},
+		{
+			name:      "Anthropic's counts, cache apart from input",
+			usage:     `{"input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 100, "cache_creation_input_tokens": 20}`,
+			wantUsage: Usage{Input: cnt(130), Output: cnt(5), CacheRead: cnt(100), CacheCreation: cnt(20)},
+		},
+		{
 			name:      "OpenAI usage from langfuse.openai, input includes the cache",
 			usage:     `{"completion_tokens": 7, "prompt_tokens": 20, "total_tokens": 27, "prompt_tokens_details": {"audio_tokens": 0, "cached_tokens": 2}}`,
 			wantUsage: Usage{Input: cnt(20), Output: cnt(7), Total: cnt(27), CacheRead: cnt(2)},

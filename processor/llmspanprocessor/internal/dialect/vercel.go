@@ -85,6 +85,7 @@ type vercelSpan struct {
 	prompt, promptMessages                        Any
 	text, toolCalls, finishReason, object, values Any
 	reasoning                                     string
+	reasoningTokens                               Count
 }
 
 func (s *vercelSpan) put(k string, v pcommon.Value) {
@@ -113,6 +114,8 @@ func (s *vercelSpan) put(k string, v pcommon.Value) {
 		s.object = Some(v)
 	case "ai.value", "ai.values":
 		s.values = Some(v)
+	case "ai.usage.reasoningTokens":
+		s.reasoningTokens = countOf(v)
 	}
 }
 
@@ -142,6 +145,10 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 		rec.Output.Messages = dropToolMessages(rec.Output.Messages)
 	} else if u := &rec.Usage; op.spanType == mlflow.SpanTypeEmbedding && !u.Input.Set && u.Total.Set {
 		u.Input = u.Total // an embedding's ai.usage.tokens counts its input
+	} else {
+		// AI SDK 5 passes Gemini's output count on without the thinking tokens, which its
+		// stream spans report apart and in the total.
+		u.includeReasoning(s.reasoningTokens)
 	}
 	// "openai.chat" names the provider and the API, in ai.model.provider and the gen_ai.system
 	// of AI SDK 4 to 6; gen_ai.provider.name (rank 0, AI SDK 7) holds GenAI's names, whose dots

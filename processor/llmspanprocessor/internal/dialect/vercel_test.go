@@ -113,3 +113,34 @@ func TestVercelPromptSystem(t *testing.T) {
 		}
 	}
 }
+
+// AI SDK 5's Google provider reports Gemini's candidate count as the output, the thinking
+// tokens apart (ai.usage.reasoningTokens) and in the total, which stream spans carry
+// (@ai-sdk/google 2.0.108, ai 5.0.277): the output gets them. OpenAI's output already holds
+// its reasoning tokens, as AI SDK 6's does.
+func TestVercelReasoningTokens(t *testing.T) {
+	for _, tc := range []struct {
+		name                     string
+		output, total, reasoning int64
+		wantOutput               int64
+	}{
+		{"Gemini: thinking apart from the output", 8, 140, 12, 20},
+		{"OpenAI: reasoning in the output", 20, 140, 12, 20},
+		{"no reasoning", 20, 140, 0, 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			span := ptrace.NewSpan()
+			attrs := span.Attributes()
+			attrs.PutStr("ai.operationId", "ai.streamText.doStream")
+			attrs.PutInt("ai.usage.inputTokens", 120)
+			attrs.PutInt("ai.usage.outputTokens", tc.output)
+			attrs.PutInt("ai.usage.totalTokens", tc.total)
+			attrs.PutInt("ai.usage.reasoningTokens", tc.reasoning)
+			attrs.PutInt("gen_ai.usage.output_tokens", tc.output)
+			var rec Record
+			readVercelAI(span, &rec)
+			assert.Equal(t, Count{N: tc.wantOutput, Set: true}, rec.Usage.Output)
+			assert.Equal(t, Count{N: 140, Set: true}, rec.Usage.Total)
+		})
+	}
+}
