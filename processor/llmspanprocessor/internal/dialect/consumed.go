@@ -258,7 +258,7 @@ var consumptions = map[string]*Consumption{
 	),
 	"gemini_cli": consumption(genAIReader(genAIKeys)),
 	"vercel_ai": consumption(genAIReader(vercelKeys),
-		plainKeys("ai.operationId", "operation.name", "ai.response.finishReason", "ai.finishReason"),
+		plainKeys("ai.operationId", "operation.name", "ai.response.finishReason", "ai.finishReason", "ai.usage.reasoningTokens"),
 		contentKeys("ai.prompt", "ai.prompt.messages", "ai.response.text", "ai.result.text", "ai.response.reasoning",
 			"ai.response.toolCalls", "ai.result.toolCalls", "ai.response.object", "ai.result.object",
 			"ai.embedding", "ai.embeddings", "ai.value", "ai.values"),

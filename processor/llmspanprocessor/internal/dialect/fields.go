@@ -173,6 +173,15 @@ func (u *Usage) includeCacheIfExclusive() {
 	}
 }
 
+// includeReasoning adds the reasoning tokens to an output count that leaves them out, as
+// Gemini's candidate count does, when the total shows it: total = input + output + reasoning.
+// MLflow's output includes them, as OpenAI's completion tokens do.
+func (u *Usage) includeReasoning(reasoning Count) {
+	if reasoning.N > 0 && u.Total.Set && u.Total.N == u.Input.N+u.Output.N+reasoning.N {
+		u.Output.N += reasoning.N
+	}
+}
+
 // IncludeCacheIfBelow adds the cache counts to an input count smaller than them, which cannot
 // include them: a source passed a provider's exclusive count on as it was (frameworks over
 // Anthropic or Bedrock models: Strands, Agno, Google ADK, Agent Framework, OpenLIT, AI SDK 5).

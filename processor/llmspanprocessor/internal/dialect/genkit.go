@@ -232,15 +232,6 @@ func genkitResponse(rec *Record, resp pcommon.Map, withUsage bool) {
 	u.includeReasoning(thoughts)
 }
 
-// includeReasoning adds the reasoning tokens to an output count that leaves them out, as
-// Gemini's candidate count does, when the total shows it: total = input + output + reasoning.
-// MLflow's output includes them, as OpenAI's completion tokens do.
-func (u *Usage) includeReasoning(reasoning Count) {
-	if reasoning.N > 0 && u.Total.Set && u.Total.N == u.Input.N+u.Output.N+reasoning.N {
-		u.Output.N += reasoning.N
-	}
-}
-
 // genkitFinishReason maps Genkit's "blocked" to OpenAI's "content_filter".
 func genkitFinishReason(r string) string {
 	if r == "blocked" {

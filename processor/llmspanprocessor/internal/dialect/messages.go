@@ -180,7 +180,11 @@ func openAIToolCallsGeneral(v pcommon.Value) []ToolCall {
 		if f, ok := call.Get("function"); ok && f.Type() == pcommon.ValueTypeMap {
 			fn = f.Map()
 		}
-		calls = append(calls, ToolCall{ID: str(call, "id"), Name: str(fn, "name"), Arguments: get(fn, "arguments")})
+		args := get(fn, "arguments")
+		if !args.Set {
+			args = get(call, "args") // LangChain's {name, args, id, type: "tool_call"}
+		}
+		calls = append(calls, ToolCall{ID: str(call, "id"), Name: str(fn, "name"), Arguments: args})
 	}
 	return calls
 }

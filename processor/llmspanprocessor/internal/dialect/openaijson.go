@@ -123,7 +123,8 @@ func toolCallsMemberJSON(raw string) ([]ToolCall, bool) {
 }
 
 // toolCallsJSON is openAIToolCalls for a list of calls held as JSON text: items that are not
-// objects are skipped, a call's "function" object (when it has one) gives the name and arguments.
+// objects are skipped, a call's "function" object (when it has one) gives the name and arguments,
+// and a LangChain tool call's "args" are its arguments.
 func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
@@ -135,9 +136,12 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 			sc.Raw(1)
 			continue
 		}
-		var id, name, args, fn jsonField
-		if !readFields(&sc, 2, false, toolCallKeys[:], &id, &name, &args, &fn) {
+		var id, name, args, fn, lcArgs jsonField
+		if !readFields(&sc, 2, false, toolCallKeys[:], &id, &name, &args, &fn, &lcArgs) {
 			return nil, false
+		}
+		if !args.set {
+			args = lcArgs
 		}
 		if fn.set && fn.raw[0] == '{' { // the function object names the function, not the call
 			// Read again from its text, as appendToolDefinitionJSON reads a definition's.
@@ -161,6 +165,6 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 
 // The members of a call and of its "function" object that toolCallsJSON reads.
 var (
-	toolCallKeys     = [...]string{"id", "name", "arguments", "function"}
+	toolCallKeys     = [...]string{"id", "name", "arguments", "function", "args"}
 	toolFunctionKeys = [...]string{"name", "arguments"}
 )

@@ -34,6 +34,8 @@ var toolCallsSeeds = []string{
 	`[{"id":"c2","name":"flat","arguments":{"a":1}},1,null,{"function":[],"name":"n","arguments":null}]`,
 	`[{"id":"c","function":{"name":"a"},"name":"outer","arguments":"y"}]`, `[]`, ` [ ] `,
 	`[{"id":{"x":1}}]`, `[{"id":"a","id":"b"}]`, `[{"function":{"arguments":1,"arguments":2}}]`, `{"id":"c"}`, `[1,`,
+	`[{"name":"get_weather","args":{"city":"Paris"},"id":"call_1","type":"tool_call"}]`, // LangChain's
+	`[{"id":"c","name":"f","args":{"a":1},"arguments":"{\"b\":2}"}]`,
 }
 
 // toolCallsReader checks the streaming reader of tool calls against the general one.
@@ -52,7 +54,19 @@ var toolCallsReader = fastReader{
 func TestOpenAIMessagesJSON(t *testing.T) { openAIMessagesReader.test(t) }
 func FuzzOpenAIMessagesJSON(f *testing.F) { openAIMessagesReader.fuzz(f) }
 func TestToolCallsJSON(t *testing.T)      { toolCallsReader.test(t) }
-func FuzzToolCallsJSON(f *testing.F)      { toolCallsReader.fuzz(f) }
+
+func TestLangChainToolCallArgs(t *testing.T) {
+	in := `[{"name":"get_weather","args":{"city":"Paris"},"id":"call_1","type":"tool_call"}]`
+	for name, calls := range map[string][]ToolCall{
+		"streaming": func() []ToolCall { c, _ := toolCallsJSON(in); return c }(),
+		"general":   openAIToolCallsGeneral(pcommon.NewValueStr(in)),
+	} {
+		if len(calls) != 1 || calls[0].Name != "get_weather" || !calls[0].Arguments.Set {
+			t.Fatalf("%s: got %+v, want get_weather with its args", name, calls)
+		}
+	}
+}
+func FuzzToolCallsJSON(f *testing.F) { toolCallsReader.fuzz(f) }
 
 var openAIMessageSeeds = []string{
 	`{"role":"assistant","content":"It is sunny.","tool_calls":[{"id":"c1","function":{"name":"f","arguments":"{}"}}]}`,
