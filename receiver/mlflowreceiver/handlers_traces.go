@@ -54,7 +54,7 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	}
 	expID := ti.TraceLocation.MLflowExperiment.ExperimentID
 	root, handed, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
-		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata})
+		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata}, sendsSpansOverOTLP(req))
 	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP) {
 		return
 	}
@@ -70,6 +70,16 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	}
 	echo["tags"], _ = json.Marshal(tags)
 	writeJSON(w, http.StatusOK, map[string]any{"trace": map[string]any{"trace_info": echo}})
+}
+
+// sendsSpansOverOTLP tells whether the client is MLflow's Python SDK, the one client that logs
+// spans over OTLP next to StartTraceV3, by the headers its default request header provider
+// sets (X-MLflow-Client-Version stays when the User-Agent is overwritten). Others, such as the
+// TypeScript SDK (Node's fetch: "User-Agent: node"), upload traces.json instead; were one to
+// send OTLP spans after all, traces.json would add nothing twice, only cost an upload.
+func sendsSpansOverOTLP(req *http.Request) bool {
+	return req.Header.Get("X-MLflow-Client-Version") != "" ||
+		strings.HasPrefix(req.Header.Get("User-Agent"), "mlflow-python-client/")
 }
 
 // artifactLocation is where the client uploads the trace's traces.json: back to this receiver
@@ -235,6 +245,12 @@ func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request
 		return
 	}
 	td.ResourceSpans().At(0).Resource().Attributes().PutStr(key, value)
+	// An MLflow 3 trace id is "tr-" and the OTel trace id, which the tracking server derives the
+	// trace from. The TypeScript SDK's traces.json does not hold it: it encodes the "tr-..."
+	// text itself as if it were hex. So the spans take the id the upload is for.
+	if tid, ok := otelTraceID(traceID); ok {
+		setTraceID(td, tid)
+	}
 
 	handed := r.pending.fromArtifact(req.Context(), traceID, td)
 	if !r.sendHanded(w, req, td, handed, formatMLflowJSON) {

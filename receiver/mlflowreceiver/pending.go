@@ -13,10 +13,11 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
-// defaultRootWait is how long StartTraceV3 waits for the trace's root span over OTLP. The SDK
-// queues the root's OTLP batch and StartTraceV3 together and sends them from parallel workers,
-// so either can arrive first; the wait lets the answer say the spans are here
-// (spansLocation=TRACKING_STORE) and spares the client uploading traces.json as well.
+// defaultRootWait is how long StartTraceV3 waits for the trace's root span over OTLP. The Python
+// SDK queues the root's OTLP batch and StartTraceV3 together and sends them from parallel
+// workers, so either can arrive first; the wait lets the answer say the spans are here
+// (spansLocation=TRACKING_STORE) and spares the client uploading traces.json as well. Other
+// clients (the TypeScript SDK) send no spans over OTLP and are not kept waiting.
 const defaultRootWait = 2 * time.Second
 
 // pending joins what the MLflow SDK sends separately for one trace, so that each span goes
@@ -262,13 +263,18 @@ func (p *pending) fromOTLP(ctx context.Context, td ptrace.Traces) []handedSpan {
 
 // startTrace records the trace's complete info. When the root is held, it returns a decorated
 // copy of it for the caller to send, and its record for commit or refused. spansHere tells
-// whether the trace's root came over OTLP, waiting up to rootWait for it.
-func (p *pending) startTrace(ctx context.Context, id string, info traceInfo) (root ptrace.Traces, handed []handedSpan, spansHere bool) {
+// whether the trace's root came over OTLP, waiting up to rootWait for it if wait is set (the
+// client is one that sends its spans over OTLP).
+func (p *pending) startTrace(ctx context.Context, id string, info traceInfo, wait bool) (root ptrace.Traces, handed []handedSpan, spansHere bool) {
 	p.mu.Lock()
 	e := p.entry(id)
 	if root, handed = finish(e, info); handed != nil {
 		p.mu.Unlock()
 		return root, handed, true
+	}
+	if !wait {
+		defer p.mu.Unlock()
+		return ptrace.Traces{}, nil, e.rootSeen
 	}
 	arrived := e.rootArrived
 	p.mu.Unlock()

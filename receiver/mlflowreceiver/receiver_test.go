@@ -164,24 +164,33 @@ func TestSpansThenStartTrace(t *testing.T) {
 	assert.Equal(t, 3, tr.sink.SpanCount())
 }
 
+// TestStartTraceWaitsForSpans: the Python SDK's StartTraceV3 waits for the root span over OTLP,
+// recognised by its User-Agent or, where that was overwritten, its X-MLflow-Client-Version.
 func TestStartTraceWaitsForSpans(t *testing.T) {
-	tr := startReceiver(t, nil, nil)
-	tr.pending.rootWait = time.Hour // ended by the root's arrival, not by time
-	expID := tr.createExperiment(t, "exp")
+	for name, headers := range map[string][]string{
+		"python client":          pythonClient,
+		"user agent overwritten": {"User-Agent", "other", "X-MLflow-Client-Version", "3.17.2"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tr := startReceiver(t, nil, nil)
+			tr.pending.rootWait = time.Hour // ended by the root's arrival, not by time
+			expID := tr.createExperiment(t, "exp")
 
-	done := make(chan answer)
-	go func() {
-		done <- tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json"))
-	}()
-	// Post the spans once StartTraceV3 is registered, so it is the one waiting.
-	require.Eventually(t, func() bool { return tr.pending.info(sdkTraceID).experimentID != "" }, 10*time.Second, 5*time.Millisecond)
-	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, expID).status)
+			done := make(chan answer)
+			go func() {
+				done <- tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json"), headers...)
+			}()
+			// Post the spans once StartTraceV3 is registered, so it is the one waiting.
+			require.Eventually(t, func() bool { return tr.pending.info(sdkTraceID).experimentID != "" }, 10*time.Second, 5*time.Millisecond)
+			require.Equal(t, http.StatusOK, tr.postSDKSpans(t, expID).status)
 
-	a := <-done
-	require.Equal(t, http.StatusOK, a.status)
-	tags := a.json(t)["trace"].(map[string]any)["trace_info"].(map[string]any)["tags"].(map[string]any)
-	assert.Equal(t, "TRACKING_STORE", tags[mlflow.TagSpansLocation])
-	assertDecorated(t, rootOf(t, tr))
+			a := <-done
+			require.Equal(t, http.StatusOK, a.status)
+			tags := a.json(t)["trace"].(map[string]any)["trace_info"].(map[string]any)["tags"].(map[string]any)
+			assert.Equal(t, "TRACKING_STORE", tags[mlflow.TagSpansLocation])
+			assertDecorated(t, rootOf(t, tr))
+		})
+	}
 }
 
 func TestStartTraceThenTraceData(t *testing.T) {
@@ -447,6 +456,7 @@ func TestErrors(t *testing.T) {
 		{name: "malformed traces.json", method: http.MethodPut, path: "/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-1/artifacts/traces.json", body: []byte(`{"spans":[{"trace_id":1}]}`), status: 400, code: "INVALID_PARAMETER_VALUE"},
 		{name: "other artifact", method: http.MethodPut, path: "/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-1/artifacts/attachments/a", body: []byte(`x`), status: 404, code: "ENDPOINT_NOT_FOUND"},
 		{name: "unknown experiment", method: http.MethodPost, path: "/v1/traces", contentType: "application/json", body: []byte(`{}`), header: []string{mlflow.HeaderExperimentID, "123"}, status: 404, code: "RESOURCE_DOES_NOT_EXIST"},
+		{name: "traces.json for an unknown experiment", method: http.MethodPut, path: "/api/2.0/mlflow-artifacts/artifacts/123/traces/" + tsTraceID + "/artifacts/traces.json", body: testdata(t, "ts_traces.json"), status: 404, code: "RESOURCE_DOES_NOT_EXIST"},
 		{name: "malformed create", method: http.MethodPost, path: mlflow.PathCreateExperiment, contentType: "application/json", body: []byte(`nope`), status: 400, code: "INVALID_PARAMETER_VALUE"},
 		{
 			name: "body too large", configure: func(cfg *Config) { cfg.ServerConfig.MaxRequestBodySize = 64 },

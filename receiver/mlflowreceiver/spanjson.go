@@ -196,6 +196,31 @@ func decodeTraceID(s string) (pcommon.TraceID, error) {
 	return id, err
 }
 
+// otelTraceID is the OTel trace id inside an MLflow 3 trace id ("tr-<32 hex>"); false for
+// other ids (an MLflow 2 request id is a uuid, unrelated to the OTel trace id).
+func otelTraceID(mlflowID string) (pcommon.TraceID, bool) {
+	var id pcommon.TraceID
+	h, ok := strings.CutPrefix(mlflowID, "tr-")
+	if !ok || len(h) != 2*len(id) {
+		return id, false
+	}
+	if _, err := hex.Decode(id[:], []byte(h)); err != nil {
+		return id, false
+	}
+	return id, true
+}
+
+// setTraceID gives every span of td the trace id id.
+func setTraceID(td ptrace.Traces, id pcommon.TraceID) {
+	for _, rs := range td.ResourceSpans().All() {
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				span.SetTraceID(id)
+			}
+		}
+	}
+}
+
 func decodeSpanID(s string) (pcommon.SpanID, error) {
 	var id pcommon.SpanID
 	err := decodeID(s, id[:])
