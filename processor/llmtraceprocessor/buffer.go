@@ -19,8 +19,10 @@ const (
 // entry holds the spans of one trace received so far.
 type entry struct {
 	td    ptrace.Traces
-	spans int
 	bytes int64
+	// ids holds the span ids received, so that a span received again (a client's retry) is
+	// held once.
+	ids map[pcommon.SpanID]struct{}
 	// arrived is when the trace's first span arrived; the trace times out wait after it.
 	arrived time.Time
 	// ready is set when the root span arrived; the trace is complete at readyAt.
@@ -73,7 +75,8 @@ type destKey struct {
 }
 
 // add moves td's spans into the buffer, by trace, and returns the traces that leave it at now:
-// complete, timed out, or evicted to make room. td is left without spans.
+// complete, timed out, or evicted to make room. A span whose trace already holds a span with
+// its id is a copy (a client's retry) and stays in td; td is left without other spans.
 func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 	dests := map[destKey]ptrace.SpanSlice{}
 	for i, rs := range td.ResourceSpans().All() {
@@ -82,10 +85,14 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 				id := span.TraceID()
 				e := b.traces[id]
 				if e == nil {
-					e = &entry{td: ptrace.NewTraces(), arrived: now}
+					e = &entry{td: ptrace.NewTraces(), ids: map[pcommon.SpanID]struct{}{}, arrived: now}
 					e.elem = b.order.PushBack(e)
 					b.traces[id] = e
 				}
+				if _, seen := e.ids[span.SpanID()]; seen {
+					continue
+				}
+				e.ids[span.SpanID()] = struct{}{}
 				key := destKey{rs: i, ss: j, trace: id}
 				spans, ok := dests[key]
 				if !ok {
@@ -93,7 +100,6 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 					dests[key] = spans
 				}
 				size := int64(b.sizer.SpanSize(span))
-				e.spans++
 				e.bytes += size
 				b.bytes += size
 				if span.ParentSpanID().IsEmpty() && !e.ready {
@@ -165,6 +171,7 @@ func (b *buffer) remove(e *entry, reason string) release {
 	// Any span of the trace names it.
 	delete(b.traces, e.td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID())
 	b.bytes -= e.bytes
-	e.gone = true
+	// A removed entry may stay in the ready queue for a while; it needs no ids there.
+	e.gone, e.ids = true, nil
 	return release{td: e.td, reason: reason}
 }

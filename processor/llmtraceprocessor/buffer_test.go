@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/consumer"
 	"go.opentelemetry.io/collector/consumer/consumertest"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 )
@@ -122,6 +123,51 @@ func TestShutdownFlushesEverything(t *testing.T) {
 	// After shutdown, data passes straight through.
 	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(3, child(2, 1))))
 	assert.Len(t, received(sink), 2)
+}
+
+func TestBufferHoldsRetriedSpansOnce(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	p, clock := newTestProcessor(t, defaultConfig(), sink)
+	batch := func() ptrace.Traces {
+		return newTrace(1, root(1, "POST /chat", nil), llmSpan(2, 1, "chat", "gpt-4o", 10, 5))
+	}
+
+	require.NoError(t, p.ConsumeTraces(t.Context(), batch()))
+	bytes := p.buf.bytes
+	// The client did not get the answer in time and sends the batch again.
+	require.NoError(t, p.ConsumeTraces(t.Context(), batch()))
+	assert.Equal(t, bytes, p.buf.bytes, "the copy is not held")
+
+	clock.advance(time.Second)
+	p.releaseDue(t.Context())
+	assert.Equal(t, []map[byte]int{{1: 2}}, received(sink))
+	out := sink.AllTraces()[0]
+	assert.EqualValues(t, 15, attr(t, out, 1, AttrTraceTotalTokens), "the call is counted once")
+}
+
+func TestShutdownEndsLoopSendWithCtx(t *testing.T) {
+	cfg := defaultConfig()
+	cfg.RootGracePeriod = 0
+	entered := make(chan struct{})
+	var canceled error
+	next, err := consumer.NewTraces(func(ctx context.Context, _ ptrace.Traces) error {
+		close(entered)
+		<-ctx.Done() // a next consumer that cannot deliver
+		canceled = ctx.Err()
+		return canceled
+	})
+	require.NoError(t, err)
+	p, clock := newTestProcessor(t, cfg, next)
+	p.tick = time.Millisecond
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(2, 1))))
+	clock.advance(cfg.WaitDuration)
+	require.NoError(t, p.Start(t.Context(), nil))
+	<-entered // the loop is sending the timed-out trace
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the collector's shutdown deadline has passed
+	require.NoError(t, p.Shutdown(ctx), "returns instead of waiting for the send")
+	assert.ErrorIs(t, canceled, context.Canceled)
 }
 
 func TestBackgroundLoopReleases(t *testing.T) {

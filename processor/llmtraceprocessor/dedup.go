@@ -64,16 +64,36 @@ func dedupe(v *traceView) int {
 	}
 	// Detached copies are looked for once every nested pair is marked: a call with its own
 	// framework span is then known to be a call, not a copy of a parallel call with equal usage.
+	repeated := repeatedSpans(v)
 	for _, i := range order {
 		usage, ok := callUsage(v.spans[i])
 		if !ok {
 			continue
 		}
 		for _, layer := range append([]int{i}, repeats[i]...) {
-			marked += dedupeDetached(v, layer, i, usage, repeats)
+			marked += dedupeDetached(v, layer, i, usage, repeated)
 		}
 	}
 	return marked
+}
+
+// repeatedSpans reports, by span index, the spans others are marked as duplicates of. It reads
+// the marks, not this pass's pairs, so that a call whose framework span a collector before
+// marked is known as a call too.
+func repeatedSpans(v *traceView) []bool {
+	kept := map[string]bool{}
+	for _, span := range v.spans {
+		if id, ok := span.Attributes().Get(AttrDuplicateOf); ok {
+			kept[id.AsString()] = true
+		}
+	}
+	out := make([]bool, len(v.spans))
+	if len(kept) > 0 {
+		for i, span := range v.spans {
+			out[i] = kept[span.SpanID().String()]
+		}
+	}
+	return out
 }
 
 // callUsage returns the usage of an LLM span not marked as a duplicate; ok is false for other
@@ -92,10 +112,10 @@ func callUsage(span ptrace.Span) (tokenUsage, bool) {
 // span is then a relative of layer, deeper than layer, below layer's parent, that contains
 // layer in time and has kept's usage and model. Deeper, so that two sibling calls are never
 // taken for one; a span with duplicates of its own is a call too.
-func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeats map[int][]int) int {
+func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeated []bool) int {
 	call, marked := v.spans[kept], 0
 	for j, outer := range v.spans {
-		if j == kept || len(repeats[j]) > 0 || !markable(outer) ||
+		if j == kept || repeated[j] || !markable(outer) ||
 			v.depth[j] <= v.depth[layer] || !contains(outer, v.spans[layer]) || !v.below(j, v.parent[layer]) {
 			continue
 		}

@@ -99,6 +99,19 @@ func TestDedupe(t *testing.T) {
 			want: map[uint64]uint64{2: 3, 4: 5},
 		},
 		{
+			// On a second pass (a gateway after an agent collector) the nested pair is marked
+			// already; the inner call must still not be taken for a copy of the other call.
+			name: "parallel calls, one beside its framework span, one below it",
+			spans: []sp{
+				{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 9 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},
+				{id: 3, parent: 2, name: "ChatOpenAI", start: time.Second, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				{id: 4, parent: 1, name: "chat", start: 1100 * time.Millisecond, end: 3900 * time.Millisecond, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				{id: 5, parent: 2, name: "ChatOpenAI", start: time.Second, end: 4 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				{id: 6, parent: 5, name: "chat", start: 1050 * time.Millisecond, end: 3950 * time.Millisecond, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+			},
+			want: map[uint64]uint64{3: 4, 5: 6},
+		},
+		{
 			name:  "framework span far above the SDK span",
 			spans: append(nested(3, 20, 2), llmSpan(2, 1, "ChatOpenAI", "gpt-4o", 10, 5), llmSpan(100, 22, "chat", "gpt-4o", 10, 5)),
 			want:  map[uint64]uint64{2: 100},

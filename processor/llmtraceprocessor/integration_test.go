@@ -86,6 +86,18 @@ func TestIntegration(t *testing.T) {
 		assert.Contains(t, tr.Info.ResponsePreview, "It ships tomorrow.")
 	})
 
+	t.Run("retried batch", func(t *testing.T) {
+		p, _ := newTestProcessor(t, defaultConfig(), exp)
+		require.NoError(t, p.ConsumeTraces(t.Context(), agentTrace(4)))
+		require.NoError(t, p.ConsumeTraces(t.Context(), agentTrace(4)), "the client sends the batch again")
+		require.NoError(t, p.Shutdown(t.Context()))
+
+		tr := srv.WaitForSpans(t, mlflow.TraceID(traceID(4)), agentTrace(4).SpanCount())
+		assert.JSONEq(t, `{"input_tokens":100,"output_tokens":20,"total_tokens":120}`,
+			tr.Info.TraceMetadata[mlflow.MetadataTokenUsage], "one call")
+		assert.Contains(t, tr.Info.RequestPreview, "where is my order?")
+	})
+
 	// The next subtests pin the server behaviour the duplicate marking relies on.
 	t.Run("server: usage removed is derived again from gen_ai.usage", func(t *testing.T) {
 		td := agentTrace(2)

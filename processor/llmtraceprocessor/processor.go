@@ -34,6 +34,8 @@ type llmTraceProcessor struct {
 
 	stop chan struct{}
 	done chan struct{}
+	// cancelLoop cancels the background loop's sends, when Shutdown's ctx ends before them.
+	cancelLoop context.CancelFunc
 }
 
 var _ processor.Traces = (*llmTraceProcessor)(nil)
@@ -75,11 +77,13 @@ func (p *llmTraceProcessor) Capabilities() consumer.Capabilities {
 
 func (p *llmTraceProcessor) Start(context.Context, component.Host) error {
 	p.stop, p.done = make(chan struct{}), make(chan struct{})
-	go p.loop()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.cancelLoop = cancel
+	go p.loop(ctx)
 	return nil
 }
 
-func (p *llmTraceProcessor) loop() {
+func (p *llmTraceProcessor) loop(ctx context.Context) {
 	defer close(p.done)
 	t := time.NewTicker(p.tick)
 	defer t.Stop()
@@ -88,16 +92,20 @@ func (p *llmTraceProcessor) loop() {
 		case <-p.stop:
 			return
 		case <-t.C:
-			p.releaseDue(context.Background())
+			p.releaseDue(ctx)
 		}
 	}
 }
 
-// Shutdown stops the background loop and sends on every buffered trace as it is.
+// Shutdown stops the background loop and sends on every buffered trace as it is. A send of the
+// loop still in the next consumer is given until ctx ends.
 func (p *llmTraceProcessor) Shutdown(ctx context.Context) error {
 	if p.stop != nil {
 		close(p.stop)
+		stopCancel := context.AfterFunc(ctx, p.cancelLoop)
 		<-p.done
+		stopCancel()
+		p.cancelLoop()
 		p.stop = nil
 	}
 	p.mu.Lock()
@@ -110,8 +118,8 @@ func (p *llmTraceProcessor) Shutdown(ctx context.Context) error {
 }
 
 // ConsumeTraces buffers td's spans and sends on the traces that are due. It keeps td's spans
-// (moving them out of td) and reports no error: a trace's spans are sent later, with others,
-// and the next consumer's errors are logged and counted there.
+// (moving them out of td, except copies of spans it holds) and reports no error: a trace's
+// spans are sent later, with others, and the next consumer's errors are logged and counted there.
 func (p *llmTraceProcessor) ConsumeTraces(ctx context.Context, td ptrace.Traces) error {
 	p.mu.Lock()
 	if p.stopped {
