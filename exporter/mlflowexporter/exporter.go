@@ -86,10 +86,10 @@ func (e *mlflowExporter) shutdown(context.Context) error {
 	return nil
 }
 
-// pushTraces sends each experiment's spans in one request. When some experiments fail and may
-// be retried, only their spans are handed back for retry.
+// pushTraces sends each experiment's spans in one request, each span once. When some
+// experiments fail and may be retried, only their spans are handed back for retry.
 func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	batches := route(td, e.cfg.experiment(), e.routing)
+	batches := route(withoutRepeats(td), e.cfg.experiment(), e.routing)
 	if len(batches) == 1 {
 		return e.export(ctx, batches[0])
 	}

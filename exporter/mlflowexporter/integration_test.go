@@ -141,6 +141,22 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "hi", tr.Info.RequestPreview)
 	})
 
+	t.Run("a span repeated in one batch is stored and counted once", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "chat", trace: 1, attrs: map[string]string{
+			mlflow.AttrSpanType:       mlflow.JSONText(mlflow.SpanTypeChatModel),
+			mlflow.AttrChatTokenUsage: `{"input_tokens":10,"output_tokens":5,"total_tokens":15}`,
+		}}}})
+		spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
+		spans.At(0).CopyTo(spans.AppendEmpty()) // a client's retry, batched with the original
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr := srv.WaitForTrace(t, firstTraceID(td, 0))
+		assert.Len(t, tr.Spans, 1)
+		assert.JSONEq(t, `{"input_tokens":10,"output_tokens":5,"total_tokens":15}`, tr.Info.TraceMetadata[mlflow.MetadataTokenUsage])
+	})
+
 	t.Run("MLflow SDK trace info", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(resource{spans: []span{{name: "POST /chat", trace: 1, attrs: map[string]string{
