@@ -134,7 +134,7 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 	attrs := span.Attributes()
 	// One pass over the keys: the dialects they identify, whether MLflow's are there, whether
 	// the span reports its own cost.
-	mask, mayExist, sourceCost := scopeMask, false, false
+	masks, mayExist, sourceCost := p.detector.KeyMasks(scopeMask), false, false
 	for k := range attrs.All() {
 		if mlflowattr.IsWrittenKey(k) {
 			if k == mlflow.AttrSpanType {
@@ -143,10 +143,10 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 			mayExist = true
 			continue
 		}
-		mask |= p.detector.KeyMask(k)
+		masks.Add(k)
 		sourceCost = sourceCost || cost.IsSourceKey(k)
 	}
-	i, ok := dialect.First(mask)
+	i, ok := dialect.First(masks.Mask)
 	if !ok && p.mapper == nil {
 		return false
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -209,6 +210,7 @@ func TestAppendFloatMatchesStrconv(t *testing.T) {
 		check(-r.Float64())
 		check(r.Float64() * 1000)
 		check(math.Round(r.Float64()*1e9) / 1e9)
+		check(float64(r.Int64N(1e8)) / 1e12) // strconv's exponential form
 	}
 }
 
@@ -288,5 +290,16 @@ func FuzzRawCanonical(f *testing.F) {
 func TestShortPlain(t *testing.T) {
 	for _, s := range []string{"", "user", "assistant", "call_abc123", "0123456789abcdef", "0123456789abcdefg", "a\"b", "tool\\", "héllo", "line\n", "12345678\t", "\x7f"} {
 		assert.Equal(t, len(s) <= 16 && plainLen(s) == len(s), shortPlain(s), "%q", s)
+	}
+	// Every length, with each kind of byte that is not plain at each position.
+	for n := range 18 {
+		for i := range n {
+			for _, c := range []byte{'"', '\\', '\n', 0x1f, 0x80, 0xff} {
+				b := []byte(strings.Repeat("x", n))
+				b[i] = c
+				s := string(b)
+				assert.Equal(t, len(s) <= 16 && plainLen(s) == len(s), shortPlain(s), "%q", s)
+			}
+		}
 	}
 }

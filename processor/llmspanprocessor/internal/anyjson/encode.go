@@ -232,8 +232,7 @@ func appendFixedExp(b []byte, n int64) []byte {
 	}
 	exp := 13 - width // n/1e12 = d.ddd × 10^-(13-width)
 	var buf [12]byte
-	v, width := trimZeros(uint64(n), width)
-	ds := fixedDigits(&buf, v, width)
+	ds := fracDigits(&buf, uint64(n))[12-width:] // n's own digits, from its first (not 0)
 	b = append(b, ds[0])
 	if len(ds) > 1 {
 		b = append(b, '.')
@@ -248,39 +247,49 @@ func appendFixedExp(b []byte, n int64) []byte {
 
 // appendFixed appends n/1e12 in decimal, without trailing zeros after the point.
 func appendFixed(b []byte, n int64) []byte {
-	b = strconv.AppendInt(b, n/fixedScale, 10)
-	frac := uint64(n % fixedScale) // n >= 0; unsigned division by a constant is cheaper
+	u := uint64(n) // n >= 0; unsigned division by a constant is cheaper
+	if whole := u / fixedScale; whole < 10 {
+		b = append(b, byte('0'+whole)) // costs are mostly below a dollar: no strconv call
+	} else {
+		b = strconv.AppendUint(b, whole, 10)
+	}
+	frac := u % fixedScale
 	if frac == 0 {
 		return b
 	}
 	var buf [12]byte
-	frac, width := trimZeros(frac, 12) // 12 digits after the point, before trimming
 	b = append(b, '.')
-	return append(b, fixedDigits(&buf, frac, width)...)
+	return append(b, fracDigits(&buf, frac)...)
 }
 
-// trimZeros drops the trailing zeros of v, a number written with width digits (leading zeros
-// included), and returns it with the width left.
-func trimZeros(v uint64, width int) (uint64, int) {
-	for v%10000 == 0 {
-		v /= 10000
-		width -= 4
+// fracDigits writes v < 1e12 into buf as twelve digits, zero-padded, and returns them without
+// their trailing zeros. Costs mostly have six decimals or fewer: the last six digits are then
+// all zeros, and not written.
+func fracDigits(buf *[12]byte, v uint64) []byte {
+	end := 6
+	if low := uint32(v % 1e6); low != 0 {
+		sixDigits(buf[6:], low)
+		end = 12
 	}
-	for v%10 == 0 {
-		v /= 10
-		width--
+	sixDigits(buf[:6], uint32(v/1e6))
+	for end > 0 && buf[end-1] == '0' {
+		end--
 	}
-	return v, width
+	return buf[:end]
 }
 
-// fixedDigits writes v as width digits, zero-padded, into buf.
-func fixedDigits(buf *[12]byte, v uint64, width int) []byte {
-	for i := width - 1; i >= 0; i-- {
-		buf[i] = byte('0' + v%10)
-		v /= 10
+// sixDigits writes v < 1e6 into b as six digits, zero-padded, two at a time.
+func sixDigits(b []byte, v uint32) {
+	_ = b[5]
+	for i := 4; i >= 0; i -= 2 {
+		d := v % 100 * 2
+		v /= 100
+		b[i], b[i+1] = digitPairs[d], digitPairs[d+1]
 	}
-	return buf[:width]
 }
+
+// digitPairs holds "00" to "99", for sixDigits.
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 
 // Value writes any pdata value: maps become objects, slices arrays, bytes base64 strings (as
 // in OTLP/JSON), an empty value and non-finite doubles null.
@@ -408,15 +417,18 @@ func notPlain(x uint64) uint64 {
 }
 
 // printableLen returns the length of a prefix of s made of printable ASCII (0x20-0x7f); it
-// tests 32 bytes at a time, then eight, and may stop early, never late.
+// tests 64 bytes at a time, then eight, and may stop early, never late.
 func printableLen(s string) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	i := 0
-	for ; i+32 <= len(s); i += 32 {
-		w := s[i : i+32]
+	for ; i+64 <= len(s); i += 64 {
+		w := s[i : i+64]
 		a, b, c, d := load64(w[0:8]), load64(w[8:16]), load64(w[16:24]), load64(w[24:32])
+		e, f, g, h := load64(w[32:40]), load64(w[40:48]), load64(w[48:56]), load64(w[56:64])
 		// A byte below 0x20 borrows into, or a byte from 0x80 has, its top bit.
-		if ((a-lo*0x20)|a|(b-lo*0x20)|b|(c-lo*0x20)|c|(d-lo*0x20)|d)&hi != 0 {
+		low := (a - lo*0x20) | (b - lo*0x20) | (c - lo*0x20) | (d - lo*0x20) |
+			(e - lo*0x20) | (f - lo*0x20) | (g - lo*0x20) | (h - lo*0x20)
+		if (low|a|b|c|d|e|f|g|h)&hi != 0 {
 			break
 		}
 	}

@@ -118,10 +118,14 @@ func (sc *Scanner) Key(first bool) (string, bool) {
 		sc.i++
 	}
 	// Most keys are short and plain, and compact JSON has the ':' right after them: one word
-	// tested, as in token, and no call.
+	// tested, as in token, or two for a key of 8 bytes or more, and no call.
 	if i := sc.i; i+9 <= len(sc.s) && sc.s[i] == '"' {
-		if m := notPlain(load64(sc.s[i+1 : i+9])); m != 0 {
-			if j := i + 1 + bits.TrailingZeros64(m)/8; sc.s[j] == '"' && j+1 < len(sc.s) && sc.s[j+1] == ':' {
+		j, m := i+1, notPlain(load64(sc.s[i+1:i+9]))
+		if m == 0 && i+17 <= len(sc.s) {
+			j, m = i+9, notPlain(load64(sc.s[i+9:i+17]))
+		}
+		if m != 0 {
+			if j += bits.TrailingZeros64(m) / 8; sc.s[j] == '"' && j+1 < len(sc.s) && sc.s[j+1] == ':' {
 				sc.i = j + 2
 				return sc.s[i+1 : j], true
 			}
@@ -173,16 +177,16 @@ func (sc *Scanner) token() (inner string, escaped, canonical, ok bool) {
 	start := sc.i + 1
 	// Keys, roles, ids and types are short: most end within the next eight bytes, tested as one
 	// word here, and a longer plain one before IndexByte's setup pays off, found a word at a
-	// time by plainLen.
-	if start+8 <= len(sc.s) {
-		if m := notPlain(load64(sc.s[start : start+8])); m != 0 {
-			if j := start + bits.TrailingZeros64(m)/8; sc.s[j] == '"' {
-				sc.i = j + 1
-				return sc.s[start:j], false, true, true
-			}
-		}
+	// time by plainLen from the second word on. n is the length of the plain run found.
+	var n int
+	if start+8 > len(sc.s) {
+		n = plainLen(sc.s[start:]) // near the end of the input
+	} else if m := notPlain(load64(sc.s[start : start+8])); m != 0 {
+		n = bits.TrailingZeros64(m) / 8
+	} else {
+		n = 8 + plainLen(sc.s[start+8:min(len(sc.s), start+shortString)])
 	}
-	if j := start + plainLen(sc.s[start:min(len(sc.s), start+shortString)]); j < len(sc.s) && sc.s[j] == '"' {
+	if j := start + n; j < len(sc.s) && sc.s[j] == '"' {
 		sc.i = j + 1
 		return sc.s[start:j], false, true, true
 	}

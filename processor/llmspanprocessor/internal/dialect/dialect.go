@@ -176,25 +176,50 @@ func (d *Detector) ScopeMask(scope string) uint64 {
 // Detect returns the index of the first dialect, in precedence order, that the span's scope
 // (scopeMask) or one of its attribute keys identifies.
 func (d *Detector) Detect(scopeMask uint64, attrs pcommon.Map) (int, bool) {
-	mask := scopeMask
+	m := d.KeyMasks(scopeMask)
 	for k := range attrs.All() {
-		mask |= d.KeyMask(k)
+		m.Add(k)
 	}
-	return First(mask)
+	return First(m.Mask)
 }
 
-// KeyMask returns the dialects an attribute key identifies by its namespace, for callers that
-// walk a span's keys themselves; First then picks the dialect.
-func (d *Detector) KeyMask(k string) uint64 {
-	if i := strings.IndexByte(k, '.'); i > 0 {
-		ns, _ := d.namespaces.Get(k[:i])
-		if ns.keys != nil {
-			mask, _ := ns.keys.Get(k)
-			return ns.mask | mask
-		}
-		return ns.mask
+// KeyMasks collects the dialects that the attribute keys of one span identify by their
+// namespace, for callers that walk a span's keys themselves; First then picks the dialect.
+// A span's keys mostly share a namespace ("gen_ai."): the last one looked up is kept, and a
+// key under it costs a prefix test instead of a lookup.
+type KeyMasks struct {
+	Mask uint64 // the scope's dialects and those of the keys added
+	d    *Detector
+	// last is the namespace last looked up, with its '.', and lastMask what it identifies;
+	// last is "" when none was, or when the namespace has identifying keys (each is looked up).
+	last     string
+	lastMask uint64
+}
+
+// KeyMasks starts collecting the dialects of a span of a scope that identifies scopeMask.
+func (d *Detector) KeyMasks(scopeMask uint64) KeyMasks {
+	return KeyMasks{Mask: scopeMask, d: d}
+}
+
+// Add adds the dialects that key k identifies.
+func (m *KeyMasks) Add(k string) {
+	if m.last != "" && strings.HasPrefix(k, m.last) { // then k's first '.' ends m.last too
+		m.Mask |= m.lastMask
+		return
 	}
-	return 0
+	i := strings.IndexByte(k, '.')
+	if i <= 0 {
+		return
+	}
+	ns, _ := m.d.namespaces.Get(k[:i])
+	if ns.keys != nil {
+		mask, _ := ns.keys.Get(k)
+		m.Mask |= ns.mask | mask
+		m.last = ""
+		return
+	}
+	m.Mask |= ns.mask
+	m.last, m.lastMask = k[:i+1], ns.mask
 }
 
 // First returns the index of the first dialect, in precedence order, in mask.

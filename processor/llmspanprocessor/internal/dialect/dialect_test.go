@@ -83,6 +83,27 @@ func TestDetectorPrecedence(t *testing.T) {
 	assert.Equal(t, 0, i)
 }
 
+// KeyMasks keeps the last namespace it looked up: keys under it, keys under a namespace with
+// identifying keys, and keys of other namespaces in between must each count as when alone.
+func TestKeyMasksMatchesEachKeyAlone(t *testing.T) {
+	d := NewDetector(All)
+	keys := []string{
+		"gen_ai.request.model", "gen_ai.usage.input_tokens", "gen_ai", "gen_ai_x.y", "langfuse.user.id",
+		"langfuse.observation.type", "langfuse.observation.input", "gen_ai.system", ".x", "x.", "server.address",
+		"server.port", "openinference.span.kind", "llm.model_name", "gen_ai.operation.name",
+	}
+	for start := range keys {
+		m, want := d.KeyMasks(0), uint64(0)
+		for _, k := range keys[start:] {
+			m.Add(k)
+			alone := d.KeyMasks(0)
+			alone.Add(k)
+			want |= alone.Mask
+			assert.Equal(t, want, m.Mask, "after %q", k)
+		}
+	}
+}
+
 // The dialects in All must be complete: named, readable, and detectable.
 func TestAllDialectsWellFormed(t *testing.T) {
 	seen := map[string]bool{}

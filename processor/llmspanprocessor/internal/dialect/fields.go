@@ -116,19 +116,22 @@ func (f *Fields) FillCommon(rec *Record) {
 
 // isFrameworkProvider reports the gen_ai.system / gen_ai.provider.name values that name the
 // instrumenting framework, not the model provider: they are not written as the provider.
-func isFrameworkProvider(p string) bool { return frameworkProviders[p] }
+func isFrameworkProvider(p string) bool {
+	_, ok := frameworkProviders.Get(p)
+	return ok
+}
 
 // frameworkProviders are the frameworks instrumentations name as the system: Strands, Google
 // ADK and Spring AI on their own spans, OpenLIT on the spans of the frameworks it instruments
 // (its semcov GEN_AI_SYSTEM_* values for agent, workflow, memory and tool libraries).
-var frameworkProviders = map[string]bool{
+var frameworkProviders = strtab.New(map[string]bool{
 	"strands-agents": true, "gcp.vertex.agent": true, "spring_ai": true,
 	"langchain": true, "langgraph": true, "llama_index": true, "llamaindex": true, "haystack": true,
 	"embedchain": true, "mem0": true, "crewai": true, "ag2": true, "dynamiq": true, "phidata": true,
 	"agno": true, "julep": true, "controlflow": true, "letta": true, "pydantic_ai": true,
 	"openai_agents": true, "mastra": true, "claude_agent_sdk": true, "google_adk": true,
 	"strands_agents": true, "vercel_ai": true, "crawl4ai": true, "firecrawl": true, "mcp": true,
-}
+})
 
 // lower is strings.ToLower, without its cost for what provider names and operations mostly
 // are already: lower-case ASCII, returned as it is.

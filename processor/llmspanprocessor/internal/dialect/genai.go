@@ -58,7 +58,7 @@ var genAIKeys = strtab.New(Keys{
 })
 
 // genAIOperations maps gen_ai.operation.name (lower case) to MLflow span types.
-var genAIOperations = map[string]string{
+var genAIOperations = strtab.New(map[string]string{
 	"chat":             mlflow.SpanTypeChatModel,
 	"text_completion":  mlflow.SpanTypeLLM,
 	"generate_content": mlflow.SpanTypeLLM,
@@ -79,7 +79,7 @@ var genAIOperations = map[string]string{
 	"delete_memory":       mlflow.SpanTypeMemory,
 	"create_memory_store": mlflow.SpanTypeMemory,
 	"delete_memory_store": mlflow.SpanTypeMemory,
-}
+})
 
 // genAIMessageEvents maps the deprecated per-message events to the role they imply.
 var genAIMessageEvents = map[string]string{
@@ -212,7 +212,7 @@ func genAIPayload(buf []Message, messages Any, indexed, events []Message, tool A
 }
 
 func genAISpanType(f *Fields, rec *Record) string {
-	if t, ok := genAIOperations[lower(strings.TrimSpace(f.Str(FieldOperation)))]; ok {
+	if t, ok := genAIOperations.Get(lower(strings.TrimSpace(f.Str(FieldOperation)))); ok {
 		return t
 	}
 	switch {

@@ -74,7 +74,7 @@ func readLiveKit(span ptrace.Span, rec *Record) {
 	)
 	readGenAIWith(span, rec, &f, liveKitKeys, s.put)
 	// MLflow's LiveKit rules: an operation name first, then the keys, then the span name.
-	if _, ok := genAIOperations[f.Str(FieldOperation)]; !ok {
+	if _, ok := genAIOperations.Get(f.Str(FieldOperation)); !ok {
 		switch {
 		case s.llm:
 			rec.SpanType = mlflow.SpanTypeLLM
