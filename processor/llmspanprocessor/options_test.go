@@ -553,3 +553,23 @@ func TestContentDropStrandsMemory(t *testing.T) {
 	}
 	assert.Empty(t, events)
 }
+
+// TestCacheExclusiveScopes: OpenLIT's Anthropic instrumentation counts input tokens without
+// the cache, even when they outnumber it; its LangChain one, over the same model, with it.
+func TestCacheExclusiveScopes(t *testing.T) {
+	attrs := map[string]any{
+		"gen_ai.operation.name":                "chat",
+		"gen_ai.request.model":                 "claude-sonnet-4-5",
+		"gen_ai.usage.input_tokens":            3000,
+		"gen_ai.usage.output_tokens":           10,
+		"gen_ai.usage.cache_read.input_tokens": 1000,
+		"gen_ai.client.token.usage":            3010,
+	}
+	for scope, want := range map[string]string{
+		"openlit.instrumentation.anthropic": `{"input_tokens":4000,"output_tokens":10,"total_tokens":4010,"cache_read_input_tokens":1000}`,
+		"openlit.instrumentation.langchain": `{"input_tokens":3000,"output_tokens":10,"total_tokens":3010,"cache_read_input_tokens":1000}`,
+	} {
+		got := firstSpan(process(t, &Config{}, oneSpan(scope, attrs))).Attributes().AsRaw()
+		assert.JSONEq(t, want, got[mlflow.AttrChatTokenUsage].(string), scope)
+	}
+}

@@ -109,9 +109,9 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 	var unrecognized int64
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
-			scopeMask := p.detector.ScopeMask(ss.Scope().Name())
+			scope := scopeInfo{mask: p.detector.ScopeMask(ss.Scope().Name()), cacheExclusive: dialect.CacheExclusiveScope(ss.Scope().Name())}
 			for _, span := range ss.Spans().All() {
-				if !p.processSpan(s, scopeMask, span) {
+				if !p.processSpan(s, scope, span) {
 					unrecognized++
 				}
 			}
@@ -129,12 +129,18 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 	return td, nil
 }
 
+// scopeInfo is what a span's instrumentation scope tells, found once per scope.
+type scopeInfo struct {
+	mask           uint64 // the dialects the scope identifies
+	cacheExclusive bool   // input tokens are counted without the cache
+}
+
 // processSpan reports false for a span that no dialect recognized.
-func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace.Span) bool {
+func (p *llmSpanProcessor) processSpan(s *scratch, scope scopeInfo, span ptrace.Span) bool {
 	attrs := span.Attributes()
 	// One pass over the keys: the dialects they identify, whether MLflow's are there, whether
 	// the span reports its own cost.
-	masks, mayExist, sourceCost := p.detector.KeyMasks(scopeMask), false, false
+	masks, mayExist, sourceCost := p.detector.KeyMasks(scope.mask), false, false
 	for k := range attrs.All() {
 		if mlflowattr.IsWrittenKey(k) {
 			if k == mlflow.AttrSpanType {
@@ -162,7 +168,11 @@ func (p *llmSpanProcessor) processSpan(s *scratch, scopeMask uint64, span ptrace
 			i = len(p.byDialect) - 1 // mappingsDialect
 		}
 	}
-	s.rec.Usage.IncludeCacheIfBelow() // after mappings, which may set counts too
+	if scope.cacheExclusive {
+		s.rec.Usage.IncludeCache()
+	} else {
+		s.rec.Usage.IncludeCacheIfBelow() // after mappings, which may set counts too
+	}
 	if p.dropContent {
 		s.rec.Input = dialect.Payload{Messages: s.rec.Input.Messages[:0]}
 		s.rec.Output = dialect.Payload{Messages: s.rec.Output.Messages[:0]}

@@ -117,7 +117,7 @@ func readClaudeCode(span ptrace.Span, rec *Record) {
 		}
 		// Usage only on model calls: input_tokens excludes cache reads and writes.
 		rec.Usage = Usage{Input: input, Output: output, CacheRead: cacheRead, CacheCreation: cacheCreation}
-		rec.Usage.includeCache()
+		rec.Usage.IncludeCache()
 	case "tool":
 		rec.Input.Value = claudeCodeUnwrap(toolInput, "[TOOL INPUT:")
 		if !toolInput.Set {

@@ -157,12 +157,18 @@ func withKeys(base *KeyTable, extra Keys) *KeyTable {
 	return strtab.New(keys)
 }
 
-// includeCache adds the cache counts to an input count that excludes them (Anthropic,
-// Bedrock), so that input includes cached tokens as MLflow expects.
-func (u *Usage) includeCache() {
-	if u.Input.Set {
-		u.Input.N += u.CacheRead.N + u.CacheCreation.N
+// IncludeCache adds the cache counts to an input count that excludes them (Anthropic,
+// Bedrock), so that input includes cached tokens as MLflow expects; a total that was
+// input + output gets them too.
+func (u *Usage) IncludeCache() {
+	if !u.Input.Set {
+		return
 	}
+	cache := u.CacheRead.N + u.CacheCreation.N
+	if u.Total.Set && u.Total.N == u.Input.N+u.Output.N {
+		u.Total.N += cache
+	}
+	u.Input.N += cache
 }
 
 // includeCacheIfExclusive adds the cache counts to the input when the source's own total
@@ -172,7 +178,7 @@ func (u *Usage) includeCache() {
 func (u *Usage) includeCacheIfExclusive() {
 	cache := u.CacheRead.N + u.CacheCreation.N
 	if u.Total.Set && cache > 0 && u.Total.N == u.Input.N+u.Output.N+cache {
-		u.includeCache()
+		u.IncludeCache()
 	}
 }
 
@@ -191,14 +197,9 @@ func (u *Usage) includeReasoning(reasoning Count) {
 // A total that was input + output gets the cache too. An exclusive input at least as large as
 // the cache cannot be told from an inclusive one and stays as it is.
 func (u *Usage) IncludeCacheIfBelow() {
-	cache := u.CacheRead.N + u.CacheCreation.N
-	if !u.Input.Set || u.Input.N >= cache {
-		return
+	if u.Input.N < u.CacheRead.N+u.CacheCreation.N {
+		u.IncludeCache()
 	}
-	if u.Total.Set && u.Total.N == u.Input.N+u.Output.N {
-		u.Total.N += cache
-	}
-	u.Input.N += cache
 }
 
 func (f *Fields) count(field Field) Count {
