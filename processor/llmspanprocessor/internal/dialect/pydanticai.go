@@ -99,7 +99,7 @@ func readPydanticAI(span ptrace.Span, rec *Record) {
 		}
 	}
 	if s.finalResult.Set && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
-		rec.Output.Value = s.finalResult
+		pydanticAIAnswer(rec, s.finalResult)
 	}
 	if len(rec.Tools) == 0 && s.requestParameters.Set {
 		rec.Tools = appendPydanticAITools(rec.Tools, s.requestParameters.Value)
@@ -107,4 +107,19 @@ func readPydanticAI(span ptrace.Span, rec *Record) {
 	if rec.SpanType == mlflow.SpanTypeAgent {
 		rec.Usage = Usage{} // the run's total over its model requests
 	}
+}
+
+// pydanticAIAnswer gives an agent run its output. all_messages ends with the answer that
+// final_result holds as text: that assistant message is the output, as a chat reply, and the
+// history before it the input, so the answer is not shown twice. A structured result (an output
+// tool's call, then its return) is passed on as final_result.
+func pydanticAIAnswer(rec *Record, finalResult Any) {
+	in := rec.Input.Messages
+	n := len(in)
+	if n < 2 || in[n-1].Role != "assistant" || len(in[n-1].ToolCalls) > 0 {
+		rec.Output.Value = finalResult
+		return
+	}
+	rec.Output.Messages = append(rec.Output.Messages, in[n-1])
+	rec.Input.Messages = in[:n-1]
 }

@@ -3,6 +3,8 @@ package dialect
 import (
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/anyjson"
@@ -37,3 +39,21 @@ var pydanticAIToolsReader = fastReader{
 
 func TestPydanticAIToolsJSON(t *testing.T) { pydanticAIToolsReader.test(t) }
 func FuzzPydanticAIToolsJSON(f *testing.F) { pydanticAIToolsReader.fuzz(f) }
+
+func TestPydanticAIAnswer(t *testing.T) {
+	history := `[{"role":"user","parts":[{"type":"text","content":"Weather?"}]},` +
+		`{"role":"assistant","parts":[{"type":"text","content":"Sunny."}],"finish_reason":"stop"}]`
+	rec := readSpan(t, readPydanticAI, map[string]any{"agent_name": "a", "gen_ai.operation.name": "invoke_agent",
+		"pydantic_ai.all_messages": history, "final_result": "Sunny."})
+	require.Len(t, rec.Input.Messages, 1, "the answer is not on the input too")
+	require.Len(t, rec.Output.Messages, 1)
+	assert.Equal(t, "stop", rec.Output.Messages[0].FinishReason)
+	assert.False(t, rec.Output.Value.Set)
+
+	structured := `[{"role":"user","parts":[{"type":"text","content":"Weather?"}]},` +
+		`{"role":"assistant","parts":[{"type":"tool_call","id":"c","name":"final_result","arguments":{"sky":"sunny"}}]}]`
+	rec = readSpan(t, readPydanticAI, map[string]any{"agent_name": "a", "gen_ai.operation.name": "invoke_agent",
+		"pydantic_ai.all_messages": structured, "final_result": `{"sky":"sunny"}`})
+	assert.Len(t, rec.Input.Messages, 2)
+	assert.Equal(t, `{"sky":"sunny"}`, rec.Output.Value.AsString(), "a structured result is passed on")
+}
