@@ -11,9 +11,11 @@ import (
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
 	"go.opentelemetry.io/collector/config/configretry"
+	"go.opentelemetry.io/collector/confmap"
 	"go.opentelemetry.io/collector/exporter/exporterhelper"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/strictconf"
 )
 
 // Config defines the configuration of the mlflow exporter.
@@ -39,6 +41,15 @@ type Config struct {
 }
 
 var _ component.Config = (*Config)(nil)
+
+// Unmarshal decodes the configuration and refuses keys that no field reads, which the
+// embedded confighttp settings would otherwise let through (see strictconf).
+func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
+	if err := conf.Unmarshal(cfg); err != nil {
+		return err
+	}
+	return strictconf.Check(conf, cfg)
+}
 
 // Validate checks the configuration.
 func (cfg *Config) Validate() error {

@@ -111,3 +111,12 @@ func TestValidateDoesNotLeakPassword(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "s3cret")
 }
+
+func TestUnknownKeys(t *testing.T) {
+	cm, err := confmaptest.LoadConf(filepath.Join("testdata", "config.yaml"))
+	require.NoError(t, err)
+	sub, err := cm.Sub(component.NewIDWithName(metadata.Type, "typos").String())
+	require.NoError(t, err)
+	err = sub.Unmarshal(createDefaultConfig())
+	assert.ErrorContains(t, err, "invalid keys: experiment_nam, tls::insecure_skip_verfy")
+}

@@ -3,11 +3,15 @@ package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/recei
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/collector/component"
 	"go.opentelemetry.io/collector/config/confighttp"
 	"go.opentelemetry.io/collector/config/configoptional"
+	"go.opentelemetry.io/collector/confmap"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/strictconf"
 )
 
 // Config defines the mlflow receiver's configuration.
@@ -39,6 +43,15 @@ type Config struct {
 
 var _ component.Config = (*Config)(nil)
 
+// Unmarshal decodes the configuration and refuses keys that no field reads, which the
+// embedded confighttp settings would otherwise let through (see strictconf).
+func (cfg *Config) Unmarshal(conf *confmap.Conf) error {
+	if err := conf.Unmarshal(cfg); err != nil {
+		return err
+	}
+	return strictconf.Check(conf, cfg)
+}
+
 // Validate checks the configuration, naming the offending field.
 func (cfg *Config) Validate() error {
 	var errs []error
@@ -52,8 +65,12 @@ func (cfg *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("max_pending_traces: must be positive, got %d", cfg.MaxPendingTraces))
 	}
 	if cfg.Upstream.HasValue() {
-		if cfg.Upstream.Get().Endpoint == "" {
+		switch e := cfg.Upstream.Get().Endpoint; {
+		case e == "":
 			errs = append(errs, errors.New("upstream::endpoint: must not be empty"))
+		case !strings.HasPrefix(e, "http://") && !strings.HasPrefix(e, "https://"):
+			// A bare host:port would fail every forwarded call with a URL parse error.
+			errs = append(errs, fmt.Errorf("upstream::endpoint: %q must start with http:// or https://", e))
 		}
 		if cfg.RegistryFile != "" {
 			errs = append(errs, errors.New("registry_file: only used without upstream, where experiment ids are the upstream's"))

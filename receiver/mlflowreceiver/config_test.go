@@ -54,6 +54,16 @@ func TestLoadConfig(t *testing.T) {
 		assert.Equal(t, "http://mlflow:5000", cfg.Upstream.Get().Endpoint)
 		assert.Equal(t, 30*time.Second, cfg.Upstream.Get().Timeout, "defaults apply")
 	})
+	t.Run("upstream without a scheme", func(t *testing.T) {
+		assert.EqualError(t, confmap.Validate(load(t, "upstream_no_scheme")),
+			`upstream::endpoint: "127.0.0.1:5000" must start with http:// or https://`)
+	})
+	t.Run("typos", func(t *testing.T) {
+		sub, err := cm.Sub(component.NewIDWithName(metadata.Type, "typos").String())
+		require.NoError(t, err)
+		err = sub.Unmarshal(createDefaultConfig())
+		assert.ErrorContains(t, err, "invalid keys: endpont, upstream::endpoont")
+	})
 	t.Run("invalid", func(t *testing.T) {
 		err := confmap.Validate(load(t, "bad"))
 		require.Error(t, err)
