@@ -1,10 +1,25 @@
-# Container image of otelcol-mlflow. The binary is built first, on the host or in CI:
-#   make build && docker build -t otelcol-mlflow:0.1.0 .
-# ocb builds it static (CGO_ENABLED=0), so a distroless static base is enough; that base
-# carries the CA certificates the exporters need for TLS.
-FROM gcr.io/distroless/static-debian12:nonroot
+# Container image of otelcol-mlflow, built from source in two stages:
+#   docker build -t otelcol-mlflow:0.1.0 .
+# The build stage runs ocb like `make build` (same version and flags) with CGO_ENABLED=0, so
+# the binary is static and for the image's platform whatever the host is. The runtime base,
+# distroless static, has no shell or package manager and carries the CA certificates the
+# exporters need for TLS.
+FROM golang:1.26 AS build
+ARG OCB_VERSION=v0.161.0
+RUN go install go.opentelemetry.io/collector/cmd/builder@${OCB_VERSION}
+WORKDIR /src
+# Only what the ocb manifest builds, not the host's bin/, .venv or .tools.
+COPY go.mod go.sum builder-config.yaml ./
+COPY processor processor
+COPY exporter exporter
+COPY receiver receiver
+COPY internal internal
+RUN CGO_ENABLED=0 GOFLAGS="-e -mod=mod" builder --config builder-config.yaml
 
-COPY --chmod=755 bin/otelcol-mlflow /otelcol-mlflow
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /src/_build/otelcol-mlflow /otelcol-mlflow
+# The default config; the Kubernetes manifests and the Helm chart mount their own on /conf and
+# pass --config, which replaces this CMD.
 COPY config.yaml /etc/otelcol-mlflow/config.yaml
 
 # Listen on all interfaces inside the container (config.yaml defaults to loopback).
