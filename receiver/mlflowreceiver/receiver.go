@@ -100,7 +100,7 @@ func (r *mlflowReceiver) newExperiments(ctx context.Context, host component.Host
 		if err != nil {
 			return nil, err
 		}
-		return &upstreamExperiments{baseURL: trimBaseURL(up.Endpoint), client: client}, nil
+		return &upstreamExperiments{baseURL: trimBaseURL(up.Endpoint), client: client, logger: r.settings.Logger}, nil
 	}
 	reg, err := loadRegistry(r.cfg.RegistryFile)
 	if err != nil {

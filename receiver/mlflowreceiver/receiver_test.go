@@ -27,6 +27,8 @@ import (
 	"go.opentelemetry.io/collector/pdata/ptrace"
 	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 	"go.opentelemetry.io/collector/receiver/receivertest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver/internal/metadata"
@@ -708,4 +710,16 @@ func TestUpstreamAnswerTooLarge(t *testing.T) {
 	a := tr.do(t, http.MethodGet, mlflow.PathGetExperimentByName+"?experiment_name=a", "", nil)
 	assert.Equal(t, http.StatusBadGateway, a.status)
 	assert.Contains(t, string(a.body), "over 1 MiB")
+}
+
+func TestUpstreamDownIsLogged(t *testing.T) {
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	core, logs := observer.New(zap.WarnLevel)
+	u := &upstreamExperiments{baseURL: down.URL, client: http.DefaultClient, logger: zap.New(core)}
+	w := httptest.NewRecorder()
+	u.get(w, httptest.NewRequest(http.MethodGet, "/api/2.0/mlflow/experiments/get?experiment_id=1", http.NoBody))
+	assert.Equal(t, http.StatusServiceUnavailable, w.Code)
+	require.Equal(t, 1, logs.Len(), "an operator sees that the upstream is down")
+	assert.Equal(t, "/api/2.0/mlflow/experiments/get", logs.All()[0].ContextMap()["path"])
 }

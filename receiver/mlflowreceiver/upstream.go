@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 
+	"go.uber.org/zap"
+
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
@@ -18,6 +20,7 @@ const maxUpstreamAnswer = 1 << 20
 type upstreamExperiments struct {
 	baseURL string
 	client  *http.Client
+	logger  *zap.Logger
 }
 
 func (u *upstreamExperiments) getByName(w http.ResponseWriter, r *http.Request) { u.relay(w, r) }
@@ -50,18 +53,18 @@ func (u *upstreamExperiments) relay(w http.ResponseWriter, r *http.Request) {
 	resp, err := u.client.Do(req)
 	if err != nil {
 		// Retryable for the client: the upstream may come back.
-		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "upstream MLflow server: "+err.Error())
+		u.fail(w, r, http.StatusServiceUnavailable, codeUnavailable, err.Error())
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxUpstreamAnswer+1))
 	if err != nil {
-		writeError(w, http.StatusServiceUnavailable, codeUnavailable, "upstream MLflow server: "+err.Error())
+		u.fail(w, r, http.StatusServiceUnavailable, codeUnavailable, err.Error())
 		return
 	}
 	if len(answer) > maxUpstreamAnswer {
 		// Cut, it would be broken JSON: say what happened instead.
-		writeError(w, http.StatusBadGateway, codeInternalError, "upstream MLflow server: answer over 1 MiB")
+		u.fail(w, r, http.StatusBadGateway, codeInternalError, "answer over 1 MiB")
 		return
 	}
 	if ct := resp.Header.Get(headerContentType); ct != "" {
@@ -69,6 +72,13 @@ func (u *upstreamExperiments) relay(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(answer)
+}
+
+// fail answers a call the upstream server did not answer, and logs it: the client only shows
+// its own retries, and an operator needs to see that the upstream is down.
+func (u *upstreamExperiments) fail(w http.ResponseWriter, r *http.Request, status int, code, reason string) {
+	u.logger.Warn("Upstream MLflow server did not answer an experiment call", zap.String("path", r.URL.Path), zap.String("reason", reason))
+	writeError(w, status, code, "upstream MLflow server: "+reason)
 }
 
 // trimBaseURL drops a trailing slash so paths can be appended.
