@@ -18,4 +18,4 @@ OPENAI_BASE_URL="http://127.0.0.1:$(cat "$portfile")/v1" OPENAI_API_KEY=sk-stub 
   $py e2e/python/app_genai_openai.py | $py -c '
 import json, sys
 out = json.load(sys.stdin)
-print("Sent trace tr-%s; it appears in MLflow after the batch timeout (about a second)." % out["trace_id"])'
+print("Sent trace tr-%s; it appears in MLflow after the llmtrace grace period and the batch timeout (about two seconds)." % out["trace_id"])'

@@ -34,6 +34,7 @@ cat <<MSG
   MLflow UI ............ $MLFLOW_TRACKING_URI  (experiment "$MLFLOW_EXPERIMENT_NAME", Traces tab)
   OTLP gRPC ............ ${OTLP_GRPC_ENDPOINT:-localhost:4317}
   OTLP HTTP ............ http://${OTLP_HTTP_ENDPOINT:-localhost:4318}/v1/traces
+  MLflow SDK apps ...... MLFLOW_TRACKING_URI=http://${MLFLOW_RECEIVER_ENDPOINT:-localhost:5050}
   Health ............... http://${HEALTH_CHECK_ENDPOINT:-localhost:13133}/
   Send a demo trace .... make demo   (in another terminal)
 
