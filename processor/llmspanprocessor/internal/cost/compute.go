@@ -64,12 +64,25 @@ func (l *Last) lookup(t *Table, provider, model string) (Price, bool) {
 
 // Of prices usage: uncached input tokens (input − cache read − cache creation, never below
 // zero) at the input price, cache reads and cache writes each at their own price, output at
-// the output price. Counts the usage leaves out are 0.
+// the output price, all at the prices of the tier the input tokens reach. Counts the usage
+// leaves out are 0.
 func (p Price) Of(u dialect.Usage) dialect.Cost {
+	p = p.tier(u.Input.N)
 	uncached := max(u.Input.N-u.CacheRead.N-u.CacheCreation.N, 0)
 	in := roundCost((float64(uncached)*p.Input + float64(u.CacheRead.N)*p.CacheRead + float64(u.CacheCreation.N)*p.CacheWrite) / 1e6)
 	out := roundCost(float64(u.Output.N) * p.Output / 1e6)
 	return dialect.Cost{Input: in, Output: out, Total: roundCost(in + out), Set: true}
+}
+
+// tier returns the prices for a call with the given input tokens, which are inclusive of the
+// cache as genai-prices' tier thresholds are.
+func (p Price) tier(input int64) Price {
+	for i := len(p.Tiers) - 1; i >= 0; i-- {
+		if input > p.Tiers[i].Start {
+			return p.Tiers[i].Price
+		}
+	}
+	return p
 }
 
 // roundCost rounds a computed cost to whole 1e-12 USD. Products of token counts and prices

@@ -52,6 +52,9 @@ func TestLookup(t *testing.T) {
 		{"anthropic", "claude-3-5-haiku-20241022", 0.8, 4, 0.08}, // date in the table's match
 		{"aws.bedrock", "us.anthropic.claude-3-5-haiku-20241022-v1:0", 0.8, 4, 0.08},
 		{"gcp.vertex_ai", "claude-3-5-haiku@20241022", 0.8, 4, 0.08},
+		{"litellm", "perplexity/sonar", 1, 1, 1},            // LiteLLM routes: the prefix is the provider
+		{"deepseek", "deepseek-chat", 0.27, 1.1, 0.07},      // the regular price, not the off-peak discount
+		{"deepseek", "deepseek-reasoner", 0.55, 2.19, 0.14}, // idem
 	}
 	for _, tt := range tests {
 		t.Run(tt.provider+"/"+tt.model, func(t *testing.T) {
@@ -66,6 +69,65 @@ func TestLookup(t *testing.T) {
 		_, ok := tab.Lookup("openai", m)
 		assert.False(t, ok, m)
 	}
+}
+
+// TestTiers: above a tier's start, all of a call's tokens are priced at the tier's rates
+// (genai-prices' threshold tiers), the cache included; the threshold counts input inclusive of
+// the cache.
+func TestTiers(t *testing.T) {
+	sonnet, ok := defaultTable(t).Lookup("anthropic", "claude-sonnet-4-5-20250929")
+	require.True(t, ok)
+	require.Len(t, sonnet.Tiers, 1, "the long-context tier of genai-prices 0.2.3")
+	assert.Equal(t, Tier{Start: 200_000, Price: Price{Input: 6, Output: 22.5, CacheRead: 0.6, CacheWrite: 7.5}}, sonnet.Tiers[0])
+
+	p := Price{Input: 1, Output: 2, CacheRead: 0.1, CacheWrite: 1.5, Tiers: []Tier{
+		{Start: 100, Price: Price{Input: 10, Output: 20, CacheRead: 1, CacheWrite: 15}},
+		{Start: 1000, Price: Price{Input: 100, Output: 200, CacheRead: 10, CacheWrite: 150}},
+	}}
+	tests := []struct {
+		name  string
+		usage dialect.Usage
+		rates Price
+	}{
+		{"at a start: the lower prices", dialect.Usage{Input: count(100), Output: count(7)}, p},
+		{"above it", dialect.Usage{Input: count(101), Output: count(7)}, p.Tiers[0].Price},
+		{"cache counted in the threshold", dialect.Usage{Input: count(101), CacheRead: count(60), CacheCreation: count(40), Output: count(7)}, p.Tiers[0].Price},
+		{"the highest tier reached", dialect.Usage{Input: count(5000), CacheRead: count(1000), Output: count(7)}, p.Tiers[1].Price},
+		{"output alone: the base prices", dialect.Usage{Output: count(5000)}, p},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			flat := tt.rates
+			flat.Tiers = nil
+			assert.Equal(t, flat.Of(tt.usage), p.Of(tt.usage))
+		})
+	}
+}
+
+func TestCompileRegex(t *testing.T) {
+	tests := []struct {
+		pattern string
+		matches map[string]bool
+	}{
+		{`^o[134]`, map[string]bool{"o3-mini": true, "gpt-4o": false}},
+		// A whole-pattern lookahead: genai-prices' "not a TTS model".
+		{`^(?!.*-[tT][tT][sS](?:$|-))`, map[string]bool{"gemini-2.5-pro": true, "gemini-2.5-pro-tts": false}},
+		// A lookahead, then the pattern: mistral's model_match.
+		{`^(?![^/]+/)(?:labs-)?(?:mistral|open-(?:mistral|mixtral))`, map[string]bool{
+			"mistral-large": true, "labs-mistral-x": true, "open-mixtral-8x22b": true,
+			"gpt-4o": false, "mistralai/mistral-large": false, "x-mistral": false,
+		}},
+		{`^(?![(/)\]])x`, map[string]bool{"x": true, "(x": false, "]x": false, ")x": false}},
+	}
+	for _, tt := range tests {
+		m, err := compileRegex(tt.pattern)
+		require.NoError(t, err, tt.pattern)
+		for name, want := range tt.matches {
+			assert.Equal(t, want, m.match(name), "%s on %s", tt.pattern, name)
+		}
+	}
+	_, err := compileRegex(`^gpt(?=-4)`)
+	assert.ErrorContains(t, err, "^gpt(?=-4)", "RE2 has no other lookaround")
 }
 
 func TestCandidates(t *testing.T) {

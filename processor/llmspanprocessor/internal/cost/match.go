@@ -102,19 +102,52 @@ func compileAll(cs []clause, wrap func([]matcher) matcher) (matcher, error) {
 }
 
 // compileRegex compiles a Python regex (re.search semantics) with Go's RE2. RE2 has no
-// lookahead; the one form the table uses, a whole-pattern negative lookahead "^(?!X)"
-// ("does not start with X"), becomes not("^X"). Any other unsupported pattern is an error, so
-// that a regenerated table that needs more is caught by the tests.
+// lookahead; the one form the table uses, a leading negative lookahead "^(?!X)Y" ("does not
+// start with X" and, when Y is not empty, "starts with Y"), becomes and(not("^X"), "^Y"). Any
+// other unsupported pattern is an error, so that a regenerated table that needs more is caught
+// by the tests.
 func compileRegex(pattern string) (matcher, error) {
-	if inner, ok := strings.CutPrefix(pattern, "^(?!"); ok && strings.HasSuffix(inner, ")") {
-		m, err := regexp.Compile("^(?:" + strings.TrimSuffix(inner, ")") + ")")
-		if err == nil {
-			return not{re{m}}, nil
-		}
+	rest, ok := strings.CutPrefix(pattern, "^(?!")
+	end := groupEnd(rest)
+	if !ok || end < 0 {
+		return compilePart(pattern, "", pattern)
 	}
-	m, err := regexp.Compile(pattern)
+	lookahead, err := compilePart(pattern, "^", rest[:end])
+	if err != nil || rest[end+1:] == "" {
+		return not{lookahead}, err
+	}
+	then, err := compilePart(pattern, "^", rest[end+1:])
+	return allOf{not{lookahead}, then}, err
+}
+
+// compilePart compiles part of pattern, after anchor.
+func compilePart(pattern, anchor, part string) (matcher, error) {
+	m, err := regexp.Compile(anchor + "(?:" + part + ")")
 	if err != nil {
 		return nil, fmt.Errorf("regex %q: %w", pattern, err)
 	}
 	return re{m}, nil
+}
+
+// groupEnd returns the index of the ')' that closes a group opened just before s, or -1.
+func groupEnd(s string) int {
+	depth, inClass := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\\':
+			i++ // the escaped character
+		case inClass:
+			inClass = c != ']'
+		case c == '[':
+			inClass = true
+		case c == '(':
+			depth++
+		case c == ')':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		}
+	}
+	return -1
 }

@@ -21,7 +21,8 @@ var (
 //
 //  1. the name as given;
 //  2. without a routing prefix up to the last '/' ("openai/gpt-4o", "models/gemini-2.0-flash",
-//     "accounts/fireworks/models/x"); with no provider given, the first segment is the provider;
+//     "accounts/fireworks/models/x"); with no provider given, or the router LiteLLM (as
+//     genai-prices does), the first segment is the provider;
 //  3. without a Bedrock region/vendor prefix and version suffix ("us.anthropic.claude-3-5-
 //     haiku-20241022-v1:0" → "claude-3-5-haiku-20241022");
 //  4. without a trailing release date ("gpt-4o-mini-2024-08-06" → "gpt-4o-mini",
@@ -40,7 +41,7 @@ func candidates(prov, name string) []candidate {
 		}
 	}
 	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		if prov == "" {
+		if prov == "" || prov == "litellm" {
 			prov = name[:strings.IndexByte(name, '/')]
 		}
 		name = name[i+1:]

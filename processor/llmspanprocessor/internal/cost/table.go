@@ -27,6 +27,15 @@ var defaultPrices []byte
 // does not give is the input price.
 type Price struct {
 	Input, Output, CacheRead, CacheWrite float64
+	// Tiers, by ascending Start, are genai-prices' threshold tiers (long-context prices): the
+	// last one whose Start a call's input tokens exceed prices all of its tokens.
+	Tiers []Tier
+}
+
+// Tier is a Price, without tiers, for calls with more than Start input tokens.
+type Tier struct {
+	Start int64
+	Price Price
 }
 
 // Entry is a price given in configuration. Model is matched case-insensitively, exactly or,
@@ -116,14 +125,27 @@ type file struct {
 		ModelMatch    json.RawMessage `json:"model_match"`
 		Fallback      []string        `json:"fallback"`
 		Models        []struct {
-			ID         string          `json:"id"`
-			Match      json.RawMessage `json:"match"`
-			Input      float64         `json:"input"`
-			Output     float64         `json:"output"`
-			CacheRead  *float64        `json:"cache_read"`
-			CacheWrite *float64        `json:"cache_write"`
+			ID    string          `json:"id"`
+			Match json.RawMessage `json:"match"`
+			filePrice
+			Tiers []struct {
+				Start int64 `json:"start"`
+				filePrice
+			} `json:"tiers"`
 		} `json:"models"`
 	} `json:"providers"`
+}
+
+// filePrice is a price in prices.json: a model's, or one of its tiers'.
+type filePrice struct {
+	Input      float64  `json:"input"`
+	Output     float64  `json:"output"`
+	CacheRead  *float64 `json:"cache_read"`
+	CacheWrite *float64 `json:"cache_write"`
+}
+
+func (f filePrice) price() Price {
+	return Entry{Input: f.Input, Output: f.Output, CacheRead: f.CacheRead, CacheWrite: f.CacheWrite}.price()
 }
 
 // New builds a table from the embedded default prices (unless useDefault is false) and
@@ -159,8 +181,11 @@ func New(useDefault bool, entries []Entry) (*Table, error) {
 			if err != nil {
 				return nil, fmt.Errorf("provider %s, model %s: %w", fp.ID, fm.ID, err)
 			}
-			e := Entry{Input: fm.Input, Output: fm.Output, CacheRead: fm.CacheRead, CacheWrite: fm.CacheWrite}
-			p.models = append(p.models, model{match: m, price: e.price()})
+			price := fm.price()
+			for _, ft := range fm.Tiers {
+				price.Tiers = append(price.Tiers, Tier{Start: ft.Start, Price: ft.price()})
+			}
+			p.models = append(p.models, model{match: m, price: price})
 		}
 		t.providers = append(t.providers, p)
 		t.byID[p.id] = p
