@@ -54,23 +54,24 @@ const (
 // appendMessagesJSON appends the messages of the JSON list s, each read by the reader of
 // shape, which fails the scan on a message it does not read. ok is false, and msgs unchanged,
 // on failure. (The readers are called directly, not through a func value, which would move
-// the scanner to the heap.)
+// the scanner to the heap.) The GenAI and OpenAI readers, the common ones, keep parts and tool
+// calls in the arena of the Record whose messages msgs is.
 func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Message, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
 		return msgs, false
 	}
-	n := len(msgs)
+	n, a := len(msgs), arenaOf(msgs)
 	for first := true; sc.Elem(first); first = false {
 		switch shape {
 		case openAIShape:
-			msgs = appendOpenAIMessageJSON(msgs, &sc)
+			msgs = appendOpenAIMessageJSON(msgs, &sc, a)
 		case geminiShape:
 			msgs = appendGeminiContentJSON(msgs, &sc, 1, "", true)
 		case genkitShape, vercelShape:
 			msgs = appendContentMessageJSON(msgs, &sc, shape)
 		default:
-			msgs = appendGenAIMessageJSON(msgs, &sc)
+			msgs = appendGenAIMessageJSON(msgs, &sc, a)
 		}
 	}
 	if !sc.End() {
@@ -86,8 +87,8 @@ const (
 )
 
 // appendGenAIMessageJSON reads one message as appendGenAIMessage does, an OpenAI-style message
-// without parts too.
-func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
+// without parts too, keeping its parts and tool calls in a (when not nil).
+func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner, a *arena) []Message {
 	if !sc.Consume('{') {
 		sc.Fail()
 		return msgs
@@ -111,7 +112,7 @@ func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 			}
 			seenParts = true
 			for first := true; sc.Elem(first); first = false {
-				msgs = appendGenAIPartJSON(msgs, &msg, &responses, sc)
+				msgs = appendGenAIPartJSON(msgs, &msg, &responses, sc, a)
 			}
 		default:
 			f, text := o.field(k)
@@ -124,7 +125,7 @@ func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 	}
 	if !seenParts {
 		// Some instrumentations put OpenAI-style messages under the GenAI keys.
-		om, ok := o.message(sc, o.role.str)
+		om, ok := o.message(sc, o.role.str, a)
 		if !ok {
 			sc.Fail()
 			return msgs
@@ -141,7 +142,7 @@ func appendGenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
 
 // appendGenAIPartJSON reads one part into msg, or, for a tool result, into a tool message of
 // its own appended to msgs.
-func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjson.Scanner) []Message {
+func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjson.Scanner, a *arena) []Message {
 	start := sc.Mark() // the part's text, kept for part types passed on as they are
 	if !sc.Consume('{') {
 		sc.Fail() // a part that is not an object
@@ -188,18 +189,18 @@ func appendGenAIPartJSON(msgs []Message, msg *Message, responses *int, sc *anyjs
 			sc.Fail()
 			return msgs
 		}
-		msg.Parts = append(msg.Parts, content.part())
+		msg.Parts = a.addPart(msg.Parts, content.part())
 	case partToolCall:
-		msg.ToolCalls = append(msg.ToolCalls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
+		msg.ToolCalls = a.addCall(msg.ToolCalls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
 	case partToolCallResponse:
 		*responses++
 		resp := response
 		if !resp.set {
 			resp = result // Pydantic AI's spelling
 		}
-		msgs = append(msgs, Message{Role: "tool", ToolCallID: id.str, Parts: resp.parts(sc)})
+		msgs = append(msgs, Message{Role: "tool", ToolCallID: id.str, Parts: resp.partsIn(sc, a)})
 	default:
-		msg.Parts = append(msg.Parts, opaquePart(sc, start))
+		msg.Parts = a.addPart(msg.Parts, opaquePart(sc, start))
 	}
 	return msgs
 }
@@ -303,16 +304,19 @@ func (f *jsonField) decoded() string {
 
 // parts returns a tool result as contentParts reads it: a string is one text part, null none,
 // a list its parts, any other value one part as it is.
-func (f *jsonField) parts(sc *anyjson.Scanner) []Part {
+func (f *jsonField) parts(sc *anyjson.Scanner) []Part { return f.partsIn(sc, nil) }
+
+// partsIn is parts keeping the parts in a (when not nil).
+func (f *jsonField) partsIn(sc *anyjson.Scanner, a *arena) []Part {
 	switch {
 	case !f.set:
 		return nil
 	case f.isStr():
-		return []Part{f.part()}
+		return a.addPart(nil, f.part())
 	case f.raw == "null":
 		return nil
 	case f.raw[0] == '[':
-		if parts, ok := contentPartsJSON(f.raw); ok {
+		if parts, ok := contentPartsJSON(f.raw, a); ok {
 			return parts
 		}
 		v, ok := anyjson.Parse(f.raw)
@@ -322,14 +326,15 @@ func (f *jsonField) parts(sc *anyjson.Scanner) []Part {
 		}
 		return contentParts(Some(v))
 	}
-	return []Part{{Value: f.json()}}
+	return a.addPart(nil, Part{Value: f.json()})
 }
 
 // contentPartsJSON is contentParts(Some(anyjson.Value(v))) for a string v, read with the
 // streaming scanner: a list of parts (text parts as written, others as JSON text) or one
 // object, without parsing either into pdata values. ok is false for anything it does not read
-// the same way, which the caller then reads the general way.
-func contentPartsJSON(s string) (_ []Part, ok bool) {
+// the same way, which the caller then reads the general way. The parts are kept in a (when not
+// nil).
+func contentPartsJSON(s string, a *arena) (_ []Part, ok bool) {
 	sc := anyjson.NewScanner(s)
 	switch sc.Peek() {
 	case '{':
@@ -337,7 +342,7 @@ func contentPartsJSON(s string) (_ []Part, ok bool) {
 		if !sc.End() {
 			return nil, false
 		}
-		return []Part{{Value: someCheckedJSON(text, canonical)}}, true
+		return a.addPart(nil, Part{Value: someCheckedJSON(text, canonical)}), true
 	case '[':
 	default:
 		return nil, false // plain text, or not JSON: read the general way, as cheaply
@@ -345,7 +350,7 @@ func contentPartsJSON(s string) (_ []Part, ok bool) {
 	sc.Consume('[')
 	var parts []Part
 	for first := true; sc.Elem(first); first = false {
-		parts = append(parts, contentPartJSON(&sc))
+		parts = a.addPart(parts, contentPartJSON(&sc))
 	}
 	if !sc.End() {
 		return nil, false

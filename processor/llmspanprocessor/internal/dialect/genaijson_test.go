@@ -63,7 +63,7 @@ func messagesReader(seeds []string, fast func([]Message, string) ([]Message, boo
 	return fastReader{
 		seeds: seeds,
 		fast: func(in string) (any, bool) {
-			got, ok := fast(nil, in)
+			got, ok := readInRecord(fast, in)
 			return dump(got), ok
 		},
 		general: func(in string) any {
@@ -75,6 +75,18 @@ func messagesReader(seeds []string, fast func([]Message, string) ([]Message, boo
 		},
 		minFast: minFast,
 	}
+}
+
+// readInRecord reads in with fast into the Input of a Record, twice, as for two spans, so that
+// the readers that keep parts and tool calls in the Record's arena reuse it the second time.
+func readInRecord(fast func([]Message, string) ([]Message, bool), in string) (msgs []Message, ok bool) {
+	rec := Record{Input: Payload{Messages: make([]Message, 0, 2)}}
+	for range 2 {
+		rec.Reset()
+		msgs, ok = fast(rec.Input.Messages, in)
+		rec.Input.Messages = msgs
+	}
+	return msgs, ok
 }
 
 // fastReader is a streaming reader of JSON text and the general reader it must agree with:
@@ -116,7 +128,7 @@ func (r fastReader) fuzz(f *testing.F) {
 var genAIMessagesReader = fastReader{
 	seeds: genAIJSONSeeds,
 	fast: func(in string) (any, bool) {
-		got, ok := appendGenAIMessagesJSON(nil, in)
+		got, ok := readInRecord(appendGenAIMessagesJSON, in)
 		return dump(got), ok
 	},
 	general: func(in string) any {
@@ -182,7 +194,7 @@ var contentPartsSeeds = []string{
 var contentPartsReader = fastReader{
 	seeds: contentPartsSeeds,
 	fast: func(in string) (any, bool) {
-		got, ok := contentPartsJSON(in)
+		got, ok := contentPartsJSON(in, nil)
 		return dump([]Message{{Parts: got}}), ok
 	},
 	general: func(in string) any {

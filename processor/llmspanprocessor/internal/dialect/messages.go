@@ -113,7 +113,7 @@ func openAIMessage(m pcommon.Map, role string) Message {
 // a JSON list of parts.
 func jsonContentParts(v pcommon.Value) []Part {
 	if v.Type() == pcommon.ValueTypeStr {
-		if parts, ok := contentPartsJSON(v.Str()); ok {
+		if parts, ok := contentPartsJSON(v.Str(), nil); ok {
 			return parts
 		}
 	}
@@ -157,7 +157,7 @@ func contentParts(content Any) []Part {
 // is accepted too.
 func openAIToolCalls(v pcommon.Value) []ToolCall {
 	if v.Type() == pcommon.ValueTypeStr {
-		if calls, ok := toolCallsJSON(v.Str()); ok {
+		if calls, ok := toolCallsJSON(v.Str(), nil); ok {
 			return calls
 		}
 	}

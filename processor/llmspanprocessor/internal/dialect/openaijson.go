@@ -19,14 +19,15 @@ func appendOpenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
 	return out, true
 }
 
-// appendOpenAIMessageJSON reads one message, which must have a role.
-func appendOpenAIMessageJSON(msgs []Message, sc *anyjson.Scanner) []Message {
+// appendOpenAIMessageJSON reads one message, which must have a role, keeping its parts and tool
+// calls in a (when not nil).
+func appendOpenAIMessageJSON(msgs []Message, sc *anyjson.Scanner, a *arena) []Message {
 	var o openAIFields
 	if !sc.Consume('{') || !o.read(sc, depthMessageValue) {
 		sc.Fail()
 		return msgs
 	}
-	msg, ok := o.message(sc, "")
+	msg, ok := o.message(sc, "", a)
 	if !ok || msg.Role == "" {
 		sc.Fail()
 		return msgs
@@ -41,7 +42,7 @@ func openAIMessageJSON(s, role string) (Message, bool) {
 	if !sc.Consume('{') || !o.read(&sc, 1) || !sc.End() {
 		return Message{}, false
 	}
-	return o.message(&sc, role)
+	return o.message(&sc, role, nil)
 }
 
 // openAIMessageJSONValue is openAIMessageJSON for a value that is a string; false for any other.
@@ -91,16 +92,17 @@ func (o *openAIFields) read(sc *anyjson.Scanner, depth int) bool {
 
 // message returns the message as openAIMessage(m, role) reads it, and false where that reads
 // the fields differently (a role, name or id that is not a string, tool calls held as a string).
-func (o *openAIFields) message(sc *anyjson.Scanner, role string) (Message, bool) {
+// Its parts and tool calls are kept in a (when not nil).
+func (o *openAIFields) message(sc *anyjson.Scanner, role string, a *arena) (Message, bool) {
 	if !o.role.isStr() || !o.name.isStr() || !o.toolCallID.isStr() {
 		return Message{}, false
 	}
-	msg := Message{Role: o.role.str, Name: o.name.str, ToolCallID: o.toolCallID.str, Parts: o.content.parts(sc)}
+	msg := Message{Role: o.role.str, Name: o.name.str, ToolCallID: o.toolCallID.str, Parts: o.content.partsIn(sc, a)}
 	if msg.Role == "" {
 		msg.Role = role
 	}
 	if o.toolCalls.set {
-		calls, ok := toolCallsMemberJSON(o.toolCalls.raw)
+		calls, ok := toolCallsMemberJSON(o.toolCalls.raw, a)
 		if !ok {
 			return Message{}, false
 		}
@@ -112,10 +114,10 @@ func (o *openAIFields) message(sc *anyjson.Scanner, role string) (Message, bool)
 // toolCallsMemberJSON reads the JSON text of a message's tool_calls member as openAIToolCalls
 // reads its value: a list's calls, none for any other value except a string, which it declines
 // (openAIToolCalls parses a string holding JSON).
-func toolCallsMemberJSON(raw string) ([]ToolCall, bool) {
+func toolCallsMemberJSON(raw string, a *arena) ([]ToolCall, bool) {
 	switch raw[0] {
 	case '[':
-		return toolCallsJSON(raw)
+		return toolCallsJSON(raw, a)
 	case '"':
 		return nil, false
 	}
@@ -124,8 +126,8 @@ func toolCallsMemberJSON(raw string) ([]ToolCall, bool) {
 
 // toolCallsJSON is openAIToolCalls for a list of calls held as JSON text: items that are not
 // objects are skipped, a call's "function" object (when it has one) gives the name and arguments,
-// and a LangChain tool call's "args" are its arguments.
-func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
+// and a LangChain tool call's "args" are its arguments. The calls are kept in a (when not nil).
+func toolCallsJSON(s string, a *arena) (_ []ToolCall, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
 		return nil, false
@@ -155,7 +157,7 @@ func toolCallsJSON(s string) (_ []ToolCall, ok bool) {
 		if !id.isStr() || !name.isStr() {
 			return nil, false
 		}
-		calls = append(calls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
+		calls = a.addCall(calls, ToolCall{ID: id.str, Name: name.str, Arguments: args.value()})
 	}
 	if !sc.End() {
 		return nil, false

@@ -42,7 +42,7 @@ var toolCallsSeeds = []string{
 var toolCallsReader = fastReader{
 	seeds: toolCallsSeeds,
 	fast: func(in string) (any, bool) {
-		got, ok := toolCallsJSON(in)
+		got, ok := toolCallsJSON(in, nil)
 		return dump([]Message{{ToolCalls: got}}), ok
 	},
 	general: func(in string) any {
@@ -58,7 +58,7 @@ func TestToolCallsJSON(t *testing.T)      { toolCallsReader.test(t) }
 func TestLangChainToolCallArgs(t *testing.T) {
 	in := `[{"name":"get_weather","args":{"city":"Paris"},"id":"call_1","type":"tool_call"}]`
 	for name, calls := range map[string][]ToolCall{
-		"streaming": func() []ToolCall { c, _ := toolCallsJSON(in); return c }(),
+		"streaming": func() []ToolCall { c, _ := toolCallsJSON(in, nil); return c }(),
 		"general":   openAIToolCallsGeneral(pcommon.NewValueStr(in)),
 	} {
 		if len(calls) != 1 || calls[0].Name != "get_weather" || !calls[0].Arguments.Set {

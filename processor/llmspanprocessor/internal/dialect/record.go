@@ -28,15 +28,77 @@ type Record struct {
 	// Cost is the call's cost as the source reported it. Unset, the processor prices Usage
 	// from its price table; either way the writer writes it as mlflow.llm.cost.
 	Cost Cost
+	// arena holds the parts and tool calls that the streaming message readers read.
+	arena arena
 }
 
-// Reset empties r, keeping the capacity of its slices for the next span.
+// Reset empties r, keeping the capacity of its slices, and of its arena, for the next span.
 func (r *Record) Reset() {
-	*r = Record{
-		Input:  Payload{Messages: r.Input.Messages[:0]},
-		Output: Payload{Messages: r.Output.Messages[:0]},
-		Tools:  r.Tools[:0],
+	in, out, tools, a := r.Input.Messages[:0], r.Output.Messages[:0], r.Tools[:0], r.arena
+	*r = Record{} // cheaper than assigning a literal that reads r, which is built apart and copied
+	r.Input.Messages, r.Output.Messages, r.Tools = in, out, tools
+	r.arena = arena{parts: a.parts[:0], calls: a.calls[:0]}
+	r.arena.lendTo(in)
+	r.arena.lendTo(out)
+}
+
+// arena holds the Parts and ToolCalls of the messages the streaming readers read for a span,
+// which then need no allocation per message: a Record keeps it, emptied with its capacity by
+// Reset, as it keeps its Messages slices. Nothing read from a span outlives its Reset. A
+// message's items are a slice of the arena whose capacity ends at its length (s[i:j:j]), so
+// that an append to it elsewhere reallocates instead of overwriting the next message's items;
+// and until Reset the arena only grows, never writing over an item it handed out.
+type arena struct {
+	parts []Part
+	calls []ToolCall
+}
+
+// lendTo leaves a pointer to a in every free slot of msgs, a Record's Messages: the readers
+// are given only the slice, and find the arena there (arenaOf).
+func (a *arena) lendTo(msgs []Message) {
+	msgs = msgs[:cap(msgs)]
+	for i := range msgs {
+		msgs[i].arena = a
 	}
+}
+
+// arenaOf returns the arena of the Record whose Messages msgs is, found in its next free slot;
+// nil when there is none (appending reallocates msgs), or msgs is not a Record's.
+func arenaOf(msgs []Message) *arena {
+	if len(msgs) == cap(msgs) {
+		return nil
+	}
+	return msgs[:len(msgs)+1][len(msgs)].arena
+}
+
+// addPart is append(parts, p) for the parts of one message, kept in a unless a is nil.
+func (a *arena) addPart(parts []Part, p Part) []Part {
+	if a == nil {
+		return append(parts, p)
+	}
+	return arenaAppend(&a.parts, parts, p)
+}
+
+// addCall is append(calls, c) for the tool calls of one message, kept in a unless a is nil.
+func (a *arena) addCall(calls []ToolCall, c ToolCall) []ToolCall {
+	if a == nil {
+		return append(calls, c)
+	}
+	return arenaAppend(&a.calls, calls, c)
+}
+
+// arenaAppend returns s, items of store, with v appended, as a slice of store: in place when s
+// ends store, as for items read one after another, else moved to its end first (when items of
+// another message came in between, a tool result read from a message's parts).
+func arenaAppend[T any](store *[]T, s []T, v T) []T {
+	st := *store
+	if len(s) > 0 && (len(st) == 0 || &s[len(s)-1] != &st[len(st)-1]) {
+		st = append(st, s...)
+	}
+	st = append(st, v)
+	*store = st
+	n := len(st)
+	return st[n-len(s)-1 : n : n]
 }
 
 // Payload is a span's input or output: chat messages, or any other value.
@@ -56,6 +118,8 @@ type Message struct {
 	ToolCalls    []ToolCall
 	ToolCallID   string // on a tool message: the call it answers
 	FinishReason string // on an output message, in the source's vocabulary
+	// arena is set in the free slots of a Record's Messages only (arena.lendTo).
+	arena *arena
 }
 
 // Part is one piece of message content: text, or another part kept as the source wrote it.
