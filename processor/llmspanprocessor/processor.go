@@ -109,7 +109,7 @@ func (p *llmSpanProcessor) processTraces(ctx context.Context, td ptrace.Traces) 
 	var unrecognized int64
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
-			scope := scopeInfo{mask: p.detector.ScopeMask(ss.Scope().Name()), cacheExclusive: dialect.CacheExclusiveScope(ss.Scope().Name())}
+			scope := scopeInfo{mask: p.detector.ScopeMask(ss.Scope().Name()), cacheExclusive: p.detector.CacheExclusive(ss.Scope().Name())}
 			for _, span := range ss.Spans().All() {
 				if !p.processSpan(s, scope, span) {
 					unrecognized++

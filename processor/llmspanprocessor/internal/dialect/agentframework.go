@@ -37,6 +37,10 @@ func readAgentFramework(span ptrace.Span, rec *Record) {
 	}
 }
 
+// isAnswer reports whether m is an agent's final answer: an assistant message that calls no
+// tool.
+func isAnswer(m Message) bool { return m.Role == "assistant" && len(m.ToolCalls) == 0 }
+
 // agentFrameworkAnswer makes an agent span's output its final answer. The framework writes
 // every message of the run's response as gen_ai.output.messages (tool calls, tool results,
 // the answer); the messages before the answer go on the input, after the caller's, so that
@@ -44,7 +48,7 @@ func readAgentFramework(span ptrace.Span, rec *Record) {
 func agentFrameworkAnswer(rec *Record) {
 	out := rec.Output.Messages
 	n := len(out)
-	if n < 2 || len(rec.Input.Messages) == 0 || out[n-1].Role != "assistant" || len(out[n-1].ToolCalls) > 0 {
+	if n < 2 || len(rec.Input.Messages) == 0 || !isAnswer(out[n-1]) {
 		return
 	}
 	rec.Input.Messages = append(rec.Input.Messages, out[:n-1]...)

@@ -23,6 +23,9 @@ type Dialect struct {
 	// ScopePrefixes are beginnings of scope names that identify the dialect, for libraries
 	// that name a tracer per instrumented package ("openlit." matches "openlit.instrumentation.openai").
 	ScopePrefixes []string
+	// CacheExclusiveScopes are scope names whose spans count input tokens without the cache
+	// reads and writes, as the provider's API does; the processor adds the cache to them.
+	CacheExclusiveScopes []string
 	// Namespaces are first segments of attribute keys that identify the dialect: "gen_ai"
 	// matches "gen_ai.request.model".
 	Namespaces []string
@@ -103,10 +106,11 @@ func Select(names []string) (selected []Dialect, unknown []string) {
 // Detector finds the dialect of a span with lookup tables built once: each scope name and key
 // namespace maps to the set of dialects it identifies, as a bit mask in precedence order.
 type Detector struct {
-	dialects   []Dialect
-	scopes     map[string]uint64
-	prefixes   []scopePrefix
-	namespaces *strtab.Table[namespace]
+	dialects       []Dialect
+	scopes         map[string]uint64
+	cacheExclusive map[string]bool
+	prefixes       []scopePrefix
+	namespaces     *strtab.Table[namespace]
 }
 
 type scopePrefix struct {
@@ -126,12 +130,15 @@ func NewDetector(dialects []Dialect) *Detector {
 	if len(dialects) > 64 {
 		panic("dialect: more than 64 dialects")
 	}
-	d := &Detector{dialects: make([]Dialect, len(dialects)), scopes: map[string]uint64{}}
+	d := &Detector{dialects: make([]Dialect, len(dialects)), scopes: map[string]uint64{}, cacheExclusive: map[string]bool{}}
 	namespaces := map[string]namespace{}
 	keys := map[string]map[string]uint64{} // namespace → key → mask
 	for i, dl := range dialects {
 		for _, s := range dl.Scopes {
 			d.scopes[s] |= 1 << i
+		}
+		for _, s := range dl.CacheExclusiveScopes {
+			d.cacheExclusive[s] = true
 		}
 		for _, p := range dl.ScopePrefixes {
 			d.prefixes = append(d.prefixes, scopePrefix{p, 1 << i})
@@ -161,6 +168,10 @@ func NewDetector(dialects []Dialect) *Detector {
 
 // Dialects returns the detector's dialects; Detect's results index into it.
 func (d *Detector) Dialects() []Dialect { return d.dialects }
+
+// CacheExclusive reports whether a scope's spans count input tokens without the cache (see
+// Dialect.CacheExclusiveScopes). Call it once per scope.
+func (d *Detector) CacheExclusive(scope string) bool { return d.cacheExclusive[scope] }
 
 // ScopeMask returns the dialects a scope name identifies. Call it once per scope.
 func (d *Detector) ScopeMask(scope string) uint64 {

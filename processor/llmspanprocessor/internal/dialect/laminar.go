@@ -1,6 +1,7 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"slices"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -166,12 +167,7 @@ func anthropicBlocks(msgs []Message) []Message {
 }
 
 func hasToolCall(calls []ToolCall, id string) bool {
-	for _, c := range calls {
-		if c.ID == id {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(calls, func(c ToolCall) bool { return c.ID == id })
 }
 
 func hasAnthropicToolBlock(msgs []Message) bool {

@@ -14,23 +14,13 @@ import (
 var openLIT = Dialect{
 	Name:          "openlit",
 	ScopePrefixes: []string{"openlit."},
-	Namespaces:    []string{"openlit"},
-	Read:          readOpenLIT,
+	// Its Anthropic and Bedrock instrumentations pass those APIs' counts on as they are (1.45:
+	// "Anthropic's API reports input_tokens exclusive of cache read / creation"); its others,
+	// over the same models (LangChain, the Claude Agent SDK), report inclusive ones.
+	CacheExclusiveScopes: []string{"openlit.instrumentation.anthropic", "openlit.instrumentation.bedrock"},
+	Namespaces:           []string{"openlit"},
+	Read:                 readOpenLIT,
 }
-
-// cacheExclusiveScopes are instrumentation scopes whose spans count input tokens without the
-// cache reads and writes, as the provider's API does: OpenLIT's Anthropic and Bedrock
-// instrumentations pass those counts on as they are (1.45: "Anthropic's API reports
-// input_tokens exclusive of cache read / creation"), while its other instrumentations over
-// the same models (LangChain, the Claude Agent SDK) report inclusive ones.
-var cacheExclusiveScopes = map[string]bool{
-	"openlit.instrumentation.anthropic": true,
-	"openlit.instrumentation.bedrock":   true,
-}
-
-// CacheExclusiveScope reports whether the spans of scope count input tokens without the
-// cache, for the caller to add it (Usage.IncludeCache) whatever dialect reads them.
-func CacheExclusiveScope(scope string) bool { return cacheExclusiveScopes[scope] }
 
 var openLITKeys = withKeys(genAIKeys, Keys{
 	"gen_ai.client.token.usage": {FieldTotalTokens, 1},

@@ -116,7 +116,7 @@ func readPydanticAI(span ptrace.Span, rec *Record) {
 func pydanticAIAnswer(rec *Record, finalResult Any) {
 	in := rec.Input.Messages
 	n := len(in)
-	if n < 2 || in[n-1].Role != "assistant" || len(in[n-1].ToolCalls) > 0 {
+	if n < 2 || !isAnswer(in[n-1]) {
 		rec.Output.Value = finalResult
 		return
 	}
