@@ -10,7 +10,7 @@ import (
 
 // appendGeminiContentsJSON is appendGeminiContents for a list held as JSON text.
 func appendGeminiContentsJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	out, ok := appendMessagesJSON(msgs, s, geminiShape)
+	out, ok := appendMessagesJSON(msgs, s, geminiShape, nil)
 	if !ok || len(out) == len(msgs) { // an empty list is not contents
 		return msgs, false
 	}

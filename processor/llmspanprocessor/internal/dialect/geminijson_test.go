@@ -14,7 +14,7 @@ var geminiContentsSeeds = []string{
 }
 
 // geminiContentsReader checks the streaming reader of Gemini contents against the general one.
-var geminiContentsReader = messagesReader(geminiContentsSeeds, appendGeminiContentsJSON, appendGeminiContentsGeneral, 5)
+var geminiContentsReader = messagesReader(geminiContentsSeeds, arenaless(appendGeminiContentsJSON), appendGeminiContentsGeneral, 5)
 
 func TestGeminiContentsJSON(t *testing.T) { geminiContentsReader.test(t) }
 func FuzzGeminiContentsJSON(f *testing.F) { geminiContentsReader.fuzz(f) }

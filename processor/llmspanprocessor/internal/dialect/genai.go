@@ -147,8 +147,8 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, oth
 	}
 
 	f.FillCommon(rec)
-	rec.Input = genAIPayload(rec.Input.Messages, f.Any(FieldInput), prompts.messages(), eventInput, f.Any(FieldToolArguments))
-	rec.Output = genAIPayload(rec.Output.Messages, f.Any(FieldOutput), completions.messages(), eventOutput, f.Any(FieldToolResult))
+	rec.Input = genAIPayload(rec.Input.Messages, f.Any(FieldInput), prompts.messages(), eventInput, f.Any(FieldToolArguments), &rec.arena)
+	rec.Output = genAIPayload(rec.Output.Messages, f.Any(FieldOutput), completions.messages(), eventOutput, f.Any(FieldToolResult), &rec.arena)
 	if reasons, ok := f.Get(FieldFinishReasons); ok {
 		fillFinishReasons(rec.Output.Messages, reasons)
 	}
@@ -191,10 +191,11 @@ func fillFinishReasons(msgs []Message, reasons pcommon.Value) {
 
 // genAIPayload picks one side's content, first found wins: the messages attribute, flattened
 // indexed attributes, deprecated events, the tool call value. Messages that cannot be read are
-// passed on as they are, rather than lost.
-func genAIPayload(buf []Message, messages Any, indexed, events []Message, tool Any) Payload {
+// passed on as they are, rather than lost. Messages are appended to buf, the parts and tool
+// calls read from the messages attribute kept in a.
+func genAIPayload(buf []Message, messages Any, indexed, events []Message, tool Any, a *arena) Payload {
 	if messages.Set {
-		if msgs, ok := appendGenAIMessages(buf, messages.Value); ok && len(msgs) > 0 {
+		if msgs, ok := appendGenAIMessages(buf, messages.Value, a); ok && len(msgs) > 0 {
 			return Payload{Messages: msgs}
 		}
 	}

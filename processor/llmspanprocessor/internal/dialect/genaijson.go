@@ -14,9 +14,10 @@ import (
 // arguments, non-text parts, structured tool results) are parsed, each on its own. It reads
 // the plain shape only: on anything else (a key given twice, a non-string role, parts that are
 // not a list, a part that is not an object, malformed JSON) it reports false and the caller
-// reads the value the general way, which decides. It never reads a value differently.
-func appendGenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	return appendMessagesJSON(msgs, s, genAIShape)
+// reads the value the general way, which decides. It never reads a value differently. Parts
+// and tool calls are kept in a (when not nil).
+func appendGenAIMessagesJSON(msgs []Message, s string, a *arena) (_ []Message, ok bool) {
+	return appendMessagesJSON(msgs, s, genAIShape, a)
 }
 
 // appendMessagesMember appends the messages of a member value given as its JSON text raw, as
@@ -55,13 +56,13 @@ const (
 // shape, which fails the scan on a message it does not read. ok is false, and msgs unchanged,
 // on failure. (The readers are called directly, not through a func value, which would move
 // the scanner to the heap.) The GenAI and OpenAI readers, the common ones, keep parts and tool
-// calls in the arena of the Record whose messages msgs is.
-func appendMessagesJSON(msgs []Message, s string, shape messageShape) (_ []Message, ok bool) {
+// calls in a (when not nil); the others take nil.
+func appendMessagesJSON(msgs []Message, s string, shape messageShape, a *arena) (_ []Message, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('[') {
 		return msgs, false
 	}
-	n, a := len(msgs), arenaOf(msgs)
+	n := len(msgs)
 	for first := true; sc.Elem(first); first = false {
 		switch shape {
 		case openAIShape:

@@ -56,9 +56,17 @@ var genAIJSONSeeds = []string{
 	`[{"role":"user","parts":[{"type":"text","content":"x"}]}`,
 }
 
+// listReader is a streaming message list reader, given the arena of the Record it reads into.
+type listReader func([]Message, string, *arena) ([]Message, bool)
+
+// arenaless is the listReader of a reader that keeps no arena.
+func arenaless(read func([]Message, string) ([]Message, bool)) listReader {
+	return func(msgs []Message, s string, _ *arena) ([]Message, bool) { return read(msgs, s) }
+}
+
 // messagesReader is the fastReader of a streaming message list reader and the general reader
 // it stands in for.
-func messagesReader(seeds []string, fast func([]Message, string) ([]Message, bool),
+func messagesReader(seeds []string, fast listReader,
 	general func([]Message, pcommon.Value) ([]Message, bool), minFast int) fastReader {
 	return fastReader{
 		seeds: seeds,
@@ -79,11 +87,11 @@ func messagesReader(seeds []string, fast func([]Message, string) ([]Message, boo
 
 // readInRecord reads in with fast into the Input of a Record, twice, as for two spans, so that
 // the readers that keep parts and tool calls in the Record's arena reuse it the second time.
-func readInRecord(fast func([]Message, string) ([]Message, bool), in string) (msgs []Message, ok bool) {
-	rec := Record{Input: Payload{Messages: make([]Message, 0, 2)}}
+func readInRecord(fast listReader, in string) (msgs []Message, ok bool) {
+	var rec Record
 	for range 2 {
 		rec.Reset()
-		msgs, ok = fast(rec.Input.Messages, in)
+		msgs, ok = fast(rec.Input.Messages, in, &rec.arena)
 		rec.Input.Messages = msgs
 	}
 	return msgs, ok

@@ -111,7 +111,7 @@ func appendToolDefinitionsRaw(tools []Tool, raw string) (_ []Tool, ok bool) {
 
 // appendGenkitMessagesJSON is appendGenkitMessages for a list held as JSON text.
 func appendGenkitMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	return appendMessagesJSON(msgs, s, genkitShape)
+	return appendMessagesJSON(msgs, s, genkitShape, nil)
 }
 
 // appendContentMessageJSON reads one message {role, content} whose content is a list of parts

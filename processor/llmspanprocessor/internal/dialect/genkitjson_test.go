@@ -17,7 +17,7 @@ var genkitMessagesSeeds = []string{
 }
 
 // genkitMessagesReader checks the streaming reader of Genkit messages against the general one.
-var genkitMessagesReader = messagesReader(genkitMessagesSeeds, appendGenkitMessagesJSON, appendGenkitMessagesGeneral, 6)
+var genkitMessagesReader = messagesReader(genkitMessagesSeeds, arenaless(appendGenkitMessagesJSON), appendGenkitMessagesGeneral, 6)
 
 var genkitRequestSeeds = []string{
 	`{"messages":[{"role":"user","content":[{"text":"hi"}]}],"config":{"temperature":0.1},"tools":[{"name":"weather","description":"d","inputSchema":{"type":"object"}}]}`,

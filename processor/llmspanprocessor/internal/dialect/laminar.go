@@ -84,10 +84,10 @@ func readLaminar(span ptrace.Span, rec *Record) {
 		rec.SpanType = t
 	}
 	if s.input.Set && len(rec.Input.Messages) == 0 {
-		rec.Input = openAIPayload(rec.Input.Messages, s.input.Value)
+		rec.Input = openAIPayload(rec.Input.Messages, s.input.Value, &rec.arena)
 	}
 	if s.output.Set && len(rec.Output.Messages) == 0 {
-		rec.Output = openAIPayload(rec.Output.Messages, s.output.Value)
+		rec.Output = openAIPayload(rec.Output.Messages, s.output.Value, &rec.arena)
 	}
 }
 

@@ -107,7 +107,7 @@ func readLangfuse(span ptrace.Span, rec *Record) {
 		rec.Input = langfuseInput(rec, in.Value)
 	}
 	if out := firstSet(s.output, s.traceOutput); out.Set {
-		rec.Output = langfuseOutput(rec.Output.Messages[:0], out.Value)
+		rec.Output = langfuseOutput(rec.Output.Messages[:0], out.Value, &rec.arena)
 	}
 	if s.usage.Set {
 		langfuseUsage(&rec.Usage, s.usage.Value)
@@ -121,11 +121,11 @@ func readLangfuse(span ptrace.Span, rec *Record) {
 // writes it), or any other value, passed on.
 func langfuseInput(rec *Record, v pcommon.Value) Payload {
 	buf := rec.Input.Messages[:0]
-	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+	if msgs, ok := appendOpenAIMessages(buf, v, &rec.arena); ok {
 		return Payload{Messages: msgs}
 	}
 	if v.Type() == pcommon.ValueTypeStr {
-		if msgs, tools, ok := langfuseRequestJSON(v.Str(), buf, rec.Tools, len(rec.Tools) == 0); ok {
+		if msgs, tools, ok := langfuseRequestJSON(v.Str(), buf, rec.Tools, len(rec.Tools) == 0, &rec.arena); ok {
 			if len(msgs) == 0 {
 				return Payload{Messages: buf, Value: Some(langfuseArguments(v))}
 			}
@@ -141,7 +141,7 @@ func langfuseInput(rec *Record, v pcommon.Value) Payload {
 func langfuseRequestGeneral(rec *Record, buf []Message, v pcommon.Value) Payload {
 	if p := anyjson.Value(v); p.Type() == pcommon.ValueTypeMap {
 		if m, ok := p.Map().Get("messages"); ok {
-			if msgs, ok := appendOpenAIMessages(buf, m); ok {
+			if msgs, ok := appendOpenAIMessages(buf, m, &rec.arena); ok {
 				if tools, ok := p.Map().Get("tools"); ok && len(rec.Tools) == 0 {
 					rec.Tools = appendToolDefinitions(rec.Tools, tools)
 				}
@@ -182,8 +182,9 @@ var langfuseRequestKeys = [...]string{"messages", "tools"}
 
 // langfuseRequestJSON reads a {messages, tools} input held as JSON text as langfuseInput does:
 // msgs is empty when the input holds no OpenAI messages; tools, when withTools, has the tool
-// definitions appended. ok is false for anything it does not read the same way.
-func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool) (msgs []Message, _ []Tool, ok bool) {
+// definitions appended. ok is false for anything it does not read the same way. The messages'
+// parts and tool calls are kept in a (when not nil).
+func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool, a *arena) (msgs []Message, _ []Tool, ok bool) {
 	sc := anyjson.NewScanner(s)
 	if !sc.Consume('{') {
 		return nil, tools, false
@@ -195,7 +196,8 @@ func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool) 
 	if !messages.set {
 		return nil, tools, true
 	}
-	msgs, isList, ok := appendMessagesMember(buf, messages.raw, appendOpenAIMessagesJSON, appendOpenAIMessagesGeneral)
+	fast := func(msgs []Message, s string) ([]Message, bool) { return appendOpenAIMessagesJSON(msgs, s, a) }
+	msgs, isList, ok := appendMessagesMember(buf, messages.raw, fast, appendOpenAIMessagesGeneral)
 	switch {
 	case !ok:
 		return nil, tools, false
@@ -211,9 +213,9 @@ func langfuseRequestJSON(s string, buf []Message, tools []Tool, withTools bool) 
 }
 
 // langfuseOutput reads an observation output: one chat message, a list of them, or any other
-// value, passed on.
-func langfuseOutput(buf []Message, v pcommon.Value) Payload {
-	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+// value, passed on. Messages are appended to buf, their parts and tool calls kept in a.
+func langfuseOutput(buf []Message, v pcommon.Value, a *arena) Payload {
+	if msgs, ok := appendOpenAIMessages(buf, v, a); ok {
 		return Payload{Messages: msgs}
 	}
 	if msg, ok := openAIMessageJSONValue(v, ""); ok {

@@ -21,7 +21,7 @@ var langfuseRequestSeeds = []string{
 var langfuseRequestReader = fastReader{
 	seeds: langfuseRequestSeeds,
 	fast: func(in string) (any, bool) {
-		msgs, tools, ok := langfuseRequestJSON(in, nil, nil, true)
+		msgs, tools, ok := langfuseRequestJSON(in, nil, nil, true, nil)
 		if len(msgs) == 0 {
 			return "<passed on>", ok
 		}

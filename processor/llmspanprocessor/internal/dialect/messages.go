@@ -21,12 +21,12 @@ const (
 
 // appendGenAIMessages appends the messages of a GenAI messages value (a list of
 // {role, parts, name, finish_reason}) to msgs. ok is false when v is not such a list; msgs is
-// then returned unchanged.
-func appendGenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+// then returned unchanged. The streaming reader keeps parts and tool calls in a (when not nil).
+func appendGenAIMessages(msgs []Message, v pcommon.Value, a *arena) (_ []Message, ok bool) {
 	if v.Type() == pcommon.ValueTypeStr {
 		// The common case, read straight from the JSON text; anything unusual is left to the
 		// general reader below.
-		if out, ok := appendGenAIMessagesJSON(msgs, v.Str()); ok {
+		if out, ok := appendGenAIMessagesJSON(msgs, v.Str(), a); ok {
 			return out, true
 		}
 	}
@@ -271,10 +271,11 @@ func toolSchema(def pcommon.Map) Any {
 }
 
 // appendOpenAIMessages appends the messages of a list of OpenAI chat messages (maps that each
-// have a role). ok is false, and msgs unchanged, when v is not such a list.
-func appendOpenAIMessages(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+// have a role). ok is false, and msgs unchanged, when v is not such a list. The streaming
+// reader keeps parts and tool calls in a (when not nil).
+func appendOpenAIMessages(msgs []Message, v pcommon.Value, a *arena) (_ []Message, ok bool) {
 	if v.Type() == pcommon.ValueTypeStr {
-		if out, ok := appendOpenAIMessagesJSON(msgs, v.Str()); ok {
+		if out, ok := appendOpenAIMessagesJSON(msgs, v.Str(), a); ok {
 			return out, true
 		}
 	}
@@ -426,9 +427,10 @@ func scalarString(v pcommon.Value) string {
 
 // openAIPayload reads a value that may hold a list of OpenAI chat messages, as framework keys
 // and the deprecated gen_ai.content.* events' gen_ai.prompt and gen_ai.completion often do:
-// the messages when it does, else the value as it is.
-func openAIPayload(buf []Message, v pcommon.Value) Payload {
-	if msgs, ok := appendOpenAIMessages(buf, v); ok {
+// the messages when it does, else the value as it is. Messages are appended to buf, their parts
+// and tool calls kept in a.
+func openAIPayload(buf []Message, v pcommon.Value, a *arena) Payload {
+	if msgs, ok := appendOpenAIMessages(buf, v, a); ok {
 		return Payload{Messages: msgs}
 	}
 	return Payload{Messages: buf, Value: Some(v)}

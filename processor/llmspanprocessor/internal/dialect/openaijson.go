@@ -11,8 +11,8 @@ import (
 // and the caller then reads the value the general way, which decides.
 
 // appendOpenAIMessagesJSON is appendOpenAIMessages for a list held as JSON text.
-func appendOpenAIMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	out, ok := appendMessagesJSON(msgs, s, openAIShape)
+func appendOpenAIMessagesJSON(msgs []Message, s string, a *arena) (_ []Message, ok bool) {
+	out, ok := appendMessagesJSON(msgs, s, openAIShape, a)
 	if !ok || len(out) == len(msgs) { // an empty list is not messages
 		return msgs, false
 	}

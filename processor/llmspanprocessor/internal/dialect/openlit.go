@@ -64,10 +64,10 @@ func readOpenLIT(span ptrace.Span, rec *Record) {
 	if len(rec.Input.Messages) == 0 && !rec.Input.Value.Set || len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
 		prompt, completion := legacyContentEvents(span)
 		if len(rec.Input.Messages) == 0 && !rec.Input.Value.Set && prompt.Set {
-			rec.Input = openAIPayload(rec.Input.Messages, prompt.Value)
+			rec.Input = openAIPayload(rec.Input.Messages, prompt.Value, &rec.arena)
 		}
 		if len(rec.Output.Messages) == 0 && !rec.Output.Value.Set && completion.Set {
-			rec.Output = openAIPayload(rec.Output.Messages, completion.Value)
+			rec.Output = openAIPayload(rec.Output.Messages, completion.Value, &rec.arena)
 		}
 	}
 	// OpenLIT writes 0 when it has no price for the model: only a positive cost is a price.

@@ -94,7 +94,7 @@ func readPydanticAI(span ptrace.Span, rec *Record) {
 
 	// The agent run's history; a system message from gen_ai.system_instructions stays first.
 	if in := rec.Input.Messages; s.allMessages.Set && (len(in) == 0 || len(in) == 1 && in[0].Role == "system") {
-		if msgs, ok := appendGenAIMessages(in, s.allMessages.Value); ok {
+		if msgs, ok := appendGenAIMessages(in, s.allMessages.Value, &rec.arena); ok {
 			rec.Input = Payload{Messages: msgs}
 		}
 	}

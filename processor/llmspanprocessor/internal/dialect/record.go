@@ -38,37 +38,19 @@ func (r *Record) Reset() {
 	*r = Record{} // cheaper than assigning a literal that reads r, which is built apart and copied
 	r.Input.Messages, r.Output.Messages, r.Tools = in, out, tools
 	r.arena = arena{parts: a.parts[:0], calls: a.calls[:0]}
-	r.arena.lendTo(in)
-	r.arena.lendTo(out)
 }
 
-// arena holds the Parts and ToolCalls of the messages the streaming readers read for a span,
-// which then need no allocation per message: a Record keeps it, emptied with its capacity by
-// Reset, as it keeps its Messages slices. Nothing read from a span outlives its Reset. A
-// message's items are a slice of the arena whose capacity ends at its length (s[i:j:j]), so
-// that an append to it elsewhere reallocates instead of overwriting the next message's items;
-// and until Reset the arena only grows, never writing over an item it handed out.
+// arena holds the Parts and ToolCalls of the messages the streaming GenAI and OpenAI readers
+// read for a span, which then need no allocation per message. A Record keeps it, emptied with
+// its capacity by Reset as it keeps its Messages slices, and the dialects give &rec.arena to
+// the readers that read into rec.Input and rec.Output; a reader given nil appends as usual.
+// Nothing read from a span outlives its Reset. A message's items are a slice of the arena whose
+// capacity ends at its length (s[i:j:j]), so that an append to it elsewhere reallocates instead
+// of overwriting the next message's items; and until Reset the arena only grows, never writing
+// over an item it handed out.
 type arena struct {
 	parts []Part
 	calls []ToolCall
-}
-
-// lendTo leaves a pointer to a in every free slot of msgs, a Record's Messages: the readers
-// are given only the slice, and find the arena there (arenaOf).
-func (a *arena) lendTo(msgs []Message) {
-	msgs = msgs[:cap(msgs)]
-	for i := range msgs {
-		msgs[i].arena = a
-	}
-}
-
-// arenaOf returns the arena of the Record whose Messages msgs is, found in its next free slot;
-// nil when there is none (appending reallocates msgs), or msgs is not a Record's.
-func arenaOf(msgs []Message) *arena {
-	if len(msgs) == cap(msgs) {
-		return nil
-	}
-	return msgs[:len(msgs)+1][len(msgs)].arena
 }
 
 // addPart is append(parts, p) for the parts of one message, kept in a unless a is nil.
@@ -118,8 +100,6 @@ type Message struct {
 	ToolCalls    []ToolCall
 	ToolCallID   string // on a tool message: the call it answers
 	FinishReason string // on an output message, in the source's vocabulary
-	// arena is set in the free slots of a Record's Messages only (arena.lendTo).
-	arena *arena
 }
 
 // Part is one piece of message content: text, or another part kept as the source wrote it.

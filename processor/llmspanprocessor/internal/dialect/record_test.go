@@ -31,14 +31,14 @@ func TestRecordArena(t *testing.T) {
 		`{"role":"assistant","parts":[{"type":"tool_call","id":"c","name":"f","arguments":{"a":1}},{"type":"text","content":"t"}]},` +
 		`{"role":"assistant","content":[{"type":"text","text":"o"}],"tool_calls":[{"id":"d","function":{"name":"g","arguments":{}}}]}]`
 	out := `[{"role":"assistant","content":"x","tool_calls":[{"id":"e","name":"h"}]}]`
-	wantIn, okIn := appendGenAIMessagesJSON(nil, in)
-	wantOut, okOut := appendOpenAIMessagesJSON(nil, out)
+	wantIn, okIn := appendGenAIMessagesJSON(nil, in, nil)
+	wantOut, okOut := appendOpenAIMessagesJSON(nil, out, nil)
 	require.True(t, okIn && okOut)
 	var rec Record
 	read := func() {
 		rec.Reset()
-		rec.Input.Messages, _ = appendGenAIMessagesJSON(rec.Input.Messages, in)
-		rec.Output.Messages, _ = appendOpenAIMessagesJSON(rec.Output.Messages, out)
+		rec.Input.Messages, _ = appendGenAIMessagesJSON(rec.Input.Messages, in, &rec.arena)
+		rec.Output.Messages, _ = appendOpenAIMessagesJSON(rec.Output.Messages, out, &rec.arena)
 	}
 	for range 3 {
 		read()

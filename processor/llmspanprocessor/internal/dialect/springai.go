@@ -83,10 +83,10 @@ func readSpringAI(span ptrace.Span, rec *Record) {
 		completion = s.completion
 	}
 	if prompt.Set && len(rec.Input.Messages) == 0 && !rec.Input.Value.Set {
-		rec.Input = openAIPayload(rec.Input.Messages, prompt.Value)
+		rec.Input = openAIPayload(rec.Input.Messages, prompt.Value, &rec.arena)
 	}
 	if completion.Set && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
-		rec.Output = openAIPayload(rec.Output.Messages, completion.Value)
+		rec.Output = openAIPayload(rec.Output.Messages, completion.Value, &rec.arena)
 	}
 }
 

@@ -287,7 +287,7 @@ func strandsCycleResults(span ptrace.Span, rec *Record) {
 			first = false
 			continue
 		}
-		out, _ = appendGenAIMessages(out, v)
+		out, _ = appendGenAIMessages(out, v, &rec.arena)
 	}
 	if len(out) > 0 && len(rec.Output.Messages) == 0 && !rec.Output.Value.Set {
 		rec.Output = Payload{Messages: out}

@@ -36,11 +36,11 @@ func TestStrandsToolMessages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := response(tt.response)
-			fast, ok := appendGenAIMessagesJSON(nil, in)
+			fast, ok := appendGenAIMessagesJSON(nil, in, nil)
 			require.True(t, ok)
 			parsed, ok := anyjson.Parse(in)
 			require.True(t, ok)
-			general, ok := appendGenAIMessages(nil, parsed)
+			general, ok := appendGenAIMessages(nil, parsed, nil)
 			require.True(t, ok)
 			strandsToolMessages(fast)
 			strandsToolMessages(general)

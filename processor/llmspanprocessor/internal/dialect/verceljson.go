@@ -7,7 +7,7 @@ import (
 // appendVercelMessagesJSON is appendVercelMessages for a list held as JSON text, read with the
 // streaming scanner in the manner of appendGenAIMessagesJSON.
 func appendVercelMessagesJSON(msgs []Message, s string) (_ []Message, ok bool) {
-	return appendMessagesJSON(msgs, s, vercelShape)
+	return appendMessagesJSON(msgs, s, vercelShape, nil)
 }
 
 // vercelPartKeys are the members of an AI SDK content part that appendVercelMessages reads.

@@ -14,7 +14,7 @@ var vercelMessagesSeeds = []string{
 }
 
 // vercelMessagesReader checks the streaming reader of AI SDK messages against the general one.
-var vercelMessagesReader = messagesReader(vercelMessagesSeeds, appendVercelMessagesJSON, appendVercelMessagesGeneral, 7)
+var vercelMessagesReader = messagesReader(vercelMessagesSeeds, arenaless(appendVercelMessagesJSON), appendVercelMessagesGeneral, 7)
 
 func TestVercelMessagesJSON(t *testing.T) { vercelMessagesReader.test(t) }
 func FuzzVercelMessagesJSON(f *testing.F) { vercelMessagesReader.fuzz(f) }
