@@ -17,7 +17,7 @@ export PATH := $(PATH):$(shell $(GO) env GOROOT)/bin
 .PHONY: help all build run demo test unit e2e backends deploy-check corpus conformance lint generate venv bench bench-instructions clean
 
 help: ## list targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
 
 all: lint build test
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -87,6 +88,30 @@ func TestCost(t *testing.T) {
 
 	again := process(t, defaultConfig(), cloneTraces(td))
 	assert.Equal(t, costOf(t, spans.At(0)), costOf(t, again.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0)), "idempotent")
+}
+
+// TestCostUnknownModelsBounded checks that a batch reports at most maxUnknownModelsPerBatch
+// distinct unknown models, and that the models it reports are counted for all their spans.
+func TestCostUnknownModelsBounded(t *testing.T) {
+	td := ptrace.NewTraces()
+	spans := td.ResourceSpans().AppendEmpty().ScopeSpans().AppendEmpty().Spans()
+	for i := range maxUnknownModelsPerBatch + 1 {
+		pricedChatSpan(spans, fmt.Sprintf("no-such-model-%d", i), 10, 10, 0)
+	}
+	pricedChatSpan(spans, "no-such-model-0", 10, 10, 0) // a model already counted, after the bound
+
+	tel := componenttest.NewTelemetry()
+	t.Cleanup(func() { require.NoError(t, tel.Shutdown(context.Background())) })
+	p, err := NewFactory().CreateTraces(context.Background(), metadatatest.NewSettings(tel), defaultConfig(), consumertest.NewNop())
+	require.NoError(t, err)
+	require.NoError(t, p.ConsumeTraces(context.Background(), td))
+	require.NoError(t, p.Shutdown(context.Background()))
+
+	want := []metricdata.DataPoint[int64]{{Value: 2, Attributes: attribute.NewSet(attribute.String("model", "no-such-model-0"))}}
+	for i := 1; i < maxUnknownModelsPerBatch; i++ {
+		want = append(want, metricdata.DataPoint[int64]{Value: 1, Attributes: attribute.NewSet(attribute.String("model", fmt.Sprintf("no-such-model-%d", i)))})
+	}
+	metadatatest.AssertEqualProcessorLlmspanCostUnknownModel(t, tel, want, metricdatatest.IgnoreTimestamp())
 }
 
 func TestCostDisabledAndPricesFile(t *testing.T) {

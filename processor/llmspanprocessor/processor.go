@@ -266,7 +266,10 @@ func (p *llmSpanProcessor) countPrice(s *scratch, outcome cost.Outcome, costSkip
 		outcome = cost.NotPriced
 	}
 	s.priced[outcome]++
-	if outcome == cost.UnknownModel && len(s.unknownModels) < maxUnknownModelsPerBatch {
+	if outcome != cost.UnknownModel {
+		return
+	}
+	if _, counted := s.unknownModels[s.rec.Model]; counted || len(s.unknownModels) < maxUnknownModelsPerBatch {
 		s.unknownModels[s.rec.Model]++
 	}
 }
