@@ -30,7 +30,8 @@ $(OCB):
 # proxy here refuses some of those, and -e lets tidy skip them.
 $(BIN): $(OCB) builder-config.yaml go.mod $(GO_SOURCES)
 	GOFLAGS="-e -mod=mod" $(OCB) --config builder-config.yaml
-	mkdir -p bin && cp _build/otelcol-mlflow $(BIN)
+	# cp to a new file, then rename: a collector still running from $(BIN) keeps its old file.
+	mkdir -p bin && cp _build/otelcol-mlflow $(BIN).new && mv -f $(BIN).new $(BIN)
 
 venv: $(VENV)/.installed ## create .venv with the pinned Python packages (MLflow server, instrumentation)
 

@@ -87,27 +87,37 @@ func (e *mlflowExporter) shutdown(context.Context) error {
 }
 
 // pushTraces sends each experiment's spans in one request, each span once. When some
-// experiments fail and may be retried, only their spans are handed back for retry.
+// experiments (or, in a batch MLflow refused, some traces) fail and may be retried, only their
+// spans are handed back for retry.
 func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
+	td, unstorable := withoutUnstorableTimes(td)
+	if td.SpanCount() == 0 {
+		return unstorable
+	}
 	batches := route(withoutRepeats(td), e.cfg.experiment(), e.routing)
-	if len(batches) == 1 {
-		return e.export(ctx, batches[0])
+	var failed []failure
+	for _, b := range batches {
+		failed = append(failed, e.exportIsolating(ctx, b)...)
+	}
+	if unstorable == nil && len(batches) == 1 && len(failed) == 1 && failed[0].whole {
+		// All of td failed: the retry sender retries it, or drops it, as it is.
+		return failed[0].err
 	}
 	var retryErrs, dropErrs []error
+	if unstorable != nil {
+		dropErrs = append(dropErrs, unstorable)
+	}
 	retry := ptrace.NewTraces()
-	for _, b := range batches {
-		err := e.export(ctx, b)
-		switch {
-		case err == nil:
-		case consumererror.IsPermanent(err):
-			dropErrs = append(dropErrs, err)
-		default:
-			retryErrs = append(retryErrs, err)
-			// b.traces is a copy made by route. Without the spans that went elsewhere, route
-			// could send the retry to another experiment; pinned, it goes to this one again.
-			pin(b.traces, b.experiment)
-			b.traces.ResourceSpans().MoveAndAppendTo(retry.ResourceSpans())
+	for _, f := range failed {
+		if consumererror.IsPermanent(f.err) {
+			dropErrs = append(dropErrs, f.err)
+			continue
 		}
+		retryErrs = append(retryErrs, f.err)
+		// f.traces is a copy made by route or split. Without the spans that went elsewhere,
+		// route could send the retry to another experiment; pinned, it goes to this one again.
+		pin(f.traces, f.experiment)
+		f.traces.ResourceSpans().MoveAndAppendTo(retry.ResourceSpans())
 	}
 	if len(retryErrs) == 0 {
 		return errors.Join(dropErrs...)

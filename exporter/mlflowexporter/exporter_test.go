@@ -359,6 +359,40 @@ func TestExportRefusesExperimentIDsThatAreNotNumbers(t *testing.T) {
 	}
 }
 
+func TestExportResendsARefusedBatchTraceByTrace(t *testing.T) {
+	fake := newFakeMLflow(t)
+	var requests atomic.Int32
+	fake.respond = func(w http.ResponseWriter, _ string) {
+		switch requests.Add(1) {
+		case 1: // the batch
+			writeMLflowError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "bad span")
+		case 3: // the second trace, alone
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case 4: // the third
+			writeMLflowError(w, http.StatusBadRequest, "INVALID_PARAMETER_VALUE", "bad span")
+		}
+	}
+	exp := newTestExporter(t, fake.URL, nil)
+	td := newTraces(
+		resource{spans: []span{{name: "stored", trace: 1}, {name: "stored child", trace: 1, parent: true}}},
+		resource{spans: []span{{name: "unavailable", trace: 2}}},
+		resource{spans: []span{{name: "refused", trace: 3}}},
+	)
+
+	err := exp.ConsumeTraces(t.Context(), td)
+
+	require.Error(t, err)
+	assert.False(t, consumererror.IsPermanent(err), err.Error())
+	tracesErr, ok := errors.AsType[consumererror.Traces](err)
+	require.True(t, ok, "want a consumererror.Traces, got %v", err)
+	assert.Equal(t, []string{"unavailable"}, spanNames(tracesErr.Data()), "only the trace that may succeed is retried")
+	var got []string
+	for _, r := range fake.received() {
+		got = append(got, strings.Join(spanNames(r.traces), ","))
+	}
+	assert.Equal(t, []string{"stored,stored child,unavailable,refused", "stored,stored child", "unavailable", "refused"}, got)
+}
+
 func TestExportAllRefusedIsPermanent(t *testing.T) {
 	fake := newFakeMLflow(t)
 	fake.respond = func(w http.ResponseWriter, _ string) {

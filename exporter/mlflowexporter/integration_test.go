@@ -1,6 +1,7 @@
 package mlflowexporter
 
 import (
+	"math"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/consumer/consumererror"
+	"go.opentelemetry.io/collector/pdata/pcommon"
+	"go.opentelemetry.io/collector/pdata/ptrace"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
@@ -141,6 +144,25 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "hi", tr.Info.RequestPreview)
 	})
 
+	t.Run("doubles that are not finite round-trip", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "score", trace: 1}}})
+		attrs := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes()
+		attrs.PutDouble("nan", math.NaN())
+		attrs.PutDouble("inf", math.Inf(1))
+		attrs.PutDouble("-inf", math.Inf(-1))
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr, err := api.GetTrace(t.Context(), firstTraceID(td, 0))
+		require.NoError(t, err)
+		require.Len(t, tr.Spans, 1)
+		got := tr.Spans[0].Attributes
+		assert.True(t, math.IsNaN(got["nan"].(float64)), "%v", got["nan"])
+		assert.Equal(t, math.Inf(1), got["inf"])
+		assert.Equal(t, math.Inf(-1), got["-inf"])
+	})
+
 	t.Run("a span repeated in one batch is stored and counted once", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(resource{spans: []span{{name: "chat", trace: 1, attrs: map[string]string{
@@ -191,6 +213,65 @@ func TestIntegration(t *testing.T) {
 		created, err := api.GetExperimentByName(t.Context(), "it-recreated")
 		require.NoError(t, err)
 		assert.Equal(t, created.ID, srv.WaitForTrace(t, firstTraceID(td, 0)).Info.ExperimentID)
+	})
+
+	// The server stores a request all or nothing: one span it cannot take must not cost the
+	// other traces of the batch.
+	t.Run("a trace the server refuses does not lose the others in its batch", func(t *testing.T) {
+		tests := []struct {
+			name string
+			bad  func(ptrace.Span)
+		}{
+			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }},
+			{"text that is not UTF-8", func(s ptrace.Span) { s.Attributes().PutStr("note", "caf\xe9") }},
+			{"session id over 250 characters", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251)) }},
+			{"malformed token usage", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrChatTokenUsage, `{"input_tokens":"many"}`) }},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				exp := newTestExporter(t, srv.URL, nil)
+				td := newTraces(
+					resource{spans: []span{{name: "good", trace: 1}, {name: "good child", trace: 1, parent: true}}},
+					resource{spans: []span{{name: "bad", trace: 2}}},
+					resource{spans: []span{{name: "also good", trace: 3}}},
+				)
+				badTraceID := firstTraceID(td, 1)
+				tt.bad(td.ResourceSpans().At(1).ScopeSpans().At(0).Spans().At(0))
+
+				err := exp.ConsumeTraces(t.Context(), td)
+
+				assert.True(t, consumererror.IsPermanent(err), "%v", err)
+				assert.ErrorContains(t, err, badTraceID)
+				// The server answers once it has stored the spans: no need to wait.
+				good, err := api.GetTrace(t.Context(), firstTraceID(td, 0))
+				require.NoError(t, err)
+				assert.ElementsMatch(t, []string{"good", "good child"}, names(good.Spans))
+				_, err = api.GetTrace(t.Context(), firstTraceID(td, 2))
+				assert.NoError(t, err)
+			})
+		}
+	})
+
+	t.Run("a span with a time MLflow cannot store does not hold back its batch", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(
+			resource{spans: []span{{name: "good", trace: 1}}},
+			resource{spans: []span{{name: "unset start", trace: 2}, {name: "its sibling", trace: 2, parent: true}}},
+		)
+		bad := td.ResourceSpans().At(1).ScopeSpans().At(0).Spans().At(0)
+		// What an instrumentation that never set the start gets: past 2^63 ns, which SQLite
+		// cannot hold (the server answers 500, and retrying cannot help).
+		bad.SetStartTimestamp(pcommon.NewTimestampFromTime(time.Time{}))
+
+		err := exp.ConsumeTraces(t.Context(), td)
+
+		assert.True(t, consumererror.IsPermanent(err), "%v", err)
+		assert.ErrorContains(t, err, firstTraceID(td, 1))
+		_, err = api.GetTrace(t.Context(), firstTraceID(td, 0))
+		assert.NoError(t, err)
+		sibling, err := api.GetTrace(t.Context(), firstTraceID(td, 1))
+		require.NoError(t, err)
+		assert.Equal(t, []string{"its sibling"}, names(sibling.Spans))
 	})
 
 	t.Run("unknown experiment is permanent, with MLflow's message", func(t *testing.T) {

@@ -58,66 +58,15 @@ func route(td ptrace.Traces, def experimentRef, table *routingTable) []batch {
 		return def
 	}
 
-	var out splitter
-	for _, rs := range td.ResourceSpans().All() {
-		resources := map[experimentRef]ptrace.ResourceSpans{}
-		for _, ss := range rs.ScopeSpans().All() {
-			scopes := map[experimentRef]ptrace.SpanSlice{}
-			for _, span := range ss.Spans().All() {
-				ref := refOf(rs, span)
-				spans, ok := scopes[ref]
-				if !ok {
-					resource, ok := resources[ref]
-					if !ok {
-						resource = appendResource(out.traces(ref), rs)
-						resources[ref] = resource
-					}
-					spans = appendScope(resource, ss).Spans()
-					scopes[ref] = spans
-				}
-				span.CopyTo(spans.AppendEmpty())
-			}
-		}
+	refs, parts := split(td, refOf)
+	if len(parts) == 1 {
+		return []batch{{experiment: refs[0], traces: td}}
 	}
-	if len(out.batches) == 1 {
-		out.batches[0].traces = td
+	batches := make([]batch, len(parts))
+	for i := range parts {
+		batches[i] = batch{experiment: refs[i], traces: parts[i]}
 	}
-	return out.batches
-}
-
-// splitter holds one batch per experiment, in order of first appearance.
-type splitter struct {
-	batches []batch
-	index   map[experimentRef]int
-}
-
-func (s *splitter) traces(ref experimentRef) ptrace.Traces {
-	i, ok := s.index[ref]
-	if !ok {
-		if s.index == nil {
-			s.index = map[experimentRef]int{}
-		}
-		i = len(s.batches)
-		s.index[ref] = i
-		s.batches = append(s.batches, batch{experiment: ref, traces: ptrace.NewTraces()})
-	}
-	return s.batches[i].traces
-}
-
-// appendResource appends to td an empty copy of rs: its resource, without its spans.
-func appendResource(td ptrace.Traces, rs ptrace.ResourceSpans) ptrace.ResourceSpans {
-	out := td.ResourceSpans().AppendEmpty()
-	rs.Resource().CopyTo(out.Resource())
-	out.SetSchemaUrl(rs.SchemaUrl())
-	return out
-}
-
-// appendScope appends to rs an empty copy of ss: its scope, without its spans.
-func appendScope(rs ptrace.ResourceSpans, ss ptrace.ScopeSpans) ptrace.ScopeSpans {
-	out := rs.ScopeSpans().AppendEmpty()
-	ss.Scope().CopyTo(out.Scope())
-	out.SetSchemaUrl(ss.SchemaUrl())
-	return out
+	return batches
 }
 
 // markedExperiments finds the resources that name an experiment, and for the other resources

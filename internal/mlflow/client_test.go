@@ -3,6 +3,7 @@ package mlflow
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -227,4 +228,18 @@ func TestProtoInt64(t *testing.T) {
 	assert.Equal(t, protoInt64(-5), v.B)
 	assert.Zero(t, v.C)
 	assert.Error(t, json.Unmarshal([]byte(`{"A": "x"}`), &v))
+}
+
+func TestProtoDouble(t *testing.T) {
+	// As MLflow 3.17.2 answers GetTrace for such attributes.
+	var v struct {
+		NaN, Inf, NegInf, Num, Quoted protoDouble
+	}
+	require.NoError(t, json.Unmarshal([]byte(`{"NaN": "NaN", "Inf": "Infinity", "NegInf": "-Infinity", "Num": 1e+308, "Quoted": "1.5"}`), &v))
+	assert.True(t, math.IsNaN(float64(v.NaN)))
+	assert.Equal(t, protoDouble(math.Inf(1)), v.Inf)
+	assert.Equal(t, protoDouble(math.Inf(-1)), v.NegInf)
+	assert.Equal(t, protoDouble(1e308), v.Num)
+	assert.Equal(t, protoDouble(1.5), v.Quoted)
+	assert.Error(t, json.Unmarshal([]byte(`{"Num": "x"}`), &v))
 }

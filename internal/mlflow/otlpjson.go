@@ -50,11 +50,11 @@ type keyValueJSON struct {
 }
 
 type anyValueJSON struct {
-	StringValue *string     `json:"string_value"`
-	BoolValue   *bool       `json:"bool_value"`
-	IntValue    *protoInt64 `json:"int_value"`
-	DoubleValue *float64    `json:"double_value"`
-	BytesValue  []byte      `json:"bytes_value"`
+	StringValue *string      `json:"string_value"`
+	BoolValue   *bool        `json:"bool_value"`
+	IntValue    *protoInt64  `json:"int_value"`
+	DoubleValue *protoDouble `json:"double_value"`
+	BytesValue  []byte       `json:"bytes_value"`
 	ArrayValue  *struct {
 		Values []anyValueJSON `json:"values"`
 	} `json:"array_value"`
@@ -80,7 +80,7 @@ func (v *anyValueJSON) value() any {
 	case v.IntValue != nil:
 		return int64(*v.IntValue)
 	case v.DoubleValue != nil:
-		return *v.DoubleValue
+		return float64(*v.DoubleValue)
 	case v.BytesValue != nil:
 		return v.BytesValue
 	case v.ArrayValue != nil:
@@ -109,5 +109,18 @@ func (p *protoInt64) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("mlflow: %s is not a 64-bit integer", b)
 	}
 	*p = protoInt64(n)
+	return nil
+}
+
+// protoDouble is a double in protobuf JSON: a number, or a string, as "NaN", "Infinity" and
+// "-Infinity" must be (JSON numbers cannot express them; ParseFloat reads all three).
+type protoDouble float64
+
+func (p *protoDouble) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(strings.Trim(string(b), `"`), 64)
+	if err != nil {
+		return fmt.Errorf("mlflow: %s is not a double", b)
+	}
+	*p = protoDouble(f)
 	return nil
 }
