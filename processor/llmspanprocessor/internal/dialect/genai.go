@@ -266,8 +266,9 @@ func choiceMessageValue(msg Message, m pcommon.Value) Message {
 }
 
 // indexedMessages collects flattened messages: N.role, N.content (N.refusal, written by
-// OpenLLMetry in its place when the model refuses), N.tool_call_id, N.finish_reason,
-// N.tool_calls.K.{id,name,arguments}.
+// OpenLLMetry in its place when the model refuses; N.user, a user message's content),
+// N.tool_call_id, N.finish_reason, N.tool_calls.K.{id,name,arguments},
+// N.function_call.{name,arguments}.
 type indexedMessages struct {
 	msgs []Message
 	seen []bool // gaps in the indices are skipped
@@ -297,6 +298,11 @@ func (x *indexedMessages) put(key string, v pcommon.Value) {
 		} else {
 			m.Parts = contentParts(Some(v))
 		}
+	case "user":
+		// OpenLLMetry's completions-API instrumentations (OpenAI, Anthropic, Groq, watsonx)
+		// key the prompt by its role: gen_ai.prompt.0.user.
+		m.Role = "user"
+		m.Parts = contentParts(Some(v))
 	case "refusal":
 		if len(m.Parts) == 0 {
 			m.Parts = contentParts(Some(v))
@@ -306,12 +312,7 @@ func (x *indexedMessages) put(key string, v pcommon.Value) {
 	case "finish_reason":
 		m.FinishReason = scalarString(v)
 	default:
-		rest, ok := strings.CutPrefix(field, "tool_calls.")
-		if !ok {
-			return
-		}
-		k, field, ok := cutIndex(rest)
-		if !ok || !putToolCall(m, k, field, v, &x.nested) {
+		if !putIndexedCall(m, field, v, &x.nested) {
 			return
 		}
 	}
@@ -348,6 +349,22 @@ func isPartList(s string) bool {
 }
 
 var partTypeKey = [...]string{"type"}
+
+// putIndexedCall reads a field of a flattened message's tool call: tool_calls.K.{id,name,
+// arguments}, or function_call.{name,arguments}, OpenAI's legacy function call as OpenLLMetry
+// writes it (its JS OpenAI instrumentation, the Python one's early releases): the message's only
+// call, or its first, which tool_calls.0.* then repeats.
+func putIndexedCall(m *Message, field string, v pcommon.Value, nested *int) bool {
+	if rest, ok := strings.CutPrefix(field, "function_call."); ok {
+		return putToolCall(m, 0, rest, v, nested)
+	}
+	rest, ok := strings.CutPrefix(field, "tool_calls.")
+	if !ok {
+		return false
+	}
+	k, field, ok := cutIndex(rest)
+	return ok && putToolCall(m, k, field, v, nested)
+}
 
 func putToolCall(m *Message, k int, field string, v pcommon.Value, nested *int) bool {
 	if field != "id" && field != "name" && field != "arguments" || !growNested(k, len(m.ToolCalls), nested) {

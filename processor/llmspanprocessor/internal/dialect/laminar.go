@@ -137,7 +137,8 @@ func laminarGeminiMessages(rec *Record, f *Fields) {
 // anthropicBlocks rewrites the Anthropic content blocks that the GenAI reader keeps as opaque
 // parts: a tool_use block becomes a tool call of its message, a tool_result block a tool message
 // of its own (before the rest of its user message, as Anthropic sends them). Messages without
-// such blocks are left as they are.
+// such blocks are left as they are. Laminar and OpenLLMetry's Anthropic instrumentations both
+// write such blocks.
 func anthropicBlocks(msgs []Message) []Message {
 	if !hasAnthropicToolBlock(msgs) {
 		return msgs

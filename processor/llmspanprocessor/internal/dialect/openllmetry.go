@@ -67,6 +67,19 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 			tools.put(k[len(openLLMetryFunctions):], v)
 		}
 	})
+	// A flattened reply's content may be the dump of a structured one (see dumpedContent).
+	anthropic := rec.Provider == "anthropic"
+	for i := range rec.Output.Messages {
+		m := &rec.Output.Messages[i]
+		if (anthropic || len(m.ToolCalls) > 0) && !f.Has(FieldOutput) && len(m.Parts) == 1 && !m.Parts[0].Value.Set {
+			m.Parts = dumpedContent(m.Parts[0])
+		}
+	}
+	// Older Anthropic instrumentations, and the LangChain one over Anthropic models, dump a
+	// message's content blocks, tool_use blocks beside the message's tool_calls.M.*; the JS
+	// Anthropic instrumentation's replies hold their tool_use blocks only there.
+	rec.Input.Messages = anthropicBlocks(rec.Input.Messages)
+	rec.Output.Messages = anthropicBlocks(rec.Output.Messages)
 	if t, ok := openLLMetryKinds[lower(f.Str(FieldOperation))]; ok {
 		rec.SpanType = t
 	} else if t, ok := openLLMetryRequestTypes[requestType]; ok && !f.Has(FieldOperation) {
@@ -82,4 +95,20 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 	if len(rec.Tools) == 0 {
 		rec.Tools = tools.appendTo(rec.Tools)
 	}
+}
+
+// dumpedContent reads the content of a flattened reply that has tool calls or comes from
+// Anthropic, where OpenLLMetry may have written the JSON text of a structured content: the
+// LangChain instrumentation writes a reply without text as json.dumps(message.content) ("\"\""
+// for an empty string), the JS Anthropic one every reply as JSON.stringify(result.content).
+// A list of content blocks is read as parts, "\"\"" as none; any other text is the reply's
+// text. Elsewhere a reply's JSON text is the model's answer, and stays text.
+func dumpedContent(p Part) []Part {
+	switch text := p.decoded(); {
+	case text == `""`:
+		return nil
+	case isPartList(text):
+		return jsonContentParts(pcommon.NewValueStr(text))
+	}
+	return []Part{p}
 }
