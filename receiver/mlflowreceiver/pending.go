@@ -3,6 +3,8 @@ package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/recei
 import (
 	"container/list"
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +47,16 @@ type pending struct {
 	byID     map[string]*traceEntry
 	order    *list.List // *traceEntry, least recently touched first
 	released []releasedRoot
+	dropped  []droppedInfo
+}
+
+// droppedInfo is the trace info of a trace forgotten before any root span took it: a tag set
+// after the trace was sent on and forgotten, or the info of a trace whose root never came. The
+// receiver logs it, as the client was answered 200. Only keys are kept: values may be private.
+type droppedInfo struct {
+	id       string
+	tags     []string
+	metadata []string
 }
 
 // releasedRoot is a root span let go without its trace's info, with the client that sent it:
@@ -116,10 +128,18 @@ func (p *pending) entry(id string) *traceEntry {
 	return e
 }
 
-// evict forgets e, releasing its held root with whatever info there is. Callers hold mu.
+// evict forgets e, releasing its held root with whatever info there is, or recording the info
+// as dropped when no root took it. Callers hold mu.
 func (p *pending) evict(e *traceEntry) {
 	if e.held {
 		p.releaseRoot(e)
+	}
+	if !e.rootGone && e.info != nil && len(e.info.tags)+len(e.info.metadata) > 0 {
+		p.dropped = append(p.dropped, droppedInfo{
+			id:       e.id,
+			tags:     slices.Sorted(maps.Keys(e.info.tags)),
+			metadata: slices.Sorted(maps.Keys(e.info.metadata)),
+		})
 	}
 	e.evicted = true
 	p.order.Remove(e.elem)
@@ -155,6 +175,16 @@ func (p *pending) takeReleased() []releasedRoot {
 	r := p.released
 	p.released = nil
 	return r
+}
+
+// takeDropped returns the trace info forgotten without reaching a root span, for the receiver
+// to log.
+func (p *pending) takeDropped() []droppedInfo {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	d := p.dropped
+	p.dropped = nil
+	return d
 }
 
 // handedSpan is a span handed to the next consumer; commit or refused settles it.

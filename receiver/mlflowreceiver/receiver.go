@@ -130,7 +130,7 @@ func (r *mlflowReceiver) routes() http.Handler {
 		mux.HandleFunc("DELETE /api/"+v+"/mlflow/traces/{id}/tags", r.deleteTraceTag)
 	}
 	mux.HandleFunc("PUT /api/2.0/mlflow-artifacts/artifacts/{path...}", r.uploadArtifact)
-	return mux
+	return r.warnTooLarge(mux)
 }
 
 func plainText(body string) http.HandlerFunc {
@@ -168,12 +168,16 @@ func (r *mlflowReceiver) sendHanded(w http.ResponseWriter, req *http.Request, td
 // sendReleased sends root spans released without their trace info, each with the client
 // metadata and auth of the request that brought it (not of the request that happened to
 // release it). Nobody is waiting on them to retry, so a refusal is only logged (and counted as
-// refused).
+// refused). It also logs trace info forgotten without any root span to carry it.
 func (r *mlflowReceiver) sendReleased() {
 	for _, root := range r.pending.takeReleased() {
 		if err := r.send(client.NewContext(context.Background(), root.client), root.td, formatOTLP); err != nil {
 			r.settings.Logger.Warn("Dropping a root span released without its trace info", zap.Error(err))
 		}
+	}
+	for _, d := range r.pending.takeDropped() {
+		r.settings.Logger.Warn("Dropping trace tags and metadata that no root span took before the trace was forgotten (trace_timeout, max_pending_traces): the trace had been sent on already (a tag set on a finished trace), or its root span never came",
+			zap.String("trace_id", d.id), zap.Strings("tags", d.tags), zap.Strings("metadata", d.metadata))
 	}
 }
 

@@ -51,6 +51,12 @@ type testReceiver struct {
 // (or next, when given); configure adjusts the default config.
 func startReceiver(t *testing.T, configure func(*Config), next consumer.Traces) *testReceiver {
 	t.Helper()
+	return startReceiverWithLogger(t, zap.NewNop(), configure, next)
+}
+
+// startReceiverWithLogger is startReceiver with the receiver logging to logger.
+func startReceiverWithLogger(t *testing.T, logger *zap.Logger, configure func(*Config), next consumer.Traces) *testReceiver {
+	t.Helper()
 	cfg := createDefaultConfig().(*Config)
 	cfg.ServerConfig.NetAddr.Endpoint = freeAddr(t)
 	if configure != nil {
@@ -60,7 +66,9 @@ func startReceiver(t *testing.T, configure func(*Config), next consumer.Traces) 
 	if next == nil {
 		next = sink
 	}
-	rcv, err := NewFactory().CreateTraces(context.Background(), receivertest.NewNopSettings(metadata.Type), cfg, next)
+	set := receivertest.NewNopSettings(metadata.Type)
+	set.Logger = logger
+	rcv, err := NewFactory().CreateTraces(context.Background(), set, cfg, next)
 	require.NoError(t, err)
 	r := rcv.(*mlflowReceiver)
 	r.pending.rootWait = 0 // tests that need the wait set it
@@ -271,6 +279,31 @@ func TestTagsBeforeStartTrace(t *testing.T) {
 	assert.Equal(t, "yes", attr(root.span, "mlflow.traceTag.kept"))
 	_, ok := root.span.Attributes().Get("mlflow.traceTag.late")
 	assert.False(t, ok)
+}
+
+// TestTagAfterTraceForgottenIsLogged: a tag set on a trace that was sent on and forgotten
+// (trace_timeout) cannot reach it; the receiver cannot tell it from a tag for a trace still to
+// come, so it says so when the tag is forgotten in turn. A complete trace logs nothing.
+func TestTagAfterTraceForgottenIsLogged(t *testing.T) {
+	core, logs := observer.New(zap.WarnLevel)
+	tr := startReceiverWithLogger(t, zap.New(core), nil, nil)
+	tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status)
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json")).status)
+	tr.pending.sweep(time.Now().Add(time.Hour))
+	tr.sendReleased()
+	require.Zero(t, logs.Len(), "a complete trace is forgotten quietly")
+
+	a := tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+sdkTraceID+"/tags", "application/json", []byte(`{"key":"late","value":"yes"}`))
+	require.Equal(t, http.StatusOK, a.status)
+	tr.pending.sweep(time.Now().Add(2 * time.Hour))
+	tr.sendReleased()
+
+	require.Equal(t, 1, logs.Len(), "the tag's loss is logged")
+	fields := logs.All()[0].ContextMap()
+	assert.Equal(t, sdkTraceID, fields["trace_id"])
+	assert.Equal(t, []any{"late"}, fields["tags"])
+	assert.Equal(t, 3, tr.sink.SpanCount(), "nothing sent twice")
 }
 
 // TestV2Trace: an MLflow 2 client calls StartTrace when the root span starts, and uploads
@@ -484,6 +517,22 @@ func TestErrors(t *testing.T) {
 			assert.Zero(t, tr.sink.SpanCount(), "nothing half-written")
 		})
 	}
+}
+
+// TestBodyTooLargeIsLogged: MLflow's client logs a span batch refused with 413 only at debug
+// level, and a refused batch that held the root loses the whole trace; the collector's log is
+// the one place where an operator can see it.
+func TestBodyTooLargeIsLogged(t *testing.T) {
+	core, logs := observer.New(zap.WarnLevel)
+	tr := startReceiverWithLogger(t, zap.New(core), func(cfg *Config) { cfg.ServerConfig.MaxRequestBodySize = 512 }, nil)
+	a := tr.postSDKSpans(t, mlflow.DefaultExperimentID)
+	require.Equal(t, http.StatusRequestEntityTooLarge, a.status, string(a.body))
+	assert.Zero(t, tr.sink.SpanCount())
+
+	require.Equal(t, 1, logs.Len(), "the refusal is logged")
+	fields := logs.All()[0].ContextMap()
+	assert.Equal(t, "/v1/traces", fields["path"])
+	assert.EqualValues(t, 512, fields["max_request_body_size"])
 }
 
 func TestPipelineBusyThenRetry(t *testing.T) {
