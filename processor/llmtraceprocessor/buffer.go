@@ -25,7 +25,8 @@ type entry struct {
 	ids map[pcommon.SpanID]struct{}
 	// arrived is when the trace's first span arrived; the trace times out wait after it.
 	arrived time.Time
-	// ready is set when the root span arrived; the trace is complete at readyAt.
+	// ready is set when the root span (or a span under a remote parent) arrived; the trace is
+	// complete at readyAt.
 	ready   bool
 	readyAt time.Time
 	elem    *list.Element // in buffer.order
@@ -46,6 +47,11 @@ type buffer struct {
 	wait, grace time.Duration
 	maxTraces   int
 	maxBytes    int64 // 0: no bound
+	// remoteRoots: a span under a remote parent completes its trace.
+	remoteRoots bool
+
+	// released remembers the spans sent on, so that a retry of them is not sent again.
+	released *releasedSpans
 
 	traces map[pcommon.TraceID]*entry
 	order  *list.List // of *entry, by arrival: timeouts and evictions
@@ -56,12 +62,14 @@ type buffer struct {
 
 func newBuffer(cfg *Config) *buffer {
 	return &buffer{
-		wait:      cfg.WaitDuration,
-		grace:     cfg.RootGracePeriod,
-		maxTraces: cfg.MaxTraces,
-		maxBytes:  cfg.MaxBytes,
-		traces:    map[pcommon.TraceID]*entry{},
-		order:     list.New(),
+		wait:        cfg.WaitDuration,
+		grace:       cfg.RootGracePeriod,
+		maxTraces:   cfg.MaxTraces,
+		maxBytes:    cfg.MaxBytes,
+		remoteRoots: cfg.CompleteOnRemoteParent,
+		released:    newReleasedSpans(cfg.RememberReleasedSpans),
+		traces:      map[pcommon.TraceID]*entry{},
+		order:       list.New(),
 	}
 }
 
@@ -76,13 +84,17 @@ type destKey struct {
 
 // add moves td's spans into the buffer, by trace, and returns the traces that leave it at now:
 // complete, timed out, or evicted to make room. A span whose trace already holds a span with
-// its id is a copy (a client's retry) and stays in td; td is left without other spans.
+// its id, or sent one on lately, is a copy (a client's retry) and stays in td; td is left
+// without other spans.
 func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 	dests := map[destKey]ptrace.SpanSlice{}
 	for i, rs := range td.ResourceSpans().All() {
 		for j, ss := range rs.ScopeSpans().All() {
 			for _, span := range ss.Spans().All() {
 				id := span.TraceID()
+				if b.released.has(id, span.SpanID()) {
+					continue
+				}
 				e := b.traces[id]
 				if e == nil {
 					e = &entry{td: ptrace.NewTraces(), ids: map[pcommon.SpanID]struct{}{}, arrived: now}
@@ -102,7 +114,7 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 				size := int64(b.sizer.SpanSize(span))
 				e.bytes += size
 				b.bytes += size
-				if span.ParentSpanID().IsEmpty() && !e.ready {
+				if !e.ready && b.completes(span) {
 					e.ready, e.readyAt = true, now.Add(b.grace)
 					b.ready = append(b.ready, e)
 				}
@@ -115,6 +127,24 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 		out = append(out, b.remove(b.order.Front().Value.(*entry), reasonEvicted))
 	}
 	return out
+}
+
+// Span flags bits 8 and 9 (OTLP SpanFlags): whether it is known if the span's parent is in
+// another process, and whether it is.
+const (
+	flagHasIsRemote uint32 = 0x100
+	flagIsRemote    uint32 = 0x200
+)
+
+// completes reports whether span's arrival completes its trace, after the grace period: it is
+// the root span, or the top span of this process's part of the trace, whose parent is in
+// another process and never reaches this collector.
+func (b *buffer) completes(span ptrace.Span) bool {
+	if span.ParentSpanID().IsEmpty() {
+		return true
+	}
+	remote := flagHasIsRemote | flagIsRemote
+	return b.remoteRoots && span.Flags()&remote == remote
 }
 
 // appendScope appends to e an empty copy of rs and ss, counting their size, and returns where
@@ -169,9 +199,11 @@ func (b *buffer) all() []release {
 func (b *buffer) remove(e *entry, reason string) release {
 	b.order.Remove(e.elem)
 	// Any span of the trace names it.
-	delete(b.traces, e.td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID())
+	trace := e.td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID()
+	delete(b.traces, trace)
 	b.bytes -= e.bytes
-	// A removed entry may stay in the ready queue for a while; it needs no ids there.
+	// A removed entry may stay in the ready queue for a while; its ids are remembered instead.
+	b.released.add(trace, e.ids)
 	e.gone, e.ids = true, nil
 	return release{td: e.td, reason: reason}
 }

@@ -198,3 +198,96 @@ func TestReleaseKeepsResourceAndScope(t *testing.T) {
 	assert.Equal(t, map[string]any{"service.name": "llmtrace-test"}, out.Resource().Attributes().AsRaw())
 	assert.Equal(t, "llmtrace-test", out.ScopeSpans().At(0).Scope().Name())
 }
+
+func TestBufferReleasesOnRemoteParentAfterGrace(t *testing.T) {
+	// The service's top span is a child of a span in another process (the caller's client
+	// span), which this collector never sees.
+	local := func(flags uint32) sp {
+		return sp{id: 2, parent: 99, name: "POST /chat", kind: ptrace.SpanKindServer, flags: flags}
+	}
+	tests := []struct {
+		name   string
+		flags  uint32
+		remote bool // complete_on_remote_parent
+		held   bool
+	}{
+		// As the Python SDK 1.45 writes them (no trace flags), and the Go SDK (sampled).
+		{name: "parent is remote", flags: 0x300, remote: true},
+		{name: "parent is remote, sampled", flags: 0x301, remote: true},
+		{name: "parent is local", flags: 0x100, remote: true, held: true},
+		{name: "not known", flags: 0x001, remote: true, held: true},
+		{name: "disabled", flags: 0x301, held: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sink := new(consumertest.TracesSink)
+			cfg := defaultConfig()
+			cfg.CompleteOnRemoteParent = tt.remote
+			p, clock := newTestProcessor(t, cfg, sink)
+			require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(3, 2), local(tt.flags))))
+			clock.advance(time.Second / 2)
+			p.releaseDue(t.Context())
+			assert.Empty(t, received(sink), "held for the grace period")
+
+			clock.advance(time.Second / 2)
+			p.releaseDue(t.Context())
+			if tt.held {
+				assert.Empty(t, received(sink), "waits for the root")
+				assert.Equal(t, 1, p.buf.len())
+				return
+			}
+			assert.Equal(t, []map[byte]int{{1: 2}}, received(sink))
+			assert.Equal(t, 0, p.buf.len())
+		})
+	}
+	for _, tt := range []struct {
+		name   string
+		remote bool
+		want   []map[byte]int
+	}{
+		// The caller exports here too, after this part left: its spans are late spans, with the
+		// root among them, and go on as a trace of their own.
+		{name: "the remote parent arrives after all", remote: true, want: []map[byte]int{{1: 2}, {1: 2}}},
+		// Off by default: the trace is held whole until its real root.
+		{name: "the remote parent arrives, by default", want: []map[byte]int{{1: 4}}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			sink := new(consumertest.TracesSink)
+			cfg := defaultConfig()
+			cfg.CompleteOnRemoteParent = tt.remote
+			p, clock := newTestProcessor(t, cfg, sink)
+			require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(3, 2), local(0x301))))
+			clock.advance(time.Second)
+			p.releaseDue(t.Context())
+			require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(99, 1), root(1, "GET /", nil))))
+			clock.advance(time.Second)
+			p.releaseDue(t.Context())
+			assert.Equal(t, tt.want, received(sink))
+			assert.Equal(t, 0, p.buf.len())
+		})
+	}
+}
+
+func TestBufferDropsRetryAfterRelease(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	cfg := defaultConfig()
+	cfg.RootGracePeriod = 0
+	p, clock := newTestProcessor(t, cfg, sink)
+	batch := func() ptrace.Traces {
+		return newTrace(1, root(1, "POST /chat", nil), llmSpan(2, 1, "chat", "gpt-4o", 10, 5))
+	}
+	require.NoError(t, p.ConsumeTraces(t.Context(), batch()))
+	require.Equal(t, []map[byte]int{{1: 2}}, received(sink))
+
+	// The client did not get the answer in time and sends the batch again, after its trace left.
+	require.NoError(t, p.ConsumeTraces(t.Context(), batch()))
+	// A span exported later is still sent on, once it timed out; its retry is not.
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(3, 1))))
+	clock.advance(cfg.WaitDuration)
+	p.releaseDue(t.Context())
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(3, 1))))
+	require.NoError(t, p.Shutdown(t.Context()))
+
+	assert.Equal(t, []map[byte]int{{1: 2}, {1: 1}}, received(sink))
+	assert.Zero(t, p.buf.bytes)
+}

@@ -22,6 +22,14 @@ type Config struct {
 	// MaxBytes bounds the held spans' size (their OTLP protobuf encoding); past it, the oldest
 	// traces are sent on early. 0 means no byte bound.
 	MaxBytes int64 `mapstructure:"max_bytes"`
+	// CompleteOnRemoteParent lets a span whose parent is in another process (its OTLP span
+	// flags say the parent is remote) complete the trace as a root span does: the collector
+	// often sees only one service's part of a trace, whose root it never gets.
+	CompleteOnRemoteParent bool `mapstructure:"complete_on_remote_parent"`
+	// RememberReleasedSpans is how many spans of released traces are remembered, by trace and
+	// span id, so that a client's retry arriving after its trace left is dropped rather than
+	// sent again; the oldest traces are forgotten first. 0 remembers none.
+	RememberReleasedSpans int `mapstructure:"remember_released_spans"`
 
 	// Deduplicate marks an LLM span that describes the same call as an LLM span below it, so
 	// MLflow counts the call's tokens and cost once.
@@ -53,6 +61,7 @@ func createDefaultConfig() component.Config {
 		RootGracePeriod:              time.Second,
 		MaxTraces:                    10_000,
 		MaxBytes:                     128 << 20,
+		RememberReleasedSpans:        100_000,
 		Deduplicate:                  true,
 		TraceName:                    true,
 		Session:                      true,
@@ -78,6 +87,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxBytes < 0 {
 		errs = append(errs, fmt.Errorf("max_bytes: must not be negative (0 for no bound), got %d", cfg.MaxBytes))
+	}
+	if cfg.RememberReleasedSpans < 0 {
+		errs = append(errs, fmt.Errorf("remember_released_spans: must not be negative (0 for none), got %d", cfg.RememberReleasedSpans))
 	}
 	for i, p := range cfg.GenericRootAttributePrefixes {
 		if strings.TrimSpace(p) == "" {

@@ -36,6 +36,7 @@ func TestLoadConfig(t *testing.T) {
 		RootGracePeriod:              2 * time.Second,
 		MaxTraces:                    500,
 		MaxBytes:                     1 << 20,
+		CompleteOnRemoteParent:       true,
 		GenericRootAttributePrefixes: []string{"http.", "custom."},
 	}, full)
 
@@ -44,6 +45,7 @@ func TestLoadConfig(t *testing.T) {
 		"wait_duration: must be positive, got 0s",
 		"max_traces: must be positive, got 0",
 		"max_bytes: must not be negative (0 for no bound), got -1",
+		"remember_released_spans: must not be negative (0 for none), got -1",
 		"generic_root_attribute_prefixes[0]: must not be blank",
 	} {
 		assert.ErrorContains(t, err, want)

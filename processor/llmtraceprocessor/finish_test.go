@@ -306,6 +306,20 @@ func TestFinishTrace(t *testing.T) {
 		finishTwice(t, &Config{}, td)
 		assert.Equal(t, want, td)
 	})
+	t.Run("part of a trace under a remote parent", func(t *testing.T) {
+		// The service's top span completes the buffered part, but MLflow's root is the caller's
+		// span: nothing is written for the root, and duplicates are still marked.
+		local := httpRoot
+		local.parent, local.flags = 99, 0x301
+		td := newTrace(1, local, agent, llmSpan(5, 2, "ChatOpenAI", "gpt-4o", 1, 1), llmSpan(6, 5, "chat", "gpt-4o", 1, 1))
+		cfg := *all
+		cfg.Deduplicate, cfg.Totals = true, true
+		assert.Equal(t, 1, finishTwice(t, &cfg, td))
+		assert.Equal(t, spanID(6).String(), attr(t, td, 5, AttrDuplicateOf))
+		for _, key := range []string{AttrTraceName, mlflow.AttrSpanInputs, AttrTraceTotalTokens} {
+			assert.Nil(t, attr(t, td, 1, key), key)
+		}
+	})
 	t.Run("no root", func(t *testing.T) {
 		td := newTrace(1, agent, tool)
 		want := ptrace.NewTraces()

@@ -25,6 +25,7 @@ type sp struct {
 	kind       ptrace.SpanKind
 	start, end time.Duration // from base; end 0 means start+1s
 	attrs      map[string]any
+	flags      uint32 // OTLP span flags
 }
 
 func traceID(n byte) pcommon.TraceID {
@@ -60,6 +61,7 @@ func appendSpans(td ptrace.Traces, trace byte, spans ...sp) {
 		}
 		span.SetName(s.name)
 		span.SetKind(s.kind)
+		span.SetFlags(s.flags)
 		end := s.end
 		if end == 0 {
 			end = s.start + time.Second

@@ -98,6 +98,37 @@ func TestIntegration(t *testing.T) {
 		assert.Contains(t, tr.Info.RequestPreview, "where is my order?")
 	})
 
+	t.Run("batch retried after its trace left", func(t *testing.T) {
+		// The SDK span ended first and went in a batch of its own; the client retries the
+		// batch with the framework span once the trace has left. Alone, that span cannot be
+		// marked again, and MLflow would store it over the marked one, priced again.
+		split := func() (sdk, rest ptrace.Traces) {
+			sdk, rest = agentTrace(5), agentTrace(5)
+			sdk.ResourceSpans().At(0).ScopeSpans().At(0).Spans().RemoveIf(func(s ptrace.Span) bool { return s.SpanID() != spanID(4) })
+			rest.ResourceSpans().At(0).ScopeSpans().At(0).Spans().RemoveIf(func(s ptrace.Span) bool { return s.SpanID() == spanID(4) })
+			return sdk, rest
+		}
+		p, clock := newTestProcessor(t, defaultConfig(), exp)
+		sdk, rest := split()
+		require.NoError(t, p.ConsumeTraces(t.Context(), sdk))
+		require.NoError(t, p.ConsumeTraces(t.Context(), rest))
+		clock.advance(time.Second)
+		p.releaseDue(t.Context())
+		require.Zero(t, p.buf.len(), "sent on")
+		_, again := split()
+		require.NoError(t, p.ConsumeTraces(t.Context(), again))
+		require.NoError(t, p.Shutdown(t.Context()))
+
+		tr := srv.WaitForSpans(t, mlflow.TraceID(traceID(5)), agentTrace(5).SpanCount())
+		for _, s := range tr.Spans {
+			if s.Name == "ChatOpenAI" {
+				assert.Equal(t, spanID(4).String(), s.Attributes[AttrDuplicateOf], "still marked")
+				assert.Nil(t, s.Attributes[mlflow.AttrChatTokenUsage])
+				assert.NotContains(t, s.Attributes, mlflow.AttrLLMCost, "priced once")
+			}
+		}
+	})
+
 	// The next subtests pin the server behaviour the duplicate marking relies on.
 	t.Run("server: usage removed is derived again from gen_ai.usage", func(t *testing.T) {
 		td := agentTrace(2)
