@@ -69,6 +69,48 @@ func TestMLflowSDKThroughReceiver(t *testing.T) {
 	assert.Equal(t, direct.Info.State, collected.Info.State)
 }
 
+// TestMLflowSDKAppTraceInfoThroughReceiver: the trace info an app sets with
+// mlflow.update_current_trace besides tags and metadata (client request id, previews, state)
+// reaches MLflow through the collector as it does sent to the server directly; state ERROR wins
+// over the root span's OK status.
+func TestMLflowSDKAppTraceInfoThroughReceiver(t *testing.T) {
+	srv := mlflowtest.Start(t)
+	col := startCollector(t, map[string]string{"MLFLOW_TRACKING_URI": srv.URL})
+	stub := startStubLLM(t)
+	suffix := time.Now().UnixNano()
+
+	runApp := func(trackingURI, experiment string) string {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		app := parseAppOutput(t, python(t, ctx, "app_mlflow_sdk.py", map[string]string{
+			"MLFLOW_TRACKING_URI":    trackingURI,
+			"MLFLOW_EXPERIMENT_NAME": experiment,
+			"OPENAI_BASE_URL":        stub,
+			"OPENAI_API_KEY":         "sk-stub",
+			"APP_SET_TRACE_INFO":     "1",
+		}))
+		srv.WaitForSpans(t, "tr-"+app.TraceID, 3)
+		return "tr-" + app.TraceID
+	}
+	directID := runApp(srv.URL, fmt.Sprintf("e2e-sdk-info-direct-%d", suffix))
+	viaID := runApp("http://"+col.MLflow, fmt.Sprintf("e2e-sdk-info-collector-%d", suffix))
+	col.Stop(t) // the exporter records the trace info after the spans: flushed now
+
+	for name, id := range map[string]string{"direct": directID, "through the collector": viaID} {
+		tr, err := srv.Client.GetTrace(context.Background(), id)
+		require.NoError(t, err, name)
+		assert.Equal(t, "req-e2e-42", tr.Info.ClientRequestID, name)
+		assert.Equal(t, "Paris weather?", tr.Info.RequestPreview, name)
+		assert.Equal(t, "sunny, 21 C", tr.Info.ResponsePreview, name)
+		assert.Equal(t, mlflow.TraceStateError, tr.Info.State, name)
+		for _, s := range tr.Spans {
+			if s.ParentSpanID == "" {
+				assert.Equal(t, "OK", s.StatusCode, "%s: the root span itself did not fail", name)
+			}
+		}
+	}
+}
+
 // spanView is what must match between two traces of the same app: everything but ids and times.
 type spanView struct {
 	Parent  string // the parent span's name

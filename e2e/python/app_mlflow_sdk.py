@@ -3,6 +3,7 @@
 `@mlflow.trace` spans (an agent with a nested tool call) and an `mlflow.openai.autolog()` call
 against the stub LLM (OPENAI_BASE_URL). It logs to MLFLOW_TRACKING_URI, which is either the real
 tracking server or the collector's mlflow receiver: the app cannot tell the difference.
+With APP_SET_TRACE_INFO set, it also sets a client request id, both previews and state ERROR.
 Prints one JSON line: {"trace_id": "<32 hex>", "answer": ...}.
 """
 
@@ -30,6 +31,14 @@ def weather_agent(question):
         session_id="session-sdk-7",
         user="alice",
     )
+    if os.environ.get("APP_SET_TRACE_INFO"):
+        # The rest of the trace info an app can set: the trace is marked failed though no span is.
+        mlflow.update_current_trace(
+            client_request_id="req-e2e-42",
+            request_preview="Paris weather?",
+            response_preview="sunny, 21 C",
+            state="ERROR",
+        )
     weather = get_weather("Paris")
     answer = client.chat.completions.create(
         model="gpt-4o-mini",

@@ -196,6 +196,27 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "weather", info.Tags[mlflow.TagTraceName])
 	})
 
+	t.Run("trace info the app set replaces what the server derived from the spans", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "agent", trace: 1, attrs: map[string]string{
+			mlflow.AttrSpanInputs:                mlflow.JSONText("What is the weather in Paris?"),
+			mlflow.AttrSpanOutputs:               mlflow.JSONText("It is sunny."),
+			mlflow.AttrTraceMetadataPrefix + "k": "v",
+			mlflow.AttrTraceClientRequestID:      "req-42",
+			mlflow.AttrTraceRequestPreview:       "Paris weather?",
+			mlflow.AttrTraceResponsePreview:      "sunny",
+			mlflow.AttrTraceState:                mlflow.TraceStateError, // the span's status is unset: OK
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
+		assert.Equal(t, "req-42", info.ClientRequestID)
+		assert.Equal(t, "Paris weather?", info.RequestPreview)
+		assert.Equal(t, "sunny", info.ResponsePreview)
+		assert.Equal(t, mlflow.TraceStateError, info.State)
+	})
+
 	t.Run("experiment deleted for good is created again", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, func(c *Config) {
 			c.ExperimentName = "it-recreated"

@@ -38,35 +38,50 @@ func (e *mlflowExporter) recordTraceInfo(ctx context.Context, experimentID strin
 	}
 }
 
-// sdkTraceInfo returns the trace info of a root span that carries MLflow SDK trace metadata.
+// sdkTraceInfo returns the trace info of a root span that carries MLflow SDK trace info: its
+// metadata, or the fields the receiver puts on the root when the app set them.
 func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool) {
 	if !span.ParentSpanID().IsEmpty() {
 		return mlflow.TraceInfo{}, false
 	}
-	metadata := prefixed(span.Attributes(), mlflow.AttrTraceMetadataPrefix, pcommon.Value.AsString)
-	if len(metadata) == 0 {
+	attrs := span.Attributes()
+	text := func(key string) string {
+		if v, ok := attrs.Get(key); ok {
+			return v.AsString() // plain, as the receiver writes it
+		}
+		return ""
+	}
+	metadata := prefixed(attrs, mlflow.AttrTraceMetadataPrefix, pcommon.Value.AsString)
+	info := mlflow.TraceInfo{
+		ClientRequestID: text(mlflow.AttrTraceClientRequestID),
+		RequestPreview:  text(mlflow.AttrTraceRequestPreview),
+		ResponsePreview: text(mlflow.AttrTraceResponsePreview),
+		State:           text(mlflow.AttrTraceState),
+	}
+	if len(metadata) == 0 && info.ClientRequestID+info.RequestPreview+info.ResponsePreview+info.State == "" {
 		return mlflow.TraceInfo{}, false
 	}
 	// Tags are read as the server reads them from the spans, unquoting JSON strings: the tags
 	// sent here replace those, and the llmtrace processor writes the trace name as JSON text.
-	tags := prefixed(span.Attributes(), mlflow.AttrTraceTagPrefix, mlflow.ValueText)
+	tags := prefixed(attrs, mlflow.AttrTraceTagPrefix, mlflow.ValueText)
 	if _, ok := tags[tagTraceName]; !ok {
 		tags[tagTraceName] = span.Name()
 	}
-	state := "OK"
-	if span.Status().Code() == ptrace.StatusCodeError {
-		state = "ERROR"
+	// A state the app set wins over the root's status, as it does sent to the server directly.
+	if info.State != mlflow.TraceStateOK && info.State != mlflow.TraceStateError {
+		info.State = mlflow.TraceStateOK
+		if span.Status().Code() == ptrace.StatusCodeError {
+			info.State = mlflow.TraceStateError
+		}
 	}
 	start, end := span.StartTimestamp().AsTime(), span.EndTimestamp().AsTime()
-	return mlflow.TraceInfo{
-		TraceID:           mlflow.TraceID(span.TraceID()),
-		ExperimentID:      experimentID,
-		State:             state,
-		RequestTime:       start,
-		ExecutionDuration: fmt.Sprintf("%.9fs", end.Sub(start).Seconds()),
-		TraceMetadata:     metadata,
-		Tags:              tags,
-	}, true
+	info.TraceID = mlflow.TraceID(span.TraceID())
+	info.ExperimentID = experimentID
+	info.RequestTime = start
+	info.ExecutionDuration = fmt.Sprintf("%.9fs", end.Sub(start).Seconds())
+	info.TraceMetadata = metadata
+	info.Tags = tags
+	return info, true
 }
 
 // prefixed returns the attributes under prefix, keyed by the rest of their key, as text.

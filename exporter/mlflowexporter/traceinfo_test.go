@@ -60,6 +60,43 @@ func TestSDKTraceInfo(t *testing.T) {
 		assert.Equal(t, map[string]string{"k": `"v"`}, info.TraceMetadata, "metadata is the receiver's, plain")
 	})
 
+	t.Run("fields the app set", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
+		s.Attributes().PutStr("mlflow.traceClientRequestId", "req-42")
+		s.Attributes().PutStr("mlflow.traceRequestPreview", "Paris weather?")
+		s.Attributes().PutStr("mlflow.traceResponsePreview", "sunny")
+		s.Attributes().PutStr("mlflow.traceState", "ERROR")
+		s.Status().SetCode(ptrace.StatusCodeOk)
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, "req-42", info.ClientRequestID)
+		assert.Equal(t, "Paris weather?", info.RequestPreview)
+		assert.Equal(t, "sunny", info.ResponsePreview)
+		assert.Equal(t, "ERROR", info.State, "the app's state wins over the root's status")
+	})
+
+	t.Run("the app's OK wins over an ERROR status", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceState", "OK")
+		s.Status().SetCode(ptrace.StatusCodeError)
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok, "a field the app set is trace info to record, also without metadata")
+		assert.Equal(t, "OK", info.State)
+		assert.Empty(t, info.RequestPreview, "the server keeps the previews it computed")
+		assert.Empty(t, info.ClientRequestID)
+	})
+
+	t.Run("a state that is not OK or ERROR is the root's status", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
+		s.Attributes().PutStr("mlflow.traceState", "IN_PROGRESS")
+		s.Status().SetCode(ptrace.StatusCodeError)
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, "ERROR", info.State)
+	})
+
 	t.Run("no SDK metadata: nothing to record", func(t *testing.T) {
 		s := newRoot()
 		s.Attributes().PutStr("mlflow.traceTag.team", "search")

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -53,4 +54,32 @@ func TestClientAgainstServer(t *testing.T) {
 
 	_, err = api.SearchTraces(ctx, []string{id}, "no such filter !!")
 	assert.ErrorContains(t, err, "mlflow: HTTP 400 INVALID_PARAMETER_VALUE")
+
+	// StartTrace sends every field an app can set; the server stores them as sent.
+	sent := mlflow.TraceInfo{
+		TraceID:           mlflow.TraceID([16]byte{15: 2}),
+		ExperimentID:      id,
+		ClientRequestID:   "req-42",
+		State:             mlflow.TraceStateError,
+		RequestTime:       time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC),
+		ExecutionDuration: "1.5s",
+		RequestPreview:    "custom request",
+		ResponsePreview:   "custom response",
+		TraceMetadata:     map[string]string{"app.version": "1.2"},
+		Tags:              map[string]string{"team": "search"},
+	}
+	require.NoError(t, api.StartTrace(ctx, sent))
+	// Searched, not got: GetTrace refuses a trace without spans.
+	infos, err = api.SearchTraces(ctx, []string{id}, "")
+	require.NoError(t, err)
+	require.Len(t, infos, 1)
+	got := infos[0]
+	assert.Equal(t, sent.TraceID, got.TraceID)
+	assert.Equal(t, "req-42", got.ClientRequestID)
+	assert.Equal(t, mlflow.TraceStateError, got.State)
+	assert.Equal(t, "custom request", got.RequestPreview)
+	assert.Equal(t, "custom response", got.ResponsePreview)
+	assert.True(t, sent.RequestTime.Equal(got.RequestTime), "%v", got.RequestTime)
+	assert.Equal(t, "1.2", got.TraceMetadata["app.version"])
+	assert.Equal(t, "search", got.Tags["team"])
 }

@@ -106,6 +106,24 @@ const LifecycleDeleted = "deleted"
 // mlflow receiver), for the exporter to recreate the trace's metadata.
 const AttrTraceMetadataPrefix = "mlflow.traceMetadata."
 
+// Trace info fields on a root span, for the trace info fields that are neither tags nor metadata
+// (an app sets them with mlflow.update_current_trace). MLflow itself does not read them: like
+// AttrTraceMetadataPrefix they are this distribution's convention (written by the mlflow
+// receiver), for the exporter to send them with StartTraceV3. Values are plain strings.
+const (
+	AttrTraceClientRequestID = "mlflow.traceClientRequestId"
+	AttrTraceRequestPreview  = "mlflow.traceRequestPreview"
+	AttrTraceResponsePreview = "mlflow.traceResponsePreview"
+	// AttrTraceState is TraceStateOK or TraceStateError, set when it differs from the root's status.
+	AttrTraceState = "mlflow.traceState"
+)
+
+// Trace states (TraceInfoV3 State) a client sets on a finished trace.
+const (
+	TraceStateOK    = "OK"
+	TraceStateError = "ERROR"
+)
+
 // Trace metadata keys (TraceMetadataKey) with a span-attribute counterpart.
 const (
 	MetadataSession = "mlflow.trace.session"

@@ -14,6 +14,8 @@ const maxSearchResults = 500
 type TraceInfo struct {
 	TraceID      string
 	ExperimentID string
+	// ClientRequestID is the app's own id for the request (mlflow.update_current_trace).
+	ClientRequestID string
 	// State is OK, ERROR or IN_PROGRESS (no root span seen yet).
 	State             string
 	RequestTime       time.Time
@@ -101,11 +103,16 @@ func (c *Client) GetTrace(ctx context.Context, traceID string) (*Trace, error) {
 
 // StartTrace records a trace's info (StartTraceV3), as MLflow's SDK does once a trace's root
 // span has ended. For a trace whose spans the server already holds, it merges the info into the
-// stored trace: metadata and tags are added, the previews and token usage it computed stay.
+// stored trace: metadata and tags are added; state and client request id replace the stored
+// ones (an empty ClientRequestID clears it); previews replace the computed ones when set, and
+// the computed previews and token usage stay otherwise.
 func (c *Client) StartTrace(ctx context.Context, info TraceInfo) error {
 	type traceInfoV3 struct {
 		TraceID           string            `json:"trace_id"`
+		ClientRequestID   string            `json:"client_request_id,omitempty"`
 		TraceLocation     traceLocation     `json:"trace_location"`
+		RequestPreview    string            `json:"request_preview,omitempty"`
+		ResponsePreview   string            `json:"response_preview,omitempty"`
 		RequestTime       string            `json:"request_time,omitempty"`
 		ExecutionDuration string            `json:"execution_duration,omitempty"`
 		State             string            `json:"state,omitempty"`
@@ -119,7 +126,10 @@ func (c *Client) StartTrace(ctx context.Context, info TraceInfo) error {
 	}
 	in.Trace.TraceInfo = traceInfoV3{
 		TraceID:           info.TraceID,
+		ClientRequestID:   info.ClientRequestID,
 		TraceLocation:     experimentLocation(info.ExperimentID),
+		RequestPreview:    info.RequestPreview,
+		ResponsePreview:   info.ResponsePreview,
 		ExecutionDuration: info.ExecutionDuration,
 		State:             info.State,
 		TraceMetadata:     info.TraceMetadata,
@@ -154,6 +164,7 @@ func experimentLocation(id string) traceLocation {
 
 type traceInfoJSON struct {
 	TraceID           string            `json:"trace_id"`
+	ClientRequestID   string            `json:"client_request_id"`
 	TraceLocation     traceLocation     `json:"trace_location"`
 	RequestTime       time.Time         `json:"request_time"`
 	ExecutionDuration string            `json:"execution_duration"`
@@ -168,6 +179,7 @@ func (t *traceInfoJSON) info() TraceInfo {
 	return TraceInfo{
 		TraceID:           t.TraceID,
 		ExperimentID:      t.TraceLocation.MLflowExperiment.ExperimentID,
+		ClientRequestID:   t.ClientRequestID,
 		State:             t.State,
 		RequestTime:       t.RequestTime,
 		ExecutionDuration: t.ExecutionDuration,

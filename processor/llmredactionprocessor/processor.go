@@ -24,13 +24,15 @@ const (
 
 // contentKeys are the span and event attributes that carry message content: those llmspan's
 // dialects copy into mlflow.spanInputs and mlflow.spanOutputs, which it keeps by default
-// (source_attributes: keep), mlflow.spanInputs and mlflow.spanOutputs themselves, and the
-// message fields of the GenAI message events. contentPrefixes are prefixes of flattened
-// message and document attributes; contentEvents hold nothing but content.
+// (source_attributes: keep), mlflow.spanInputs and mlflow.spanOutputs themselves, the trace
+// previews an app set, and the message fields of the GenAI message events. contentPrefixes are
+// prefixes of flattened message and document attributes; contentEvents hold nothing but content.
 var contentKeys, contentPrefixes, contentEvents = func() (map[string]bool, []string, map[string]bool) {
 	keys, prefixes, events := llmspanprocessor.ContentAttributes()
 	keySet := map[string]bool{
 		mlflow.AttrSpanInputs: true, mlflow.AttrSpanOutputs: true,
+		// previews an app set, which the mlflow receiver carries on the root span
+		mlflow.AttrTraceRequestPreview: true, mlflow.AttrTraceResponsePreview: true,
 		// on gen_ai.{system,user,assistant,tool}.message and gen_ai.choice events
 		"content": true, "message": true, "tool_calls": true,
 	}

@@ -313,6 +313,7 @@ func TestSourceContentKeys(t *testing.T) {
 		"llm.prompts.0.prompt.text", "retrieval.documents.0.document.content", "gen_ai.retrieval.documents",
 		"lmnr.span.input", "genkit:output", "spring.ai.tool.call.result", "user_prompt",
 		"mcp.tool.arguments", "gen_ai.memory.records", "ai.embeddings",
+		"mlflow.traceRequestPreview", "mlflow.traceResponsePreview", // an app's previews, carried by the mlflow receiver
 	} {
 		t.Run(key, func(t *testing.T) {
 			td := ptrace.NewTraces()

@@ -30,8 +30,13 @@ type traceInfoV3 struct {
 			ExperimentID string `json:"experiment_id"`
 		} `json:"mlflow_experiment"`
 	} `json:"trace_location"`
-	TraceMetadata map[string]string `json:"trace_metadata"`
-	Tags          map[string]string `json:"tags"`
+	TraceMetadata   map[string]string `json:"trace_metadata"`
+	Tags            map[string]string `json:"tags"`
+	ClientRequestID string            `json:"client_request_id"`
+	RequestPreview  string            `json:"request_preview"`
+	ResponsePreview string            `json:"response_preview"`
+	// State is an enum, which protobuf's JSON may also write as a number: only names are read.
+	State any `json:"state"`
 }
 
 // startTraceV3 takes the trace's info, which the SDK sends once the trace has ended. The answer
@@ -54,7 +59,11 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	}
 	expID := ti.TraceLocation.MLflowExperiment.ExperimentID
 	root, handed, spansHere := r.pending.startTrace(req.Context(), ti.TraceID,
-		traceInfo{experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata}, sendsSpansOverOTLP(req))
+		traceInfo{
+			experimentID: expID, tags: ti.Tags, metadata: ti.TraceMetadata,
+			clientRequestID: ti.ClientRequestID, requestPreview: ti.RequestPreview,
+			responsePreview: ti.ResponsePreview, state: stateName(ti.State),
+		}, sendsSpansOverOTLP(req))
 	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatOTLP) {
 		return
 	}
@@ -70,6 +79,12 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	}
 	echo["tags"], _ = json.Marshal(tags)
 	writeJSON(w, http.StatusOK, map[string]any{"trace": map[string]any{"trace_info": echo}})
+}
+
+// stateName is a TraceInfoV3 state given by its name, or "".
+func stateName(v any) string {
+	s, _ := v.(string)
+	return s
 }
 
 // sendsSpansOverOTLP tells whether the client is MLflow's Python SDK, the one client that logs

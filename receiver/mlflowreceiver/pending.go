@@ -340,7 +340,7 @@ func finish(e *traceEntry, info traceInfo) (ptrace.Traces, []handedSpan) {
 	if e.info == nil {
 		e.info = &traceInfo{}
 	}
-	e.info.merge(info.experimentID, info.tags, info.metadata)
+	e.info.merge(info)
 	e.final = true
 	if !e.held {
 		return ptrace.Traces{}, nil
@@ -368,7 +368,7 @@ func (p *pending) addInfo(id string, info traceInfo) bool {
 	if e.info == nil {
 		e.info = &traceInfo{}
 	}
-	e.info.merge(info.experimentID, info.tags, info.metadata)
+	e.info.merge(info)
 	return !e.rootGone
 }
 
@@ -389,9 +389,9 @@ func (p *pending) info(id string) traceInfo {
 	defer p.mu.Unlock()
 	var out traceInfo
 	if e := p.entry(id); e.info != nil {
-		out.merge(e.info.experimentID, e.info.tags, e.info.metadata)
+		out.merge(*e.info)
 	} else {
-		out.merge("", nil, nil)
+		out.merge(traceInfo{})
 	}
 	return out
 }
