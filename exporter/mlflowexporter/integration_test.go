@@ -1,6 +1,7 @@
 package mlflowexporter
 
 import (
+	"fmt"
 	"math"
 	"net/http"
 	"os/exec"
@@ -238,15 +239,21 @@ func TestIntegration(t *testing.T) {
 
 	// The server stores a request all or nothing: one span it cannot take must not cost the
 	// other traces of the batch.
+	const sessionIDTooLong = "HTTP 400 INVALID_PARAMETER_VALUE: 'Session ID' exceeds the maximum length of 250 characters"
 	t.Run("a trace the server refuses does not lose the others in its batch", func(t *testing.T) {
 		tests := []struct {
 			name string
 			bad  func(ptrace.Span)
+			says string
 		}{
-			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }},
-			{"text that is not UTF-8", func(s ptrace.Span) { s.Attributes().PutStr("note", "caf\xe9") }},
-			{"session id over 250 characters", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251)) }},
-			{"malformed token usage", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrChatTokenUsage, `{"input_tokens":"many"}`) }},
+			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }, "HTTP 422: Cannot convert OpenTelemetry span to MLflow span"},
+			{"session id over 250 characters", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251)) }, sessionIDTooLong},
+			// Repaired and sent again, then refused for the session id.
+			{"text that is not UTF-8 and a session id over 250 characters", func(s ptrace.Span) {
+				s.Attributes().PutStr("note", "caf\xe9")
+				s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251))
+			}, "(sent again with invalid UTF-8 replaced by U+FFFD, values repaired: 1): Permanent error: MLflow refused spans for experiment 0: mlflow: " + sessionIDTooLong},
+			{"malformed token usage", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrChatTokenUsage, `{"input_tokens":"many"}`) }, "HTTP 422: Failed to log OpenTelemetry spans"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -263,12 +270,51 @@ func TestIntegration(t *testing.T) {
 
 				assert.True(t, consumererror.IsPermanent(err), "%v", err)
 				assert.ErrorContains(t, err, badTraceID)
+				assert.ErrorContains(t, err, tt.says, "MLflow's message")
 				// The server answers once it has stored the spans: no need to wait.
 				good, err := api.GetTrace(t.Context(), firstTraceID(td, 0))
 				require.NoError(t, err)
 				assert.ElementsMatch(t, []string{"good", "good child"}, names(good.Spans))
 				_, err = api.GetTrace(t.Context(), firstTraceID(td, 2))
 				assert.NoError(t, err)
+			})
+		}
+	})
+
+	t.Run("text that is not UTF-8 is stored repaired", func(t *testing.T) {
+		for _, traces := range []int{1, 2} {
+			t.Run(fmt.Sprintf("batch of %d traces", traces), func(t *testing.T) {
+				exp := newTestExporter(t, srv.URL, nil)
+				resources := []resource{{spans: []span{{name: "bad \xff name", trace: 1, attrs: map[string]string{
+					"note":     "caf\xe9 cr\xe8me",
+					"key \xfe": "v",
+				}}}}}
+				if traces == 2 {
+					resources = append(resources, resource{spans: []span{{name: "good", trace: 2}}})
+				}
+				td := newTraces(resources...)
+				rs := td.ResourceSpans().At(0)
+				rs.Resource().Attributes().PutStr("host.name", "h\xf0st")
+				rs.ScopeSpans().At(0).Scope().SetName("scope\xc3")
+				bad := rs.ScopeSpans().At(0).Spans().At(0)
+				bad.Status().SetCode(ptrace.StatusCodeError)
+				bad.Status().SetMessage("failed \xe9")
+				bad.Events().AppendEmpty().SetName("event \xe9")
+
+				require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+				tr, err := api.GetTrace(t.Context(), firstTraceID(td, 0))
+				require.NoError(t, err)
+				require.Len(t, tr.Spans, 1)
+				got := tr.Spans[0]
+				assert.Equal(t, "bad \uFFFD name", got.Name)
+				assert.Equal(t, "failed \uFFFD", got.StatusMessage)
+				assert.Equal(t, "caf\uFFFD cr\uFFFDme", got.Attributes["note"])
+				assert.Equal(t, "v", got.Attributes["key \uFFFD"])
+				if traces == 2 {
+					_, err = api.GetTrace(t.Context(), firstTraceID(td, 1))
+					assert.NoError(t, err)
+				}
 			})
 		}
 	})

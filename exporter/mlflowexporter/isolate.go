@@ -25,7 +25,8 @@ type failure struct {
 // span it cannot take (an empty id, text that is not UTF-8, a session id over 250 characters,
 // malformed token usage) makes it refuse every trace in the request. So when it refuses a batch
 // of several traces for what it holds, the batch is sent again trace by trace, and only the
-// traces it refuses are lost.
+// traces it refuses are lost. A refused trace whose text is not all valid UTF-8 is sent once
+// more, repaired (see exportRepaired).
 func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure {
 	err := e.export(ctx, b)
 	if err == nil {
@@ -39,6 +40,11 @@ func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure
 		return span.TraceID()
 	})
 	if len(traces) < 2 {
+		if len(traces) == 1 {
+			if f, repaired := e.exportRepaired(ctx, b, traceIDs[0], err); repaired {
+				return f
+			}
+		}
 		return whole
 	}
 	e.logger.Warn("MLflow refused a batch of traces; sending them one by one, so that it stores those it accepts",
@@ -46,12 +52,39 @@ func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure
 	var failed []failure
 	for i, td := range traces {
 		part := batch{experiment: b.experiment, traces: td}
-		if err := e.export(ctx, part); err != nil {
-			err = fmt.Errorf("trace %s: %w", mlflow.TraceID(traceIDs[i]), err)
-			failed = append(failed, failure{batch: part, err: err})
+		err := e.export(ctx, part)
+		if err == nil {
+			continue
 		}
+		if isRefusedContent(err) {
+			if f, repaired := e.exportRepaired(ctx, part, traceIDs[i], err); repaired {
+				failed = append(failed, f...)
+				continue
+			}
+		}
+		err = fmt.Errorf("trace %s: %w", mlflow.TraceID(traceIDs[i]), err)
+		failed = append(failed, failure{batch: part, err: err})
 	}
 	return failed
+}
+
+// exportRepaired sends once more a trace MLflow refused, when it holds text that is not valid
+// UTF-8, which MLflow cannot parse, with that text repaired. It reports whether it did, and what
+// failed then. Only a refused trace is scanned: the others are sent as they are, unscanned.
+func (e *mlflowExporter) exportRepaired(ctx context.Context, b batch, traceID pcommon.TraceID, refused error) ([]failure, bool) {
+	td, n := withValidUTF8(b.traces)
+	if n == 0 {
+		return nil, false
+	}
+	id := mlflow.TraceID(traceID)
+	e.logger.Warn("MLflow refused a trace holding text that is not valid UTF-8; sending it again with the invalid bytes replaced by U+FFFD",
+		zap.String("trace_id", id), zap.Int("repaired_values", n), zap.Error(refused))
+	repaired := batch{experiment: b.experiment, traces: td}
+	if err := e.export(ctx, repaired); err != nil {
+		err = fmt.Errorf("trace %s (sent again with invalid UTF-8 replaced by U+FFFD, values repaired: %d): %w", id, n, err)
+		return []failure{{batch: repaired, err: err}}, true
+	}
+	return nil, true
 }
 
 // isRefusedContent reports whether err is the server refusing what a request holds, rather
