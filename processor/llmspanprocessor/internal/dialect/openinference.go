@@ -101,8 +101,9 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 	f.FillCommon(rec)
 	kind := strings.ToUpper(strings.TrimSpace(f.Str(FieldOperation)))
 
-	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(), s.prompts.texts("prompt.text"), s.inputValue, s.inputText)
-	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(), s.choices.texts("completion.text"), s.outputValue, s.outputText)
+	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(s.inputValue), s.prompts.texts("prompt.text"), s.inputValue, s.inputText)
+	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(Any{}), s.choices.texts("completion.text"), s.outputValue, s.outputText)
+	anthropicCallIDs(rec.Output.Messages, s.outputValue)
 	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
 		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
 			rec.Input.Value = Some(stringList(texts))
@@ -335,12 +336,37 @@ func putOIToolCall(m *Message, key string, v pcommon.Value, nested *int) bool {
 	return putToolCall(m, k, field, v, nested)
 }
 
-func (x *oiMessages) messages() []Message {
-	var out []Message
+// messages returns the messages read; request is the span's input.value, read only for the
+// tool results of Anthropic requests.
+func (x *oiMessages) messages(request Any) []Message {
+	var (
+		out     []Message
+		reqMsgs pcommon.Slice
+		parsed  bool
+	)
 	for i := range x.msgs {
 		m := &x.msgs[i]
 		if !m.seen {
 			continue
+		}
+		if m.Role == "user" && m.ToolCallID != "" {
+			// The Anthropic instrumentations write a tool_result block as its user message's
+			// tool_call_id and content, the last one only when there are several: the message
+			// is read from the request when it is there, else it is a tool message. The JS
+			// instrumentation writes the message's other blocks as its contents, the rest of
+			// the user's message.
+			if !parsed {
+				reqMsgs, parsed = anthropicRequestMessages(request), true
+			}
+			if msgs, ok := anthropicToolResults(reqMsgs, i, m.ToolCallID); ok {
+				out = append(out, msgs...)
+				continue
+			}
+			out = append(out, Message{Role: "tool", ToolCallID: m.ToolCallID, Parts: m.Parts})
+			if m.contents.len() == 0 {
+				continue
+			}
+			m.Message = Message{Role: m.Role, Name: m.Name}
 		}
 		m.contents.readContents(&m.Message)
 		if fc := m.functionCall; (fc.Name != "" || fc.Arguments.Set) && len(m.ToolCalls) == 0 {
@@ -352,6 +378,67 @@ func (x *oiMessages) messages() []Message {
 		out = append(out, m.Message)
 	}
 	return out
+}
+
+// anthropicRequestMessages returns the messages of an Anthropic request held as JSON text in
+// input.value; an empty list when it holds none.
+func anthropicRequestMessages(request Any) pcommon.Slice {
+	if msgs, ok := jsonMembers(request, "messages").Get("messages"); ok && msgs.Type() == pcommon.ValueTypeSlice {
+		return msgs.Slice()
+	}
+	return pcommon.NewSlice()
+}
+
+// anthropicToolResults reads the nth message of an Anthropic request, when it is the user
+// message that answers the tool call id: its tool_result blocks as tool messages, then the
+// rest of it.
+func anthropicToolResults(request pcommon.Slice, n int, id string) ([]Message, bool) {
+	if n >= request.Len() || request.At(n).Type() != pcommon.ValueTypeMap {
+		return nil, false
+	}
+	m := request.At(n).Map()
+	content, ok := m.Get("content")
+	if !ok || str(m, "role") != "user" || content.Type() != pcommon.ValueTypeSlice {
+		return nil, false
+	}
+	for _, b := range content.Slice().All() {
+		if b.Type() == pcommon.ValueTypeMap && str(b.Map(), "type") == "tool_result" && str(b.Map(), "tool_use_id") == id {
+			return anthropicBlocks([]Message{{Role: "user", Parts: contentParts(Some(content))}}), true
+		}
+	}
+	return nil, false
+}
+
+// anthropicCallIDs gives the reply's tool calls the ids that the Python Anthropic
+// instrumentation leaves out of them, from the tool_use blocks of output.value (the Message as
+// JSON), one for one in order when their names agree.
+func anthropicCallIDs(msgs []Message, output Any) {
+	if len(msgs) != 1 || !slices.ContainsFunc(msgs[0].ToolCalls, func(c ToolCall) bool { return c.ID == "" }) {
+		return
+	}
+	content, ok := jsonMembers(output, "content").Get("content")
+	if !ok || content.Type() != pcommon.ValueTypeSlice {
+		return
+	}
+	calls := msgs[0].ToolCalls
+	ids := make([]string, 0, len(calls))
+	for _, b := range content.Slice().All() {
+		if b.Type() != pcommon.ValueTypeMap || str(b.Map(), "type") != oiToolUse {
+			continue
+		}
+		if len(ids) == len(calls) || str(b.Map(), "name") != calls[len(ids)].Name {
+			return
+		}
+		ids = append(ids, str(b.Map(), "id"))
+	}
+	if len(ids) != len(calls) {
+		return
+	}
+	for i, id := range ids {
+		if calls[i].ID == "" {
+			calls[i].ID = id
+		}
+	}
 }
 
 // indexedValues collects flattened "N.rest" attributes as one map per index.

@@ -203,3 +203,78 @@ func TestRetrievalKeysConsumed(t *testing.T) {
 	used, content := ConsumptionOf("openllmetry").Uses("llm.request.functions.0.input_schema")
 	assert.True(t, used && !content, "a tool schema is read, not content")
 }
+
+// The Anthropic instrumentations (openinference-instrumentation-anthropic, Python and JS) write
+// a tool_result block as message.tool_call_id and message.content of its user message, and the
+// Python one writes the reply's tool_use blocks without their ids, which only output.value (the
+// Message as JSON) holds.
+func TestOpenInferenceAnthropicToolResults(t *testing.T) {
+	const in, out = "llm.input_messages.", "llm.output_messages.0.message."
+	rec := readSpan(t, readOpenInference, map[string]any{
+		"openinference.span.kind":                                  "LLM",
+		"llm.provider":                                             "anthropic",
+		in + "0.message.role":                                      "user",
+		in + "0.message.content":                                   "Weather in Paris?",
+		in + "1.message.role":                                      "assistant",
+		in + "1.message.content":                                   "Checking.",
+		in + "1.message.tool_calls.0.tool_call.id":                 "toolu_1",
+		in + "1.message.tool_calls.0.tool_call.function.name":      "get_weather",
+		in + "1.message.tool_calls.0.tool_call.function.arguments": `{"city":"Paris"}`,
+		in + "2.message.role":                                      "user",
+		in + "2.message.tool_call_id":                              "toolu_1",
+		in + "2.message.content":                                   "sunny",
+		// JS: the message's other blocks are its contents.
+		in + "2.message.contents.1.message_content.type": "text",
+		in + "2.message.contents.1.message_content.text": "And Lyon?",
+		out + "role": "assistant",
+		out + "tool_calls.0.tool_call.function.name":      "get_weather",
+		out + "tool_calls.0.tool_call.function.arguments": `{"city":"Lyon"}`,
+		"output.value": `{"id":"msg_1","content":[{"citations":null,"id":"toolu_2","input":{"city":"Lyon"},"name":"get_weather","type":"tool_use"}],` +
+			`"model":"claude-sonnet-4-5","role":"assistant","stop_reason":"tool_use","type":"message"}`,
+	})
+	assert.Equal(t, []any{
+		[]any{"user", "", "", "", []any{[]any{"Weather in Paris?", "<unset>"}}, []any(nil)},
+		[]any{"assistant", "", "", "", []any{[]any{"Checking.", "<unset>"}}, []any{[]any{"toolu_1", "get_weather", `{"city":"Paris"}`}}},
+		[]any{"tool", "", "toolu_1", "", []any{[]any{"sunny", "<unset>"}}, []any(nil)},
+		[]any{"user", "", "", "", []any{[]any{"And Lyon?", "<unset>"}}, []any(nil)},
+	}, dump(rec.Input.Messages))
+	assert.Equal(t, []any{
+		[]any{"assistant", "", "", "", []any(nil), []any{[]any{"toolu_2", "get_weather", `{"city":"Lyon"}`}}},
+	}, dump(rec.Output.Messages))
+}
+
+// A user message of several tool_result blocks keeps only the last one's id and content in
+// the flattened keys; input.value, the request as JSON, holds them all.
+func TestOpenInferenceAnthropicParallelToolResults(t *testing.T) {
+	const in = "llm.input_messages."
+	request := `{"max_tokens":1024,"messages":[` +
+		`{"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"get_weather","input":{"city":"Paris"}},` +
+		`{"type":"tool_use","id":"toolu_2","name":"get_weather","input":{"city":"Lyon"}}]},` +
+		`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"sunny"},` +
+		`{"type":"tool_result","tool_use_id":"toolu_2","content":[{"type":"text","text":"rainy"}]},{"type":"text","text":"Compare them."}]}],` +
+		`"model":"claude-sonnet-4-5"}`
+	attrs := map[string]any{
+		"openinference.span.kind":                             "LLM",
+		in + "0.message.role":                                 "assistant",
+		in + "0.message.tool_calls.0.tool_call.id":            "toolu_1",
+		in + "0.message.tool_calls.0.tool_call.function.name": "get_weather",
+		in + "0.message.tool_calls.1.tool_call.id":            "toolu_2",
+		in + "0.message.tool_calls.1.tool_call.function.name": "get_weather",
+		in + "1.message.role":                                 "user",
+		in + "1.message.tool_call_id":                         "toolu_2",
+		in + "1.message.content":                              "Compare them.",
+		"input.value":                                         request,
+	}
+	rec := readSpan(t, readOpenInference, attrs)
+	assert.Equal(t, []any{
+		[]any{"tool", "", "toolu_1", "", []any{[]any{"sunny", "<unset>"}}, []any(nil)},
+		[]any{"tool", "", "toolu_2", "", []any{[]any{"rainy", "<unset>"}}, []any(nil)},
+		[]any{"user", "", "", "", []any{[]any{"Compare them.", "<unset>"}}, []any(nil)},
+	}, dump(rec.Input.Messages[1:]))
+
+	attrs["input.value"] = "{'messages': [...]}" // the Bedrock instrumentation's str(request)
+	rec = readSpan(t, readOpenInference, attrs)
+	assert.Equal(t, []any{
+		[]any{"tool", "", "toolu_2", "", []any{[]any{"Compare them.", "<unset>"}}, []any(nil)},
+	}, dump(rec.Input.Messages[1:]), "without the request, the flattened keys as they are")
+}

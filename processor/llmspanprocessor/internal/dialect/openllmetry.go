@@ -48,6 +48,11 @@ var openLLMetryRequestTypes = map[string]string{
 
 const openLLMetryFunctions = "llm.request.functions."
 
+// openLLMetryAnthropicChat names the spans of the Anthropic Messages API calls, to which
+// older Python Anthropic instrumentations give llm.request.type "completion" as to the
+// Completions API's ("anthropic.completion"): they are chat calls.
+const openLLMetryAnthropicChat = "anthropic.chat"
+
 func readOpenLLMetry(span ptrace.Span, rec *Record) {
 	var (
 		f                   Fields
@@ -68,10 +73,10 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 		}
 	})
 	// A flattened reply's content may be the dump of a structured one (see dumpedContent).
-	anthropic := rec.Provider == "anthropic"
+	dumps := dumpingProviders[lower(rec.Provider)]
 	for i := range rec.Output.Messages {
 		m := &rec.Output.Messages[i]
-		if (anthropic || len(m.ToolCalls) > 0) && !f.Has(FieldOutput) && len(m.Parts) == 1 && !m.Parts[0].Value.Set {
+		if (dumps || len(m.ToolCalls) > 0) && !f.Has(FieldOutput) && len(m.Parts) == 1 && !m.Parts[0].Value.Set {
 			m.Parts = dumpedContent(m.Parts[0])
 		}
 	}
@@ -84,6 +89,9 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 		rec.SpanType = t
 	} else if t, ok := openLLMetryRequestTypes[requestType]; ok && !f.Has(FieldOperation) {
 		rec.SpanType = t // outranks GenAI's guesses from the keys present, not its operation name
+		if span.Name() == openLLMetryAnthropicChat {
+			rec.SpanType = mlflow.SpanTypeChatModel
+		}
 	}
 	// The decorators' {"args":[...],"kwargs":{...}} and return value are the entity's own I/O.
 	if entityIn.Set {
@@ -97,10 +105,16 @@ func readOpenLLMetry(span ptrace.Span, rec *Record) {
 	}
 }
 
-// dumpedContent reads the content of a flattened reply that has tool calls or comes from
-// Anthropic, where OpenLLMetry may have written the JSON text of a structured content: the
-// LangChain instrumentation writes a reply without text as json.dumps(message.content) ("\"\""
-// for an empty string), the JS Anthropic one every reply as JSON.stringify(result.content).
+// dumpingProviders are the providers whose flattened replies OpenLLMetry may write as the JSON
+// text of their content blocks: Anthropic's (JS), and Bedrock's ("AWS"), which writes an
+// Anthropic model's reply as json.dumps(response_body["content"]).
+var dumpingProviders = map[string]bool{"anthropic": true, "aws": true}
+
+// dumpedContent reads the content of a flattened reply that has tool calls or comes from one of
+// the dumpingProviders, where OpenLLMetry may have written the JSON text of a structured
+// content: the LangChain instrumentation writes a reply without text as
+// json.dumps(message.content) ("\"\"" for an empty string), the JS Anthropic one every reply as
+// JSON.stringify(result.content), the Bedrock one an Anthropic model's as json.dumps(content).
 // A list of content blocks is read as parts, "\"\"" as none; any other text is the reply's
 // text. Elsewhere a reply's JSON text is the model's answer, and stays text.
 func dumpedContent(p Part) []Part {

@@ -4,6 +4,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/collector/pdata/ptrace"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
 func TestOpenLLMetryIndexedMessages(t *testing.T) {
@@ -170,4 +174,44 @@ func TestOpenLLMetryJSAnthropicReply(t *testing.T) {
 		[]any{[]any{"Let me check.", "<unset>"}},
 		[]any{[]any{"toolu_1", "get_weather", map[string]any{"city": "Paris"}}},
 	}}, dump(rec.Output.Messages))
+}
+
+// opentelemetry-instrumentation-bedrock writes an Anthropic model's reply as
+// json.dumps(response_body["content"]), its gen_ai.system "AWS".
+func TestOpenLLMetryBedrockAnthropicReply(t *testing.T) {
+	for _, system := range []string{"AWS", "aws"} {
+		rec := readSpan(t, readOpenLLMetry, map[string]any{
+			"gen_ai.system":               system,
+			"llm.request.type":            "chat",
+			"gen_ai.request.model":        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+			"gen_ai.prompt.0.role":        "user",
+			"gen_ai.prompt.0.content":     "What is the weather in Paris?",
+			"gen_ai.completion.0.content": `[{"type": "text", "text": "Let me check."}, {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Paris"}}]`,
+		})
+		assert.Equal(t, []any{[]any{"", "", "", "",
+			[]any{[]any{"Let me check.", "<unset>"}},
+			[]any{[]any{"toolu_1", "get_weather", map[string]any{"city": "Paris"}}},
+		}}, dump(rec.Output.Messages), system)
+	}
+}
+
+// Older Python Anthropic instrumentations set llm.request.type "completion" on every create
+// call, Messages.create's span "anthropic.chat" (WRAPPED_METHODS) among them: a chat call.
+func TestOpenLLMetryAnthropicChatRequestType(t *testing.T) {
+	attrs := map[string]any{
+		"gen_ai.system":               "Anthropic",
+		"llm.request.type":            "completion",
+		"gen_ai.prompt.0.role":        "user",
+		"gen_ai.prompt.0.content":     "Hi",
+		"gen_ai.completion.0.role":    "assistant",
+		"gen_ai.completion.0.content": "Hello!",
+	}
+	for name, want := range map[string]string{"anthropic.chat": mlflow.SpanTypeChatModel, "anthropic.completion": mlflow.SpanTypeLLM} {
+		span := ptrace.NewSpan()
+		span.SetName(name)
+		require.NoError(t, span.Attributes().FromRaw(attrs))
+		var rec Record
+		readOpenLLMetry(span, &rec)
+		assert.Equal(t, want, rec.SpanType, name)
+	}
 }
