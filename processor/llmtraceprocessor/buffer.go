@@ -52,6 +52,8 @@ type buffer struct {
 
 	// released remembers the spans sent on, so that a retry of them is not sent again.
 	released *releasedSpans
+	// copies counts the spans add left in td as copies of spans held or remembered.
+	copies int64
 
 	traces map[pcommon.TraceID]*entry
 	order  *list.List // of *entry, by arrival: timeouts and evictions
@@ -93,6 +95,7 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 			for _, span := range ss.Spans().All() {
 				id := span.TraceID()
 				if b.released.has(id, span.SpanID()) {
+					b.copies++
 					continue
 				}
 				e := b.traces[id]
@@ -102,6 +105,7 @@ func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
 					b.traces[id] = e
 				}
 				if _, seen := e.ids[span.SpanID()]; seen {
+					b.copies++
 					continue
 				}
 				e.ids[span.SpanID()] = struct{}{}

@@ -144,9 +144,12 @@ func (p *llmTraceProcessor) releaseDue(ctx context.Context) {
 
 // track runs f on the buffer, with p.mu held, and records how the buffer changed.
 func (p *llmTraceProcessor) track(f func() []release) []release {
-	traces, bytes := p.buf.len(), p.buf.bytes
+	traces, bytes, copies := p.buf.len(), p.buf.bytes, p.buf.copies
 	rels := f()
 	ctx := context.Background()
+	if d := p.buf.copies - copies; d != 0 {
+		p.telemetry.ProcessorLlmtraceSpansCopiesDropped.Add(ctx, d)
+	}
 	if d := p.buf.len() - traces; d != 0 {
 		p.telemetry.ProcessorLlmtraceTracesBuffered.Add(ctx, int64(d))
 	}

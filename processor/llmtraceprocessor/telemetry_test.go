@@ -27,6 +27,9 @@ func TestTelemetry(t *testing.T) {
 	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1,
 		root(1, "root", nil), llmSpan(2, 1, "a", "gpt-4o", 1, 1), llmSpan(3, 2, "b", "gpt-4o", 1, 1))))
 	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(2, llmSpan(2, 1, "a", "gpt-4o", 1, 1))))
+	// Retries: of trace 1's root, after the trace left, and of trace 2's span, while it is held.
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, root(1, "root", nil))))
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(2, llmSpan(2, 1, "a", "gpt-4o", 1, 1))))
 	metadatatest.AssertEqualProcessorLlmtraceTracesBuffered(t, tel, []metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
 	require.NoError(t, p.Shutdown(t.Context()))
 
@@ -38,4 +41,5 @@ func TestTelemetry(t *testing.T) {
 	}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualProcessorLlmtraceSpansDuplicateMarked(t, tel, []metricdata.DataPoint[int64]{{Value: 1}}, metricdatatest.IgnoreTimestamp())
 	metadatatest.AssertEqualProcessorLlmtraceSpansDropped(t, tel, []metricdata.DataPoint[int64]{{Value: 4}}, metricdatatest.IgnoreTimestamp())
+	metadatatest.AssertEqualProcessorLlmtraceSpansCopiesDropped(t, tel, []metricdata.DataPoint[int64]{{Value: 2}}, metricdatatest.IgnoreTimestamp())
 }

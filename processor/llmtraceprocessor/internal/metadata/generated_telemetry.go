@@ -27,6 +27,7 @@ type TelemetryBuilder struct {
 	mu                                    sync.Mutex
 	registrations                         []metric.Registration
 	ProcessorLlmtraceBytesBuffered        metric.Int64UpDownCounter
+	ProcessorLlmtraceSpansCopiesDropped   metric.Int64Counter
 	ProcessorLlmtraceSpansDropped         metric.Int64Counter
 	ProcessorLlmtraceSpansDuplicateMarked metric.Int64Counter
 	ProcessorLlmtraceTracesBuffered       metric.Int64UpDownCounter
@@ -66,6 +67,12 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_processor_llmtrace_bytes_buffered",
 		metric.WithDescription("Size of the buffered spans, in bytes of their OTLP protobuf encoding. [Alpha]"),
 		metric.WithUnit("By"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ProcessorLlmtraceSpansCopiesDropped, err = builder.meter.Int64Counter(
+		"otelcol_processor_llmtrace_spans_copies_dropped",
+		metric.WithDescription("Number of spans received again (a client's retry) while their trace was held, or remembered after it left (remember_released_spans); they are dropped, as the first copy went on. [Alpha]"),
+		metric.WithUnit("{span}"),
 	)
 	errs = errors.Join(errs, err)
 	builder.ProcessorLlmtraceSpansDropped, err = builder.meter.Int64Counter(

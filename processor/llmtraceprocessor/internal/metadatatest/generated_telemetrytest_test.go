@@ -20,11 +20,15 @@ func TestSetupTelemetry(t *testing.T) {
 	require.NoError(t, err)
 	defer tb.Shutdown()
 	tb.ProcessorLlmtraceBytesBuffered.Add(context.Background(), 1)
+	tb.ProcessorLlmtraceSpansCopiesDropped.Add(context.Background(), 1)
 	tb.ProcessorLlmtraceSpansDropped.Add(context.Background(), 1)
 	tb.ProcessorLlmtraceSpansDuplicateMarked.Add(context.Background(), 1)
 	tb.ProcessorLlmtraceTracesBuffered.Add(context.Background(), 1)
 	tb.ProcessorLlmtraceTracesReleased.Add(context.Background(), 1)
 	AssertEqualProcessorLlmtraceBytesBuffered(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualProcessorLlmtraceSpansCopiesDropped(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualProcessorLlmtraceSpansDropped(t, testTel,
