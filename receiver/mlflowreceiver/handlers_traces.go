@@ -233,10 +233,14 @@ func (r *mlflowReceiver) linkPrompts(w http.ResponseWriter, req *http.Request) {
 
 // uploadArtifact takes traces.json, uploaded to the artifact location StartTraceV3 answered
 // (<experiment>/traces/<trace id>/artifacts/traces.json). Other artifacts (attachments) are
-// refused: the collector keeps no files.
+// relayed to the upstream server, or refused without one: the collector keeps no files.
 func (r *mlflowReceiver) uploadArtifact(w http.ResponseWriter, req *http.Request) {
 	parts := strings.Split(req.PathValue("path"), "/")
 	if len(parts) != 5 || parts[1] != "traces" || parts[3] != "artifacts" || parts[4] != traceDataFile {
+		if r.relay != nil {
+			r.relay.ServeHTTP(w, req)
+			return
+		}
 		writeError(w, http.StatusNotFound, codeEndpointNotFound, "the collector accepts only trace data uploads (<experiment>/traces/<trace id>/artifacts/traces.json)")
 		return
 	}

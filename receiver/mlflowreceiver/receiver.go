@@ -38,6 +38,7 @@ type mlflowReceiver struct {
 	obsrep   *receiverhelper.ObsReport
 	pending  *pending
 	exps     experiments
+	relay    *relay // nil without upstream
 
 	server   *http.Server
 	stopOnce sync.Once
@@ -70,6 +71,11 @@ func (r *mlflowReceiver) Start(ctx context.Context, host component.Host) error {
 		return err
 	}
 	r.exps = exps
+	if r.cfg.Upstream.HasValue() {
+		if r.relay, err = newRelay(ctx, host, r.settings.TelemetrySettings, r.cfg.Upstream.Get()); err != nil {
+			return err
+		}
+	}
 	r.server, err = r.cfg.ServerConfig.ToServer(ctx, host.GetExtensions(), r.settings.TelemetrySettings, r.routes())
 	if err != nil {
 		return err
@@ -109,10 +115,11 @@ func (r *mlflowReceiver) newExperiments(ctx context.Context, host component.Host
 	return &localExperiments{reg: reg}, nil
 }
 
-// routes serves the tracking API's trace-logging subset; anything else gets MLflow's 404.
+// routes serves the tracking API's trace-logging subset; anything else is relayed upstream
+// (see notServed).
 func (r *mlflowReceiver) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/", endpointNotFound)
+	mux.HandleFunc("/", r.notServed)
 	mux.HandleFunc("GET /version", plainText(serverVersion))
 	mux.HandleFunc("GET /health", plainText("OK"))
 
@@ -131,6 +138,17 @@ func (r *mlflowReceiver) routes() http.Handler {
 	}
 	mux.HandleFunc("PUT /api/2.0/mlflow-artifacts/artifacts/{path...}", r.uploadArtifact)
 	return r.warnTooLarge(mux)
+}
+
+// notServed relays a call under MLflow's API paths to the upstream server, when there is one;
+// otherwise it answers MLflow's 404 ENDPOINT_NOT_FOUND, on which the client falls back to
+// older APIs where it has them.
+func (r *mlflowReceiver) notServed(w http.ResponseWriter, req *http.Request) {
+	if r.relay != nil && relays(req.URL.Path) {
+		r.relay.ServeHTTP(w, req)
+		return
+	}
+	endpointNotFound(w, req)
 }
 
 func plainText(body string) http.HandlerFunc {

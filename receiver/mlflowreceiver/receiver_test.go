@@ -482,6 +482,7 @@ func TestErrors(t *testing.T) {
 		code        string
 	}{
 		{name: "unknown endpoint", method: http.MethodGet, path: "/api/2.0/mlflow/runs/get", status: 404, code: "ENDPOINT_NOT_FOUND"},
+		{name: "assessment without upstream", method: http.MethodPost, path: "/api/3.0/mlflow/traces/tr-1/assessments", contentType: "application/json", body: []byte(`{}`), status: 404, code: "ENDPOINT_NOT_FOUND"},
 		{name: "unknown method", method: http.MethodDelete, path: "/v1/traces", status: 404, code: "ENDPOINT_NOT_FOUND"},
 		{name: "malformed protobuf", method: http.MethodPost, path: "/v1/traces", contentType: "application/x-protobuf", body: []byte{0xff, 0xff, 0xff}, status: 400, code: "INVALID_PARAMETER_VALUE"},
 		{name: "malformed OTLP JSON", method: http.MethodPost, path: "/v1/traces", contentType: "application/json", body: []byte(`{"resourceSpans":`), status: 400, code: "INVALID_PARAMETER_VALUE"},
