@@ -35,29 +35,24 @@ const (
 // usage, so the duplicate contributes nothing and hides nothing below it. Cost is computed from
 // usage, so none is computed for the duplicate.
 func dedupe(v *traceView) int {
+	c := newCalls(v)
 	order := v.deepestFirst()
 	// repeats[i] lists the ancestors marked as duplicates of span i, innermost first.
 	repeats := map[int][]int{}
 	marked := 0
 	for _, i := range order {
-		inner := v.spans[i]
-		usage, ok := callUsage(inner)
+		usage, ok := c.callUsage(i)
 		if !ok {
 			continue
 		}
 		for p := v.parent[i]; p >= 0; p = v.parent[p] {
-			outer := v.spans[p]
-			if !markable(outer) {
-				continue
-			}
-			outerUsage, ok := usageOf(outer)
-			if !ok {
+			if !c.markable(p) || !c.info[p].hasUsage {
 				continue // an LLM span without usage counts nothing
 			}
-			if outerUsage != usage || !sameModel(modelOf(inner), modelOf(outer)) || !overlap(inner, outer) {
+			if c.info[p].usage != usage || !sameModel(c.info[i].model, c.info[p].model) || !overlap(v.spans[i], v.spans[p]) {
 				break
 			}
-			markDuplicate(outer, inner.SpanID())
+			c.mark(p, i)
 			repeats[i] = append(repeats[i], p)
 			marked++
 		}
@@ -66,12 +61,12 @@ func dedupe(v *traceView) int {
 	// framework span is then known to be a call, not a copy of a parallel call with equal usage.
 	repeated := repeatedSpans(v)
 	for _, i := range order {
-		usage, ok := callUsage(v.spans[i])
+		usage, ok := c.callUsage(i)
 		if !ok {
 			continue
 		}
 		for _, layer := range append([]int{i}, repeats[i]...) {
-			marked += dedupeDetached(v, layer, i, usage, repeated)
+			marked += c.dedupeDetached(layer, i, usage, repeated)
 		}
 	}
 	return marked
@@ -96,13 +91,60 @@ func repeatedSpans(v *traceView) []bool {
 	return out
 }
 
+// calls holds what deduplication reads of each span of a trace, read once: usage is parsed
+// JSON, and every call is compared with the spans of equal usage only, so that the work grows
+// with the spans, not with calls times spans.
+type calls struct {
+	v    *traceView
+	info []callInfo
+	// byUsage lists, in trace order, the markable spans with each usage.
+	byUsage map[tokenUsage][]int
+}
+
+type callInfo struct {
+	usage    tokenUsage
+	hasUsage bool
+	model    string
+	llm      bool
+	fromSDK  bool // recorded by MLflow's SDK: mlflow.traceRequestId on every span
+	dup      bool // marked as a duplicate, by this pass or a collector before
+}
+
+func newCalls(v *traceView) *calls {
+	c := &calls{v: v, info: make([]callInfo, len(v.spans)), byUsage: map[tokenUsage][]int{}}
+	for i, span := range v.spans {
+		if !isLLM(span) {
+			continue
+		}
+		attrs := span.Attributes()
+		_, fromSDK := attrs.Get(mlflow.AttrTraceRequestID)
+		usage, hasUsage := usageOf(span)
+		c.info[i] = callInfo{usage: usage, hasUsage: hasUsage, model: modelOf(span), llm: true, fromSDK: fromSDK, dup: isDuplicate(span)}
+		if hasUsage && c.markable(i) {
+			c.byUsage[usage] = append(c.byUsage[usage], i)
+		}
+	}
+	return c
+}
+
 // callUsage returns the usage of an LLM span not marked as a duplicate; ok is false for other
 // spans and for LLM spans without usage.
-func callUsage(span ptrace.Span) (tokenUsage, bool) {
-	if isDuplicate(span) || !isLLM(span) {
-		return tokenUsage{}, false
-	}
-	return usageOf(span)
+func (c *calls) callUsage(i int) (tokenUsage, bool) {
+	in := c.info[i]
+	return in.usage, in.llm && !in.dup && in.hasUsage
+}
+
+// markable reports whether span i may be marked as a duplicate: an LLM span not marked yet, and
+// not recorded by MLflow's SDK, whose mlflow.* attributes are its own and are never rewritten.
+func (c *calls) markable(i int) bool {
+	in := c.info[i]
+	return in.llm && !in.dup && !in.fromSDK
+}
+
+// mark marks span i as a duplicate of span kept.
+func (c *calls) mark(i, kept int) {
+	markDuplicate(c.v.spans[i], c.v.spans[kept].SpanID())
+	c.info[i].dup = true
 }
 
 // dedupeDetached marks, as duplicates of the kept span, the framework spans that repeat layer
@@ -112,15 +154,15 @@ func callUsage(span ptrace.Span) (tokenUsage, bool) {
 // span is then a relative of layer, deeper than layer, below layer's parent, that contains
 // layer in time and has kept's usage and model. Deeper, so that two sibling calls are never
 // taken for one; a span with duplicates of its own is a call too.
-func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeated []bool) int {
-	call, marked := v.spans[kept], 0
-	for j, outer := range v.spans {
-		if j == kept || repeated[j] || !markable(outer) ||
-			v.depth[j] <= v.depth[layer] || !contains(outer, v.spans[layer]) || !v.below(j, v.parent[layer]) {
+func (c *calls) dedupeDetached(layer, kept int, usage tokenUsage, repeated []bool) int {
+	v, marked := c.v, 0
+	for _, j := range c.byUsage[usage] {
+		if j == kept || repeated[j] || !c.markable(j) ||
+			v.depth[j] <= v.depth[layer] || !contains(v.spans[j], v.spans[layer]) || !v.below(j, v.parent[layer]) {
 			continue
 		}
-		if outerUsage, ok := usageOf(outer); ok && outerUsage == usage && sameModel(modelOf(call), modelOf(outer)) {
-			markDuplicate(outer, call.SpanID())
+		if sameModel(c.info[kept].model, c.info[j].model) {
+			c.mark(j, kept)
 			marked++
 		}
 	}
@@ -130,14 +172,6 @@ func dedupeDetached(v *traceView, layer, kept int, usage tokenUsage, repeated []
 // contains reports whether outer's time range holds inner's.
 func contains(outer, inner ptrace.Span) bool {
 	return outer.StartTimestamp() <= inner.StartTimestamp() && inner.EndTimestamp() <= outer.EndTimestamp()
-}
-
-// markable reports whether span may be marked as a duplicate: an LLM span not marked yet, and
-// not recorded by MLflow's SDK (mlflow.traceRequestId on every span), whose mlflow.* attributes
-// are its own and are never rewritten.
-func markable(span ptrace.Span) bool {
-	_, fromSDK := span.Attributes().Get(mlflow.AttrTraceRequestID)
-	return isLLM(span) && !isDuplicate(span) && !fromSDK
 }
 
 func isDuplicate(span ptrace.Span) bool {
