@@ -56,7 +56,7 @@ func BenchmarkBuffer(b *testing.B) {
 	// Bytes held per trace (7 spans, roots missing), measured once; reported after the loop,
 	// since ResetTimer drops reported metrics.
 	size := newBuffer(cfg)
-	size.add(batch(0, false), base)
+	size.add(batch(0, false), clientMetadata{}, base)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for n := range b.N {

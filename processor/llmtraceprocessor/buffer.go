@@ -6,6 +6,7 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
 )
 
 // Why a trace leaves the buffer; the values of the reason telemetry attribute.
@@ -16,8 +17,17 @@ const (
 	reasonShutdown = "shutdown"
 )
 
+// traceKey identifies a held trace: spans of one trace id from clients with other metadata
+// (see clientMetadata) are held, and sent on, apart.
+type traceKey struct {
+	client attribute.Distinct
+	trace  pcommon.TraceID
+}
+
 // entry holds the spans of one trace received so far.
 type entry struct {
+	key   traceKey
+	meta  clientMetadata
 	td    ptrace.Traces
 	bytes int64
 	// ids holds the span ids received, so that a span received again (a client's retry) is
@@ -36,6 +46,7 @@ type entry struct {
 // release is a trace leaving the buffer.
 type release struct {
 	td     ptrace.Traces
+	meta   clientMetadata
 	reason string
 }
 
@@ -55,7 +66,7 @@ type buffer struct {
 	// copies counts the spans add left in td as copies of spans held or remembered.
 	copies int64
 
-	traces map[pcommon.TraceID]*entry
+	traces map[traceKey]*entry
 	order  *list.List // of *entry, by arrival: timeouts and evictions
 	ready  []*entry   // by readyAt: completions
 	bytes  int64
@@ -70,7 +81,7 @@ func newBuffer(cfg *Config) *buffer {
 		maxBytes:    cfg.MaxBytes,
 		remoteRoots: cfg.CompleteOnRemoteParent,
 		released:    newReleasedSpans(cfg.RememberReleasedSpans),
-		traces:      map[pcommon.TraceID]*entry{},
+		traces:      map[traceKey]*entry{},
 		order:       list.New(),
 	}
 }
@@ -81,26 +92,26 @@ func (b *buffer) len() int { return len(b.traces) }
 // trace's entry.
 type destKey struct {
 	rs, ss int
-	trace  pcommon.TraceID
+	trace  traceKey
 }
 
-// add moves td's spans into the buffer, by trace, and returns the traces that leave it at now:
-// complete, timed out, or evicted to make room. A span whose trace already holds a span with
-// its id, or sent one on lately, is a copy (a client's retry) and stays in td; td is left
-// without other spans.
-func (b *buffer) add(td ptrace.Traces, now time.Time) []release {
+// add moves td's spans, which came with meta, into the buffer, by trace, and returns the
+// traces that leave it at now: complete, timed out, or evicted to make room. A span whose trace
+// already holds a span with its id, or sent one on lately, is a copy (a client's retry) and
+// stays in td; td is left without other spans.
+func (b *buffer) add(td ptrace.Traces, meta clientMetadata, now time.Time) []release {
 	dests := map[destKey]ptrace.SpanSlice{}
 	for i, rs := range td.ResourceSpans().All() {
 		for j, ss := range rs.ScopeSpans().All() {
 			for _, span := range ss.Spans().All() {
-				id := span.TraceID()
+				id := traceKey{client: meta.key, trace: span.TraceID()}
 				if b.released.has(id, span.SpanID()) {
 					b.copies++
 					continue
 				}
 				e := b.traces[id]
 				if e == nil {
-					e = &entry{td: ptrace.NewTraces(), ids: map[pcommon.SpanID]struct{}{}, arrived: now}
+					e = &entry{key: id, meta: meta, td: ptrace.NewTraces(), ids: map[pcommon.SpanID]struct{}{}, arrived: now}
 					e.elem = b.order.PushBack(e)
 					b.traces[id] = e
 				}
@@ -202,12 +213,10 @@ func (b *buffer) all() []release {
 
 func (b *buffer) remove(e *entry, reason string) release {
 	b.order.Remove(e.elem)
-	// Any span of the trace names it.
-	trace := e.td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).TraceID()
-	delete(b.traces, trace)
+	delete(b.traces, e.key)
 	b.bytes -= e.bytes
 	// A removed entry may stay in the ready queue for a while; its ids are remembered instead.
-	b.released.add(trace, e.ids)
+	b.released.add(e.key, e.ids)
 	e.gone, e.ids = true, nil
-	return release{td: e.td, reason: reason}
+	return release{td: e.td, meta: e.meta, reason: reason}
 }

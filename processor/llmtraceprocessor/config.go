@@ -30,6 +30,11 @@ type Config struct {
 	// span id, so that a client's retry arriving after its trace left is dropped rather than
 	// sent again; the oldest traces are forgotten first. 0 remembers none.
 	RememberReleasedSpans int `mapstructure:"remember_released_spans"`
+	// MetadataKeys are the client metadata keys (a receiver's include_metadata) whose values
+	// follow the spans: spans of one trace with other values are held apart, and released
+	// traces go on with their own values, as the batch processor's metadata_keys. Without
+	// keys, released traces go on without client metadata. Case-insensitive.
+	MetadataKeys []string `mapstructure:"metadata_keys"`
 
 	// Deduplicate marks an LLM span that describes the same call as an LLM span below it, so
 	// MLflow counts the call's tokens and cost once.
@@ -90,6 +95,17 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.RememberReleasedSpans < 0 {
 		errs = append(errs, fmt.Errorf("remember_released_spans: must not be negative (0 for none), got %d", cfg.RememberReleasedSpans))
+	}
+	seen := map[string]bool{}
+	for i, k := range cfg.MetadataKeys {
+		l := strings.ToLower(k)
+		switch {
+		case strings.TrimSpace(k) == "":
+			errs = append(errs, fmt.Errorf("metadata_keys[%d]: must not be blank", i))
+		case seen[l]:
+			errs = append(errs, fmt.Errorf("metadata_keys[%d]: %q is listed twice (keys are case-insensitive)", i, k))
+		}
+		seen[l] = true
 	}
 	for i, p := range cfg.GenericRootAttributePrefixes {
 		if strings.TrimSpace(p) == "" {

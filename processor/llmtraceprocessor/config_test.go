@@ -37,6 +37,7 @@ func TestLoadConfig(t *testing.T) {
 		MaxTraces:                    500,
 		MaxBytes:                     1 << 20,
 		CompleteOnRemoteParent:       true,
+		MetadataKeys:                 []string{"X-Tenant"},
 		GenericRootAttributePrefixes: []string{"http.", "custom."},
 	}, full)
 
@@ -47,6 +48,8 @@ func TestLoadConfig(t *testing.T) {
 		"max_bytes: must not be negative (0 for no bound), got -1",
 		"remember_released_spans: must not be negative (0 for none), got -1",
 		"generic_root_attribute_prefixes[0]: must not be blank",
+		"metadata_keys[1]: must not be blank",
+		`metadata_keys[2]: "x-tenant" is listed twice (keys are case-insensitive)`,
 	} {
 		assert.ErrorContains(t, err, want)
 	}

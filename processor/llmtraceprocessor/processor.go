@@ -27,6 +27,7 @@ type llmTraceProcessor struct {
 	reasons   map[string]metric.AddOption
 	now       func() time.Time
 	tick      time.Duration
+	metadata  metadataKeys
 
 	mu      sync.Mutex
 	buf     *buffer
@@ -54,6 +55,7 @@ func newProcessor(set processor.Settings, cfg *Config, next consumer.Traces) (*l
 		now:       time.Now,
 		tick:      tickInterval(cfg),
 		buf:       newBuffer(cfg),
+		metadata:  newMetadataKeys(cfg.MetadataKeys),
 	}
 	for _, r := range []string{reasonComplete, reasonTimeout, reasonEvicted, reasonShutdown} {
 		p.reasons[r] = metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", r)))
@@ -126,8 +128,8 @@ func (p *llmTraceProcessor) ConsumeTraces(ctx context.Context, td ptrace.Traces)
 		p.mu.Unlock()
 		return p.next.ConsumeTraces(ctx, td)
 	}
-	now := p.now()
-	rels := p.track(func() []release { return p.buf.add(td, now) })
+	now, meta := p.now(), p.metadata.of(ctx)
+	rels := p.track(func() []release { return p.buf.add(td, meta, now) })
 	p.mu.Unlock()
 	p.send(ctx, rels)
 	return nil
@@ -159,17 +161,30 @@ func (p *llmTraceProcessor) track(f func() []release) []release {
 	return rels
 }
 
-// send finishes the released traces and sends them on in one batch.
+// send finishes the released traces and sends them on, one batch per client metadata.
 func (p *llmTraceProcessor) send(ctx context.Context, rels []release) {
 	if len(rels) == 0 {
 		return
 	}
-	out := ptrace.NewTraces()
+	type group struct {
+		meta   clientMetadata
+		td     ptrace.Traces
+		traces int
+	}
+	var groups []*group
+	byMeta := map[attribute.Distinct]*group{}
 	counts := map[string]int64{}
 	var duplicates int
 	for _, r := range rels {
 		duplicates += p.finisher.finish(r.td)
-		r.td.ResourceSpans().MoveAndAppendTo(out.ResourceSpans())
+		g := byMeta[r.meta.key]
+		if g == nil {
+			g = &group{meta: r.meta, td: ptrace.NewTraces()}
+			byMeta[r.meta.key] = g
+			groups = append(groups, g)
+		}
+		r.td.ResourceSpans().MoveAndAppendTo(g.td.ResourceSpans())
+		g.traces++
 		counts[r.reason]++
 	}
 	for reason, n := range counts {
@@ -178,10 +193,12 @@ func (p *llmTraceProcessor) send(ctx context.Context, rels []release) {
 	if duplicates > 0 {
 		p.telemetry.ProcessorLlmtraceSpansDuplicateMarked.Add(ctx, int64(duplicates))
 	}
-	if err := p.next.ConsumeTraces(ctx, out); err != nil {
-		n := out.SpanCount()
-		p.telemetry.ProcessorLlmtraceSpansDropped.Add(ctx, int64(n))
-		p.logger.Error("The next consumer refused buffered traces; they are dropped",
-			zap.Int("traces", len(rels)), zap.Int("spans", n), zap.Error(err))
+	for _, g := range groups {
+		if err := p.next.ConsumeTraces(g.meta.context(ctx), g.td); err != nil {
+			n := g.td.SpanCount()
+			p.telemetry.ProcessorLlmtraceSpansDropped.Add(ctx, int64(n))
+			p.logger.Error("The next consumer refused buffered traces; they are dropped",
+				zap.Int("traces", g.traces), zap.Int("spans", n), zap.Error(err))
+		}
 	}
 }

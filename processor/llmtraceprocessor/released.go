@@ -14,8 +14,8 @@ import (
 // copy, and a span that is not a retry costs one look-up in a map of traces.
 type releasedSpans struct {
 	max, spans int
-	traces     map[pcommon.TraceID]releasedTrace
-	order      []pcommon.TraceID // one per release, oldest first
+	traces     map[traceKey]releasedTrace
+	order      []traceKey // one per release, oldest first
 }
 
 // releasedTrace is the spans remembered of one trace, released once or more (late spans leave
@@ -26,17 +26,17 @@ type releasedTrace struct {
 }
 
 func newReleasedSpans(maxSpans int) *releasedSpans {
-	return &releasedSpans{max: maxSpans, traces: map[pcommon.TraceID]releasedTrace{}}
+	return &releasedSpans{max: maxSpans, traces: map[traceKey]releasedTrace{}}
 }
 
-func (r *releasedSpans) has(trace pcommon.TraceID, span pcommon.SpanID) bool {
+func (r *releasedSpans) has(trace traceKey, span pcommon.SpanID) bool {
 	_, ok := r.traces[trace].ids[span]
 	return ok
 }
 
 // add remembers the ids of spans of trace just released, none remembered already, and takes
 // ownership of ids.
-func (r *releasedSpans) add(trace pcommon.TraceID, ids map[pcommon.SpanID]struct{}) {
+func (r *releasedSpans) add(trace traceKey, ids map[pcommon.SpanID]struct{}) {
 	if r.max == 0 || len(ids) == 0 {
 		return
 	}

@@ -16,28 +16,28 @@ func TestReleasedSpansForgetOldest(t *testing.T) {
 		return m
 	}
 	r := newReleasedSpans(4)
-	r.add(traceID(1), ids(1, 2))
-	r.add(traceID(2), ids(1))
-	r.add(traceID(1), ids(3)) // a late span of trace 1
-	assert.True(t, r.has(traceID(1), spanID(2)))
-	assert.True(t, r.has(traceID(2), spanID(1)))
-	assert.False(t, r.has(traceID(2), spanID(2)), "same span id, other trace")
+	r.add(traceKey{trace: traceID(1)}, ids(1, 2))
+	r.add(traceKey{trace: traceID(2)}, ids(1))
+	r.add(traceKey{trace: traceID(1)}, ids(3)) // a late span of trace 1
+	assert.True(t, r.has(traceKey{trace: traceID(1)}, spanID(2)))
+	assert.True(t, r.has(traceKey{trace: traceID(2)}, spanID(1)))
+	assert.False(t, r.has(traceKey{trace: traceID(2)}, spanID(2)), "same span id, other trace")
 
 	assert.Equal(t, 4, r.spans)
 
 	// Trace 1's first release is the oldest, but its late span is not: trace 1 stays, and
 	// trace 2 is forgotten.
-	r.add(traceID(3), ids(1))
-	assert.False(t, r.has(traceID(2), spanID(1)), "forgotten")
-	assert.True(t, r.has(traceID(1), spanID(1)))
+	r.add(traceKey{trace: traceID(3)}, ids(1))
+	assert.False(t, r.has(traceKey{trace: traceID(2)}, spanID(1)), "forgotten")
+	assert.True(t, r.has(traceKey{trace: traceID(1)}, spanID(1)))
 	assert.Equal(t, 4, r.spans)
-	r.add(traceID(4), ids(1))
-	assert.False(t, r.has(traceID(1), spanID(1)), "forgotten with its last release")
-	assert.False(t, r.has(traceID(1), spanID(3)))
+	r.add(traceKey{trace: traceID(4)}, ids(1))
+	assert.False(t, r.has(traceKey{trace: traceID(1)}, spanID(1)), "forgotten with its last release")
+	assert.False(t, r.has(traceKey{trace: traceID(1)}, spanID(3)))
 	assert.Equal(t, 2, r.spans)
 	assert.Len(t, r.traces, 2)
 
 	none := newReleasedSpans(0)
-	none.add(traceID(1), ids(1))
-	assert.False(t, none.has(traceID(1), spanID(1)))
+	none.add(traceKey{trace: traceID(1)}, ids(1))
+	assert.False(t, none.has(traceKey{trace: traceID(1)}, spanID(1)))
 }
