@@ -313,6 +313,7 @@ var consumptions = map[string]*Consumption{
 		contentKeys("traceloop.entity.input", "traceloop.entity.output"),
 		plainKeys("llm.request.type"),
 		plainPrefixes(openLLMetryFunctions),
+		contentPrefixes(openLLMetryOldPrompts, openLLMetryOldCompletions),
 	),
 	"openlit": consumption(genAIReader(openLITKeys), plainKeys("gen_ai.usage.cost"), legacyContent),
 	"genai":   consumption(genAIReader(genAIKeys)),

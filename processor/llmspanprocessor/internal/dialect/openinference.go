@@ -31,7 +31,7 @@ var openInferenceKeys = strtab.New(Keys{
 	"embedding.model_name":    {FieldModel, 3},
 	"reranker.model_name":     {FieldModel, 4},
 	"llm.provider":            {FieldProvider, 0},
-	"llm.system":              {FieldProvider, 1},
+	"llm.system":              oiSystem,
 
 	// Prompt counts include the prompt_details (spec/llm_spans.md), as MLflow's do.
 	"llm.token_count.prompt":                     {FieldInputTokens, 0},
@@ -40,6 +40,13 @@ var openInferenceKeys = strtab.New(Keys{
 	"llm.token_count.prompt_details.cache_read":  {FieldCacheReadTokens, 0},
 	"llm.token_count.prompt_details.cache_write": {FieldCacheCreationTokens, 0},
 })
+
+// oiSystem is llm.system's Key, by which the reader also keeps the system apart from the
+// provider: the Bedrock instrumentation's Anthropic spans have provider "aws" and system
+// "anthropic".
+var oiSystem = Key{FieldProvider, 1}
+
+const oiAnthropic = "anthropic"
 
 // openInferenceKinds maps openinference.span.kind (upper case) to MLflow span types. LLM is
 // refined to CHAT_MODEL when the span holds chat messages, as MLflow's own autolog types chat
@@ -83,6 +90,7 @@ type openInferenceSpan struct {
 	outputValue           Any
 	inputText, outputText bool // input.mime_type, output.mime_type: text/plain
 	finishReason          string
+	system                string // llm.system
 	genAI                 bool
 }
 
@@ -94,6 +102,9 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 	for k, v := range span.Attributes().All() {
 		if key, ok := openInferenceKeys.Get(k); ok {
 			f.Put(key, v, 0)
+			if key == oiSystem {
+				s.system = scalarString(v)
+			}
 			continue
 		}
 		s.put(k, v)
@@ -103,7 +114,11 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 
 	rec.Input = oiPayload(rec.Input.Messages, s.input.messages(s.inputValue), s.prompts.texts("prompt.text"), s.inputValue, s.inputText)
 	rec.Output = oiPayload(rec.Output.Messages, s.output.messages(Any{}), s.choices.texts("completion.text"), s.outputValue, s.outputText)
-	anthropicCallIDs(rec.Output.Messages, s.outputValue)
+	anthropic := s.system == oiAnthropic || rec.Provider == oiAnthropic
+	if anthropic {
+		rec.Output.Messages = anthropicReplyMessage(rec.Output.Messages)
+	}
+	anthropicReply(rec.Output.Messages, s.outputValue, anthropic && s.finishReason == "")
 	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
 		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
 			rec.Input.Value = Some(stringList(texts))
@@ -409,18 +424,59 @@ func anthropicToolResults(request pcommon.Slice, n int, id string) ([]Message, b
 	return nil, false
 }
 
-// anthropicCallIDs gives the reply's tool calls the ids that the Python Anthropic
-// instrumentation leaves out of them, from the tool_use blocks of output.value (the Message as
-// JSON), one for one in order when their names agree.
-func anthropicCallIDs(msgs []Message, output Any) {
-	if len(msgs) != 1 || !slices.ContainsFunc(msgs[0].ToolCalls, func(c ToolCall) bool { return c.ID == "" }) {
+// anthropicReplyMessage makes one message of an Anthropic reply's output messages, which is
+// one message: openinference-instrumentation-bedrock writes each content block of an Anthropic
+// model's reply as a message of its own (utils/anthropic/_attributes.py _get_output_messages).
+func anthropicReplyMessage(msgs []Message) []Message {
+	if len(msgs) < 2 || slices.ContainsFunc(msgs, func(m Message) bool { return m.Role != "assistant" }) {
+		return msgs
+	}
+	for _, m := range msgs[1:] {
+		msgs[0].Parts = append(msgs[0].Parts, m.Parts...)
+		msgs[0].ToolCalls = append(msgs[0].ToolCalls, m.ToolCalls...)
+	}
+	return msgs[:1]
+}
+
+// anthropicReplyKeys are the members of output.value that anthropicReply reads: a Message's
+// content and stop_reason, and the messages of the Python instrumentation's stream accumulator.
+var anthropicReplyKeys = []string{"content", "stop_reason", "messages"}
+
+// anthropicReply completes the reply from output.value, the Anthropic Message as JSON: the ids
+// that the Python Anthropic instrumentation leaves out of the reply's tool calls, and, when
+// reason is set, the finish reason, which neither the Python nor the JS instrumentation writes
+// as llm.finish_reason: the Message's stop_reason, or that of the last message of the Python
+// instrumentation's stream accumulator, {"messages": [{..., "stop_reason": ...}]}.
+func anthropicReply(msgs []Message, output Any, reason bool) {
+	if len(msgs) != 1 {
 		return
 	}
-	content, ok := jsonMembers(output, "content").Get("content")
+	m := &msgs[0]
+	ids := slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
+	if !ids && (!reason || m.FinishReason != "") {
+		return
+	}
+	reply := jsonMembers(output, anthropicReplyKeys...)
+	if ids {
+		anthropicCallIDs(m.ToolCalls, reply)
+	}
+	if reason && m.FinishReason == "" {
+		m.FinishReason = str(reply, "stop_reason")
+		if stream, ok := reply.Get("messages"); ok && m.FinishReason == "" && stream.Type() == pcommon.ValueTypeSlice && stream.Slice().Len() > 0 {
+			if last := stream.Slice().At(stream.Slice().Len() - 1); last.Type() == pcommon.ValueTypeMap {
+				m.FinishReason = str(last.Map(), "stop_reason")
+			}
+		}
+	}
+}
+
+// anthropicCallIDs gives the calls without an id those of the reply's tool_use blocks, one for
+// one in order when their names agree.
+func anthropicCallIDs(calls []ToolCall, reply pcommon.Map) {
+	content, ok := reply.Get("content")
 	if !ok || content.Type() != pcommon.ValueTypeSlice {
 		return
 	}
-	calls := msgs[0].ToolCalls
 	ids := make([]string, 0, len(calls))
 	for _, b := range content.Slice().All() {
 		if b.Type() != pcommon.ValueTypeMap || str(b.Map(), "type") != oiToolUse {

@@ -207,7 +207,7 @@ func TestRetrievalKeysConsumed(t *testing.T) {
 // The Anthropic instrumentations (openinference-instrumentation-anthropic, Python and JS) write
 // a tool_result block as message.tool_call_id and message.content of its user message, and the
 // Python one writes the reply's tool_use blocks without their ids, which only output.value (the
-// Message as JSON) holds.
+// Message as JSON) holds, as it alone holds the stop_reason.
 func TestOpenInferenceAnthropicToolResults(t *testing.T) {
 	const in, out = "llm.input_messages.", "llm.output_messages.0.message."
 	rec := readSpan(t, readOpenInference, map[string]any{
@@ -239,7 +239,7 @@ func TestOpenInferenceAnthropicToolResults(t *testing.T) {
 		[]any{"user", "", "", "", []any{[]any{"And Lyon?", "<unset>"}}, []any(nil)},
 	}, dump(rec.Input.Messages))
 	assert.Equal(t, []any{
-		[]any{"assistant", "", "", "", []any(nil), []any{[]any{"toolu_2", "get_weather", `{"city":"Lyon"}`}}},
+		[]any{"assistant", "", "", "tool_use", []any(nil), []any{[]any{"toolu_2", "get_weather", `{"city":"Lyon"}`}}},
 	}, dump(rec.Output.Messages))
 }
 

@@ -215,3 +215,20 @@ func TestOpenLLMetryAnthropicChatRequestType(t *testing.T) {
 		assert.Equal(t, want, rec.SpanType, name)
 	}
 }
+
+// Only spans from Bedrock have their messages' dumped content read: elsewhere, and for text
+// that is no dump of a content, the text stays as it was written.
+func TestOpenLLMetryBedrockDumpsOnlyOnBedrock(t *testing.T) {
+	const quoted, object = `"Hello"`, `{"city": "Paris"}`
+	messages := `[{"role": "user", "content": "\"Hello\""}, {"role": "user", "content": "{\"city\": \"Paris\"}"}]`
+	for provider, first := range map[string]string{"AWS": "Hello", "openai": quoted} {
+		rec := readSpan(t, readOpenLLMetry, map[string]any{
+			"gen_ai.provider.name":  provider,
+			"gen_ai.input.messages": messages,
+		})
+		assert.Equal(t, []any{
+			[]any{"user", "", "", "", []any{[]any{first, "<unset>"}}, []any(nil)},
+			[]any{"user", "", "", "", []any{[]any{object, "<unset>"}}, []any(nil)},
+		}, dump(rec.Input.Messages), provider)
+	}
+}
