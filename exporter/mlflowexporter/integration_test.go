@@ -1,7 +1,9 @@
 package mlflowexporter
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"os/exec"
@@ -15,6 +17,7 @@ import (
 	"go.opentelemetry.io/collector/consumer/consumererror"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/collector/pdata/ptrace/ptraceotlp"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
@@ -197,6 +200,20 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "weather", info.Tags[mlflow.TagTraceName])
 	})
 
+	t.Run("MLflow SDK trace info of a root named over MLflow's trace name limit", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		name := strings.Repeat("é", maxTraceNameChars+1)
+		td := newTraces(resource{spans: []span{{name: name, trace: 1, attrs: map[string]string{
+			mlflow.AttrTraceMetadataPrefix + "app.version": "1.2.3",
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
+		assert.Equal(t, "1.2.3", info.TraceMetadata["app.version"], "the trace info was recorded")
+		assert.Equal(t, name[:2*maxTraceNameChars], info.Tags[mlflow.TagTraceName], "named after the root, truncated")
+	})
+
 	t.Run("trace info the app set replaces what the server derived from the spans", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(resource{spans: []span{{name: "agent", trace: 1, attrs: map[string]string{
@@ -240,20 +257,28 @@ func TestIntegration(t *testing.T) {
 	// The server stores a request all or nothing: one span it cannot take must not cost the
 	// other traces of the batch.
 	const sessionIDTooLong = "HTTP 400 INVALID_PARAMETER_VALUE: 'Session ID' exceeds the maximum length of 250 characters"
+	// A session id that is not a string: MLflow measures its JSON text, the exporter truncates
+	// only strings.
+	longSessionIDList := func(s ptrace.Span) {
+		list := s.Attributes().PutEmptySlice(mlflow.AttrSessionID)
+		for range 30 {
+			list.AppendEmpty().SetStr("ten chars!")
+		}
+	}
 	t.Run("a trace the server refuses does not lose the others in its batch", func(t *testing.T) {
 		tests := []struct {
 			name string
 			bad  func(ptrace.Span)
 			says string
 		}{
-			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }, "HTTP 422: Cannot convert OpenTelemetry span to MLflow span"},
-			{"session id over 250 characters", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251)) }, sessionIDTooLong},
+			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) },
+				"MLflow cannot store spans with an all-zero trace or span id, and the trace has 1: Permanent error: MLflow refused spans for experiment 0: mlflow: HTTP 422: Cannot convert OpenTelemetry span to MLflow span"},
+			{"session id list over 250 characters", longSessionIDList, sessionIDTooLong},
 			// Repaired and sent again, then refused for the session id.
-			{"text that is not UTF-8 and a session id over 250 characters", func(s ptrace.Span) {
+			{"text that is not UTF-8 and a session id list over 250 characters", func(s ptrace.Span) {
 				s.Attributes().PutStr("note", "caf\xe9")
-				s.Attributes().PutStr(mlflow.AttrSessionID, strings.Repeat("s", 251))
+				longSessionIDList(s)
 			}, "(sent again with invalid UTF-8 replaced by U+FFFD, values repaired: 1): Permanent error: MLflow refused spans for experiment 0: mlflow: " + sessionIDTooLong},
-			{"malformed token usage", func(s ptrace.Span) { s.Attributes().PutStr(mlflow.AttrChatTokenUsage, `{"input_tokens":"many"}`) }, "HTTP 422: Failed to log OpenTelemetry spans"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -277,6 +302,151 @@ func TestIntegration(t *testing.T) {
 				assert.ElementsMatch(t, []string{"good", "good child"}, names(good.Spans))
 				_, err = api.GetTrace(t.Context(), firstTraceID(td, 2))
 				assert.NoError(t, err)
+			})
+		}
+	})
+
+	t.Run("the repairs change exactly what MLflow refuses", func(t *testing.T) {
+		for _, c := range attrCases {
+			t.Run(c.name, func(t *testing.T) {
+				td := newAttrCaseTraces(c)
+
+				status, body := postAsIs(t, srv.URL, td)
+
+				assert.Equal(t, c.refused, status != http.StatusOK, "HTTP %d %s", status, body)
+				repaired, done := withRepairs(td)
+				assert.Equal(t, c.refused, done.total() > 0, "repaired: %v", done)
+				if done.total() > 0 {
+					status, body := postAsIs(t, srv.URL, repaired)
+					assert.Equal(t, http.StatusOK, status, "repaired: HTTP %d %s", status, body)
+				}
+			})
+		}
+	})
+
+	t.Run("values MLflow refuses are stored repaired", func(t *testing.T) {
+		rep := strings.Repeat
+		tests := []struct {
+			name   string
+			attrs  map[string]string
+			says   string // in MLflow's answer to the trace as it is
+			did    []string
+			stored func(t *testing.T, tr *mlflow.Trace)
+		}{
+			{
+				name:  "session id over 250 characters",
+				attrs: map[string]string{mlflow.AttrSessionID: rep("é", 300)},
+				says:  "'Session ID' exceeds the maximum length of 250 characters",
+				did:   []string{"session.id over 250 characters truncated"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					assert.Equal(t, rep("é", 250), tr.Info.TraceMetadata[mlflow.MetadataSession])
+					assert.Equal(t, rep("é", 250), tr.Spans[0].Attributes[mlflow.AttrSessionID])
+				},
+			},
+			{
+				name:  "conversation id over 250 characters",
+				attrs: map[string]string{attrConversationID: rep("c", 251)},
+				says:  "'Session ID' exceeds the maximum length of 250 characters",
+				did:   []string{"gen_ai.conversation.id over 250 characters truncated"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					assert.Equal(t, rep("c", 250), tr.Info.TraceMetadata[mlflow.MetadataSession])
+				},
+			},
+			{
+				name:  "trace name over 4096 characters, as JSON text",
+				attrs: map[string]string{mlflow.AttrTraceTagPrefix + tagTraceName: mlflow.JSONText(rep("n", 5000))},
+				says:  "'Trace name' exceeds the maximum length of 4096 characters",
+				did:   []string{"mlflow.traceTag.mlflow.traceName over 4096 characters truncated"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					assert.Equal(t, rep("n", 4096), tr.Info.Tags[tagTraceName])
+				},
+			},
+			{
+				name: "malformed token usage",
+				attrs: map[string]string{
+					mlflow.AttrChatTokenUsage: `{"input_tokens":"many","output_tokens":5}`,
+					mlflow.AttrSpanType:       mlflow.JSONText(mlflow.SpanTypeChatModel),
+				},
+				says: "Failed to log OpenTelemetry spans",
+				did:  []string{"malformed mlflow.chat.tokenUsage moved to mlflow.chat.tokenUsage.malformed"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					attrs := tr.Spans[0].Attributes
+					assert.NotContains(t, attrs, mlflow.AttrChatTokenUsage)
+					assert.Equal(t, map[string]any{"input_tokens": "many", "output_tokens": int64(5)}, attrs[mlflow.AttrChatTokenUsage+malformedSuffix])
+					assert.Equal(t, mlflow.SpanTypeChatModel, tr.Spans[0].SpanType())
+					assert.NotContains(t, tr.Info.TraceMetadata, mlflow.MetadataTokenUsage)
+				},
+			},
+			{
+				name:  "malformed cost",
+				attrs: map[string]string{mlflow.AttrLLMCost: "0.25 USD"},
+				says:  "Failed to log OpenTelemetry spans",
+				did:   []string{"malformed mlflow.llm.cost moved to mlflow.llm.cost.malformed"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					assert.NotContains(t, tr.Spans[0].Attributes, mlflow.AttrLLMCost)
+					assert.Equal(t, "0.25 USD", tr.Spans[0].Attributes[mlflow.AttrLLMCost+malformedSuffix])
+				},
+			},
+			{
+				name: "all of them, and text that is not UTF-8",
+				attrs: map[string]string{
+					"note":                                      "caf\xe9",
+					mlflow.AttrSessionID:                        rep("s", 251),
+					mlflow.AttrTraceTagPrefix + tagTraceName:    rep("n", 4097),
+					mlflow.AttrChatTokenUsage:                   `{"input_tokens":null}`,
+					mlflow.AttrLLMCost:                          `[0.25]`,
+					mlflow.AttrTraceTagPrefix + "kept as it is": "v",
+				},
+				says: "Invalid OpenTelemetry format", // its parser refuses the invalid UTF-8 first
+				did: []string{
+					didUTF8,
+					"session.id over 250 characters truncated",
+					"mlflow.traceTag.mlflow.traceName over 4096 characters truncated",
+					"malformed mlflow.chat.tokenUsage moved to mlflow.chat.tokenUsage.malformed",
+					"malformed mlflow.llm.cost moved to mlflow.llm.cost.malformed",
+				},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					attrs := tr.Spans[0].Attributes
+					assert.Equal(t, "caf\uFFFD", attrs["note"])
+					assert.Equal(t, rep("s", 250), tr.Info.TraceMetadata[mlflow.MetadataSession])
+					assert.Equal(t, rep("n", 4096), tr.Info.Tags[tagTraceName])
+					assert.Equal(t, "v", tr.Info.Tags["kept as it is"])
+					assert.Equal(t, map[string]any{"input_tokens": nil}, attrs[mlflow.AttrChatTokenUsage+malformedSuffix])
+					assert.Equal(t, []any{0.25}, attrs[mlflow.AttrLLMCost+malformedSuffix])
+				},
+			},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				logs, consume := newObservedExporter(t, srv.URL)
+				td := newTraces(
+					resource{spans: []span{{name: "refused as it is", trace: 1, attrs: tt.attrs}}},
+					resource{spans: []span{{name: "good", trace: 2}}},
+				)
+				badTrace := newTraces()
+				td.ResourceSpans().At(0).CopyTo(badTrace.ResourceSpans().AppendEmpty())
+				status, body := postAsIs(t, srv.URL, badTrace)
+				require.NotEqual(t, http.StatusOK, status, "MLflow refuses the trace as it is")
+				assert.Contains(t, body, tt.says)
+
+				require.NoError(t, consume(td))
+
+				tr, err := api.GetTrace(t.Context(), firstTraceID(td, 0))
+				require.NoError(t, err)
+				require.Len(t, tr.Spans, 1)
+				tt.stored(t, tr)
+				_, err = api.GetTrace(t.Context(), firstTraceID(td, 1))
+				assert.NoError(t, err, "the other trace of the batch")
+				warned := logs.FilterMessageSnippet("sending it again with the values it refuses repaired").All()
+				require.Len(t, warned, 1)
+				fields := warned[0].ContextMap()
+				assert.Equal(t, firstTraceID(td, 0), fields["trace_id"])
+				var did []any
+				for _, d := range tt.did {
+					did = append(did, d)
+				}
+				assert.Equal(t, did, fields["repaired"])
+				assert.Contains(t, fields["error"], tt.says, "MLflow's message")
 			})
 		}
 	})
@@ -350,6 +520,24 @@ func TestIntegration(t *testing.T) {
 		assert.ErrorContains(t, err, "HTTP 404 RESOURCE_DOES_NOT_EXIST")
 		assert.ErrorContains(t, err, "987654")
 	})
+}
+
+// postAsIs sends td to experiment 0 of the server at url as the exporter does, without its
+// repairs, and returns the answer's status and body.
+func postAsIs(t *testing.T, url string, td ptrace.Traces) (int, string) {
+	t.Helper()
+	body, err := ptraceotlp.NewExportRequestFromTraces(td).MarshalProto()
+	require.NoError(t, err)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url+mlflow.PathOTLPTraces, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-protobuf")
+	req.Header.Set(mlflow.HeaderExperimentID, mlflow.DefaultExperimentID)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(answer)
 }
 
 func names(spans []mlflow.Span) []string {

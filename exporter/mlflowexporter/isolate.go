@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -22,11 +23,11 @@ type failure struct {
 }
 
 // exportIsolating sends b and returns what failed. MLflow stores a request all or nothing: one
-// span it cannot take (an empty id, text that is not UTF-8, a session id over 250 characters,
+// span it cannot take (an all-zero id, text that is not UTF-8, a session id over 250 characters,
 // malformed token usage) makes it refuse every trace in the request. So when it refuses a batch
 // of several traces for what it holds, the batch is sent again trace by trace, and only the
-// traces it refuses are lost. A refused trace whose text is not all valid UTF-8 is sent once
-// more, repaired (see exportRepaired).
+// traces it refuses are lost. A refused trace is sent once more, repaired, when it holds values
+// that can be (see exportRepaired).
 func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure {
 	err := e.export(ctx, b)
 	if err == nil {
@@ -68,21 +69,29 @@ func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure
 	return failed
 }
 
-// exportRepaired sends once more a trace MLflow refused, when it holds text that is not valid
-// UTF-8, which MLflow cannot parse, with that text repaired. It reports whether it did, and what
-// failed then. Only a refused trace is scanned: the others are sent as they are, unscanned.
+// exportRepaired sends once more a trace MLflow refused, when it holds values that make MLflow
+// refuse it and that can be repaired (see withRepairs), with them repaired. It reports whether
+// it did, or found the trace cannot be stored, and what failed then. Only a refused trace is
+// scanned: the others are sent as they are, unscanned.
 func (e *mlflowExporter) exportRepaired(ctx context.Context, b batch, traceID pcommon.TraceID, refused error) ([]failure, bool) {
-	td, n := withValidUTF8(b.traces)
-	if n == 0 {
+	id := mlflow.TraceID(traceID)
+	if n := spansWithoutIDs(b.traces); n > 0 {
+		// MLflow refuses them whatever else the trace holds: sending it again cannot help.
+		err := fmt.Errorf("trace %s: MLflow cannot store spans with an all-zero trace or span id, and the trace has %d: %w", id, n, refused)
+		return []failure{{batch: b, err: err}}, true
+	}
+	td, done := withRepairs(b.traces)
+	if done.total() == 0 {
 		return nil, false
 	}
-	id := mlflow.TraceID(traceID)
-	e.logger.Warn("MLflow refused a trace holding text that is not valid UTF-8; sending it again with the invalid bytes replaced by U+FFFD",
-		zap.String("trace_id", id), zap.Int("repaired_values", n), zap.Error(refused))
-	repaired := batch{experiment: b.experiment, traces: td}
-	if err := e.export(ctx, repaired); err != nil {
-		err = fmt.Errorf("trace %s (sent again with invalid UTF-8 replaced by U+FFFD, values repaired: %d): %w", id, n, err)
-		return []failure{{batch: repaired, err: err}}, true
+	e.logger.Warn("MLflow refused a trace; sending it again with the values it refuses repaired",
+		zap.String("trace_id", id), zap.Strings("repaired", done.list()), zap.Int("repaired_values", done.total()),
+		zap.Error(refused))
+	again := batch{experiment: b.experiment, traces: td}
+	if err := e.export(ctx, again); err != nil {
+		err = fmt.Errorf("trace %s (sent again with %s, values repaired: %d): %w",
+			id, strings.Join(done.list(), " and "), done.total(), err)
+		return []failure{{batch: again, err: err}}, true
 	}
 	return nil, true
 }

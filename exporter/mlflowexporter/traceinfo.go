@@ -67,6 +67,9 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 	if _, ok := tags[tagTraceName]; !ok {
 		tags[tagTraceName] = span.Name()
 	}
+	// The server refuses the whole trace info for a name over its limit; the SDK's root spans
+	// have no limit.
+	tags[tagTraceName], _ = truncate(tags[tagTraceName], maxTraceNameChars)
 	// A state the app set wins over the root's status, as it does sent to the server directly.
 	if info.State != mlflow.TraceStateOK && info.State != mlflow.TraceStateError {
 		info.State = mlflow.TraceStateOK

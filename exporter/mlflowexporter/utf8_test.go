@@ -19,6 +19,13 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter/internal/metadata"
 )
 
+// withValidUTF8 is the repair pass as the UTF-8 tests see it: the data and the number of texts
+// whose invalid UTF-8 it replaced.
+func withValidUTF8(td ptrace.Traces) (ptrace.Traces, int) {
+	got, done := withRepairs(td)
+	return got, done[didUTF8]
+}
+
 func TestWithValidUTF8(t *testing.T) {
 	const bad, repaired = "caf\xe9 \xff\xfe!", "caf\uFFFD \uFFFD!"
 	rs := func(td ptrace.Traces) ptrace.ResourceSpans { return td.ResourceSpans().At(0) }
@@ -139,9 +146,10 @@ func TestExportResendsARefusedTraceWithItsTextRepaired(t *testing.T) {
 		got = append(got, spanNames(r.traces)...)
 	}
 	assert.Equal(t, []string{"good", "bad\xff", "good", "bad\xff", "bad\uFFFD"}, got)
-	repaired := logs.FilterMessageSnippet("not valid UTF-8").All()
+	repaired := logs.FilterMessageSnippet("sending it again with the values it refuses repaired").All()
 	require.Len(t, repaired, 1)
 	assert.Equal(t, firstTraceID(td, 1), repaired[0].ContextMap()["trace_id"])
+	assert.Equal(t, []any{didUTF8}, repaired[0].ContextMap()["repaired"])
 	assert.Equal(t, int64(2), repaired[0].ContextMap()["repaired_values"])
 }
 
@@ -177,7 +185,7 @@ func TestExportDoesNotRepairTraceRefusedForAnotherReason(t *testing.T) {
 
 	assert.True(t, consumererror.IsPermanent(err), "%v", err)
 	assert.Equal(t, int32(1), requests.Load())
-	assert.Zero(t, logs.FilterMessageSnippet("UTF-8").Len())
+	assert.Zero(t, logs.FilterMessageSnippet("sending it again").Len())
 }
 
 func TestExportRetriesTheRepairedTrace(t *testing.T) {

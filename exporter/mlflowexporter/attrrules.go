@@ -1,0 +1,154 @@
+package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/exporter/mlflowexporter"
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"go.opentelemetry.io/collector/pdata/pcommon"
+
+	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
+)
+
+// Limits of MLflow's trace info (mlflow/tracing/constant.py), which it enforces on the values it
+// reads from the spans by refusing the whole request (400 INVALID_PARAMETER_VALUE). It counts
+// characters (code points), not bytes.
+const (
+	maxSessionIDChars = 250  // MAX_CHARS_IN_TRACE_INFO_METADATA
+	maxTraceNameChars = 4096 // MAX_CHARS_IN_TRACE_INFO_TAGS_VALUE
+)
+
+// attrConversationID is the GenAI convention's session id, which MLflow reads when a span has
+// no session.id.
+const attrConversationID = "gen_ai.conversation.id"
+
+// usageCacheCreationAbove1hTokens is the part of the cache creation tokens cached for an hour
+// (TokenUsageKey.CACHE_CREATION_INPUT_TOKENS_ABOVE_1HR).
+const usageCacheCreationAbove1hTokens = "cache_creation_input_tokens_above_1hr"
+
+// malformedSuffix is appended to the key of a value moved aside: MLflow stores it with the span
+// without reading it.
+const malformedSuffix = ".malformed"
+
+// attrRule repairs a span attribute whose value makes MLflow refuse the request.
+type attrRule struct {
+	key string
+	// rootOnly: MLflow reads the key on root spans only.
+	rootOnly bool
+	// did says what repair does, for logs and errors.
+	did string
+	// repair changes v, the value of key in attrs, if it needs to, and reports whether it did.
+	repair func(attrs pcommon.Map, v pcommon.Value) bool
+}
+
+// attrRules are the span attributes MLflow's OTLP ingestion (SqlAlchemyStore.log_spans) reads and
+// fails on, each with its repair.
+var attrRules = []attrRule{
+	truncated(mlflow.AttrSessionID, maxSessionIDChars, false),
+	truncated(attrConversationID, maxSessionIDChars, false),
+	truncated(mlflow.AttrTraceTagPrefix+tagTraceName, maxTraceNameChars, true),
+	// MLflow adds up the counts of each span's token usage and cost into the trace's; a count
+	// that is not a number fails that, with a 422. It also reads each cost's fields without
+	// checking that it is an object (token usage that is not one, it skips).
+	movedAside(mlflow.AttrChatTokenUsage, false,
+		mlflow.UsageInputTokens, mlflow.UsageOutputTokens, mlflow.UsageTotalTokens,
+		mlflow.UsageCacheReadTokens, mlflow.UsageCacheCreationTokens, usageCacheCreationAbove1hTokens),
+	movedAside(mlflow.AttrLLMCost, true, mlflow.CostInput, mlflow.CostOutput, mlflow.CostTotal),
+}
+
+// truncated is the rule that truncates a string value of key over limit characters to limit.
+// As MLflow does, a value holding a JSON string (the way mlflow.* values are written) is measured
+// unquoted; it is truncated unquoted too, and stays JSON text.
+func truncated(key string, limit int, rootOnly bool) attrRule {
+	return attrRule{
+		key:      key,
+		rootOnly: rootOnly,
+		did:      key + " over " + strconv.Itoa(limit) + " characters truncated",
+		repair: func(_ pcommon.Map, v pcommon.Value) bool {
+			if v.Type() != pcommon.ValueTypeStr {
+				return false
+			}
+			s, quoted := v.Str(), false
+			if strings.HasPrefix(s, `"`) {
+				var unquoted string
+				if json.Unmarshal([]byte(s), &unquoted) == nil {
+					s, quoted = unquoted, true
+				}
+			}
+			cut, ok := truncate(s, limit)
+			if !ok {
+				return false
+			}
+			if quoted {
+				cut = mlflow.JSONText(cut)
+			}
+			v.SetStr(cut)
+			return true
+		},
+	}
+}
+
+// truncate returns s cut to limit characters, and whether it was longer.
+func truncate(s string, limit int) (string, bool) {
+	n := 0
+	for i := range s {
+		if n == limit {
+			return s[:i], true
+		}
+		n++
+	}
+	return s, false
+}
+
+// movedAside is the rule that moves a malformed value of key, a JSON object of numbers under
+// fields, to key+malformedSuffix, where MLflow does not read it. With objectOnly, a value
+// that is no JSON object is malformed too.
+func movedAside(key string, objectOnly bool, fields ...string) attrRule {
+	return attrRule{
+		key: key,
+		did: "malformed " + key + " moved to " + key + malformedSuffix,
+		repair: func(attrs pcommon.Map, v pcommon.Value) bool {
+			if !malformed(v, objectOnly, fields) {
+				return false
+			}
+			moveValue(attrs, key, key+malformedSuffix)
+			return true
+		},
+	}
+}
+
+// malformed reports whether v, a JSON object as text or a map, has a field of fields that is not
+// a number: MLflow adds them up with Python's +, for which a boolean is a number too.
+func malformed(v pcommon.Value, objectOnly bool, fields []string) bool {
+	switch v.Type() {
+	case pcommon.ValueTypeMap:
+		for _, f := range fields {
+			if fv, ok := v.Map().Get(f); ok {
+				switch fv.Type() {
+				case pcommon.ValueTypeInt, pcommon.ValueTypeDouble, pcommon.ValueTypeBool:
+				default:
+					return true
+				}
+			}
+		}
+		return false
+	case pcommon.ValueTypeStr:
+		var object map[string]json.RawMessage
+		if json.Unmarshal([]byte(v.Str()), &object) != nil || object == nil { // nil: JSON null
+			return objectOnly
+		}
+		for _, f := range fields {
+			if raw, ok := object[f]; ok && !isJSONNumberOrBool(raw) {
+				return true
+			}
+		}
+		return false
+	default:
+		return objectOnly
+	}
+}
+
+func isJSONNumberOrBool(raw json.RawMessage) bool {
+	s := string(raw)
+	return s == "true" || s == "false" || s != "" && (s[0] == '-' || s[0] >= '0' && s[0] <= '9')
+}
