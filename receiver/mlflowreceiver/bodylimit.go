@@ -1,10 +1,15 @@
 package mlflowreceiver // import "github.com/otelcol-mlflow/otelcol-mlflow/receiver/mlflowreceiver"
 
 import (
+	"context"
 	"net/http"
 
 	"go.uber.org/zap"
 )
+
+// bodyRefusedKey holds, in a request's context, a *bool that readBody sets when it refuses the
+// body as over max_request_body_size: a 413 relayed from the upstream is not the receiver's.
+type bodyRefusedKey struct{}
 
 // warnTooLarge logs every request refused for a body over max_request_body_size. MLflow's
 // client logs a span batch refused so only at debug level (and a refused batch that held the
@@ -12,9 +17,9 @@ import (
 // server has no such limit.
 func (r *mlflowReceiver) warnTooLarge(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, req)
-		if sw.status == http.StatusRequestEntityTooLarge {
+		refused := new(bool)
+		next.ServeHTTP(w, req.WithContext(context.WithValue(req.Context(), bodyRefusedKey{}, refused)))
+		if *refused {
 			r.settings.Logger.Warn("Refused a request with a body over max_request_body_size; the data it carried is lost unless the limit is raised",
 				zap.String("method", req.Method),
 				zap.String("path", req.URL.Path),
@@ -24,18 +29,9 @@ func (r *mlflowReceiver) warnTooLarge(next http.Handler) http.Handler {
 	})
 }
 
-// statusWriter records the status a handler answered with.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
+// markBodyRefused records for warnTooLarge that req's body was refused as too large.
+func markBodyRefused(req *http.Request) {
+	if refused, ok := req.Context().Value(bodyRefusedKey{}).(*bool); ok {
+		*refused = true
 	}
-	w.ResponseWriter.WriteHeader(status)
 }
-
-// Unwrap lets http.ResponseController reach the underlying writer.
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -81,7 +81,8 @@ func (r *mlflowReceiver) startTraceV3(w http.ResponseWriter, req *http.Request) 
 	writeJSON(w, http.StatusOK, map[string]any{"trace": map[string]any{"trace_info": echo}})
 }
 
-// stateName is a TraceInfoV3 state given by its name, or "".
+// stateName is a trace state (TraceInfoV3's state, or v2's TraceStatus, which has the same
+// names) given by its name, or "".
 func stateName(v any) string {
 	s, _ := v.(string)
 	return s
@@ -125,11 +126,13 @@ func kvList(m map[string]string) []keyValue {
 	return kvs
 }
 
-// v2TraceRequest is the body of the v2 StartTrace and EndTrace calls.
+// v2TraceRequest is the body of the v2 StartTrace and EndTrace calls (mlflow/protos/service.proto;
+// RestStore.deprecated_start_trace_v2 and deprecated_end_trace_v2 send them).
 type v2TraceRequest struct {
-	ExperimentID    string     `json:"experiment_id"`
-	TimestampMs     int64      `json:"timestamp_ms"`
-	Status          string     `json:"status"`
+	ExperimentID string `json:"experiment_id"`
+	TimestampMs  int64  `json:"timestamp_ms"`
+	// Status is EndTrace's TraceStatus, an enum like TraceInfoV3's state (see stateName).
+	Status          any        `json:"status"`
 	RequestMetadata []keyValue `json:"request_metadata"`
 	Tags            []keyValue `json:"tags"`
 }
@@ -152,15 +155,18 @@ func (r *mlflowReceiver) startTraceV2(w http.ResponseWriter, req *http.Request) 
 	r.writeTraceInfoV2(w, id, body.TimestampMs, "IN_PROGRESS")
 }
 
-// endTraceV2 is MLflow 2's EndTrace: the trace's final metadata and tags. The client sends it
-// after uploading traces.json, whose root span waits here for them.
+// endTraceV2 is MLflow 2's EndTrace: the trace's final status, metadata and tags. The client
+// sends it after uploading traces.json, whose root span waits here for them. MLflow stores the
+// status as the trace's state, so it is carried as StartTraceV3's state is.
 func (r *mlflowReceiver) endTraceV2(w http.ResponseWriter, req *http.Request) {
 	id := req.PathValue("id")
 	var body v2TraceRequest
 	if !decodeJSON(w, req, &body) {
 		return
 	}
-	root, handed, propagated := r.pending.endTrace(id, traceInfo{tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata)})
+	root, handed, propagated := r.pending.endTrace(id, traceInfo{
+		tags: kvMap(body.Tags), metadata: kvMap(body.RequestMetadata), state: stateName(body.Status),
+	})
 	if len(handed) > 0 && !r.sendHanded(w, req, root, handed, formatMLflowJSON) {
 		return
 	}
@@ -170,7 +176,7 @@ func (r *mlflowReceiver) endTraceV2(w http.ResponseWriter, req *http.Request) {
 	r.writeTraceInfoV2(w, id, body.TimestampMs, body.Status)
 }
 
-func (r *mlflowReceiver) writeTraceInfoV2(w http.ResponseWriter, id string, timestampMs int64, status string) {
+func (r *mlflowReceiver) writeTraceInfoV2(w http.ResponseWriter, id string, timestampMs int64, status any) {
 	info := r.pending.info(id)
 	info.tags[mlflow.TagArtifactLocation] = artifactLocation(info.experimentID, id)
 	writeJSON(w, http.StatusOK, map[string]any{"trace_info": map[string]any{

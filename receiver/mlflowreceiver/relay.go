@@ -50,10 +50,11 @@ func newRelay(ctx context.Context, host component.Host, set component.TelemetryS
 	rl.proxy = &httputil.ReverseProxy{
 		// SetURL keeps the method, path (under the endpoint's own path), query and headers, and
 		// sends the upstream's host as Host; ReverseProxy drops hop-by-hop headers both ways.
-		Rewrite:      func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
-		Transport:    client.Transport,
-		ErrorHandler: rl.fail,
-		ErrorLog:     zap.NewStdLog(set.Logger),
+		Rewrite:        func(pr *httputil.ProxyRequest) { pr.SetURL(target) },
+		Transport:      client.Transport,
+		ModifyResponse: rl.warnRefusedUpstream,
+		ErrorHandler:   rl.fail,
+		ErrorLog:       zap.NewStdLog(set.Logger),
 	}
 	return rl, nil
 }
@@ -84,6 +85,19 @@ func (rl *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		req = req.WithContext(ctx)
 	}
 	rl.proxy.ServeHTTP(w, req)
+}
+
+// warnRefusedUpstream logs a 413 the upstream answered (its own limit, or a proxy's in front of
+// it), which the client gets as is. The receiver's own refusals are logged by warnTooLarge,
+// with its limit to raise; raising that would not help here.
+func (rl *relay) warnRefusedUpstream(resp *http.Response) error {
+	if resp.StatusCode == http.StatusRequestEntityTooLarge {
+		rl.logger.Warn("Upstream MLflow server refused a relayed call's body as too large (413); the receiver's max_request_body_size was not exceeded",
+			zap.String("method", resp.Request.Method),
+			zap.String("path", resp.Request.URL.Path),
+			zap.Int64("content_length", resp.Request.ContentLength))
+	}
+	return nil
 }
 
 // fail answers a call the upstream did not answer with 502 in MLflow's error shape (the client

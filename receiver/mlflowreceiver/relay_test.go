@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -180,9 +181,10 @@ func TestRelayUpstreamDown(t *testing.T) {
 }
 
 // TestRelayBodyLimit: the receiver's body limit applies to relayed calls: 413, never relayed
-// (the upstream here is down, so a relayed call would answer 502).
+// (the upstream here is down, so a relayed call would answer 502), logged as the receiver's.
 func TestRelayBodyLimit(t *testing.T) {
-	tr := startReceiver(t, func(cfg *Config) {
+	core, logs := observer.New(zap.WarnLevel)
+	tr := startReceiverWithLogger(t, zap.New(core), func(cfg *Config) {
 		cfg.ServerConfig.MaxRequestBodySize = 64
 		cfg.Upstream.GetOrInsertDefault().Endpoint = "http://" + freeAddr(t)
 	}, nil)
@@ -190,6 +192,40 @@ func TestRelayBodyLimit(t *testing.T) {
 		bytes.Repeat([]byte("x"), 65))
 	assert.Equal(t, http.StatusRequestEntityTooLarge, a.status)
 	assert.Equal(t, codeLimitExceeded, a.json(t)["error_code"])
+
+	require.Equal(t, 1, logs.Len(), "the refusal is logged")
+	assert.Contains(t, logs.All()[0].Message, "max_request_body_size")
+	assert.EqualValues(t, 64, logs.All()[0].ContextMap()["max_request_body_size"])
+}
+
+// TestRelayUpstreamBodyTooLarge: a 413 the upstream answers (its own limit, or a proxy's in
+// front of it; a real MLflow server has none) reaches the client as is and is logged as the
+// upstream's refusal, not as the receiver's limit, which was not exceeded.
+func TestRelayUpstreamBodyTooLarge(t *testing.T) {
+	const path = "/api/2.0/mlflow-artifacts/artifacts/1/traces/tr-1/artifacts/attachments/a"
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		_, _ = io.Copy(io.Discard, req.Body)
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		_, _ = io.WriteString(w, "<h1>413 Request Entity Too Large</h1>")
+	}))
+	t.Cleanup(upstream.Close)
+	core, logs := observer.New(zap.WarnLevel)
+	tr := startReceiverWithLogger(t, zap.New(core), func(cfg *Config) {
+		cfg.Upstream.GetOrInsertDefault().Endpoint = upstream.URL
+	}, nil)
+
+	a := tr.do(t, http.MethodPut, path, "application/octet-stream", bytes.Repeat([]byte("x"), 100))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, a.status)
+	assert.Equal(t, "<h1>413 Request Entity Too Large</h1>", string(a.body), "the upstream's own answer")
+
+	require.Equal(t, 1, logs.Len(), "logged once: %v", logs.All())
+	e := logs.All()[0]
+	assert.Contains(t, e.Message, "Upstream MLflow server refused")
+	assert.NotContains(t, e.ContextMap(), "max_request_body_size", "not the receiver's limit")
+	assert.Equal(t, http.MethodPut, e.ContextMap()["method"])
+	assert.Equal(t, path, e.ContextMap()["path"])
+	assert.EqualValues(t, 100, e.ContextMap()["content_length"])
 }
 
 // serverGet reads path from the tracking server directly, as authorization.

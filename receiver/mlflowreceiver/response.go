@@ -77,6 +77,7 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 		return body, true
 	}
 	if _, tooLarge := errors.AsType[*http.MaxBytesError](err); tooLarge {
+		markBodyRefused(r)
 		writeError(w, http.StatusRequestEntityTooLarge, codeLimitExceeded, "request body exceeds max_request_body_size")
 		return nil, false
 	}

@@ -117,3 +117,35 @@ func TestAppState(t *testing.T) {
 	assert.Empty(t, appState("IN_PROGRESS", ptrace.StatusCodeOk))
 	assert.Empty(t, appState("", ptrace.StatusCodeOk))
 }
+
+// TestEndTraceV2Status: MLflow stores v2 EndTrace's status as the trace's state, so it rides on
+// the root span as StartTraceV3's state does: only when it is not what the root's status gives.
+func TestEndTraceV2Status(t *testing.T) {
+	for name, tc := range map[string]struct {
+		status any
+		want   string
+	}{
+		"ERROR, the recorded root span OK": {status: "ERROR", want: mlflow.TraceStateError},
+		"OK, as the root span":             {status: "OK", want: ""},
+		"IN_PROGRESS":                      {status: "IN_PROGRESS", want: ""},
+		"a number":                         {status: 2, want: ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tr := startReceiver(t, nil, nil)
+			tr.exps.(*localExperiments).reg.add(&experiment{ID: "1", Name: "exp"})
+			a := tr.do(t, http.MethodPost, "/api/2.0/mlflow/traces", "application/json", []byte(`{"experiment_id":"1","timestamp_ms":1}`))
+			require.Equal(t, http.StatusOK, a.status, string(a.body))
+			id := a.json(t)["trace_info"].(map[string]any)["request_id"].(string)
+			a = tr.do(t, http.MethodPut, "/api/2.0/mlflow-artifacts/artifacts/1/traces/"+id+"/artifacts/traces.json", "text/plain", testdata(t, "sdk_traces.json"))
+			require.Equal(t, http.StatusOK, a.status, string(a.body))
+
+			end, err := json.Marshal(map[string]any{"timestamp_ms": 2, "status": tc.status})
+			require.NoError(t, err)
+			a = tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+id, "application/json", end)
+			require.Equal(t, http.StatusOK, a.status, string(a.body))
+			assert.EqualValues(t, tc.status, a.json(t)["trace_info"].(map[string]any)["status"])
+
+			assert.Equal(t, tc.want, attr(rootOf(t, tr).span, mlflow.AttrTraceState))
+		})
+	}
+}
