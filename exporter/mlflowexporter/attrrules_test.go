@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
 
@@ -165,14 +164,4 @@ func TestRepairsList(t *testing.T) {
 		"malformed mlflow.llm.cost moved to mlflow.llm.cost.malformed",
 	}, done.list(), "in the order of the rules")
 	assert.Equal(t, 3, done.total())
-}
-
-func TestSpansWithoutIDs(t *testing.T) {
-	td := newTraces(resource{spans: []span{{name: "a", trace: 1}, {name: "b", trace: 1}, {name: "c", trace: 1}}})
-	spans := td.ResourceSpans().At(0).ScopeSpans().At(0).Spans()
-	require.Zero(t, spansWithoutIDs(td))
-	spans.At(0).SetSpanID(pcommon.SpanID{})
-	spans.At(2).SetTraceID(pcommon.TraceID{})
-
-	assert.Equal(t, 2, spansWithoutIDs(td))
 }

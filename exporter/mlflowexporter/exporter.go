@@ -90,7 +90,7 @@ func (e *mlflowExporter) shutdown(context.Context) error {
 // experiments (or, in a batch MLflow refused, some traces) fail and may be retried, only their
 // spans are handed back for retry.
 func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	td, unstorable := withoutUnstorableTimes(td)
+	td, unstorable := withoutUnstorable(td)
 	if td.SpanCount() == 0 {
 		return unstorable
 	}

@@ -271,8 +271,7 @@ func TestIntegration(t *testing.T) {
 			bad  func(ptrace.Span)
 			says string
 		}{
-			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) },
-				"MLflow cannot store spans with an all-zero trace or span id, and the trace has 1: Permanent error: MLflow refused spans for experiment 0: mlflow: HTTP 422: Cannot convert OpenTelemetry span to MLflow span"},
+			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }, `"bad" of trace ` /* then its id */},
 			{"session id list over 250 characters", longSessionIDList, sessionIDTooLong},
 			// Repaired and sent again, then refused for the session id.
 			{"text that is not UTF-8 and a session id list over 250 characters", func(s ptrace.Span) {
@@ -489,26 +488,33 @@ func TestIntegration(t *testing.T) {
 		}
 	})
 
-	t.Run("a span with a time MLflow cannot store does not hold back its batch", func(t *testing.T) {
-		exp := newTestExporter(t, srv.URL, nil)
-		td := newTraces(
-			resource{spans: []span{{name: "good", trace: 1}}},
-			resource{spans: []span{{name: "unset start", trace: 2}, {name: "its sibling", trace: 2, parent: true}}},
-		)
-		bad := td.ResourceSpans().At(1).ScopeSpans().At(0).Spans().At(0)
-		// What an instrumentation that never set the start gets: past 2^63 ns, which SQLite
-		// cannot hold (the server answers 500, and retrying cannot help).
-		bad.SetStartTimestamp(pcommon.NewTimestampFromTime(time.Time{}))
+	t.Run("a span MLflow can never store does not hold back its batch, nor its siblings", func(t *testing.T) {
+		for name, spoil := range map[string]func(ptrace.Span){
+			// What an instrumentation that never set the start gets: past 2^63 ns, which
+			// SQLite cannot hold (the server answers 500, and retrying cannot help).
+			"unset start":      func(s ptrace.Span) { s.SetStartTimestamp(pcommon.NewTimestampFromTime(time.Time{})) },
+			"all-zero span id": func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) },
+		} {
+			t.Run(name, func(t *testing.T) {
+				exp := newTestExporter(t, srv.URL, nil)
+				td := newTraces(
+					resource{spans: []span{{name: "good", trace: 1}}},
+					resource{spans: []span{{name: "bad", trace: 2}, {name: "its sibling", trace: 2, parent: true}}},
+				)
+				spoil(td.ResourceSpans().At(1).ScopeSpans().At(0).Spans().At(0))
 
-		err := exp.ConsumeTraces(t.Context(), td)
+				err := exp.ConsumeTraces(t.Context(), td)
 
-		assert.True(t, consumererror.IsPermanent(err), "%v", err)
-		assert.ErrorContains(t, err, firstTraceID(td, 1))
-		_, err = api.GetTrace(t.Context(), firstTraceID(td, 0))
-		assert.NoError(t, err)
-		sibling, err := api.GetTrace(t.Context(), firstTraceID(td, 1))
-		require.NoError(t, err)
-		assert.Equal(t, []string{"its sibling"}, names(sibling.Spans))
+				assert.True(t, consumererror.IsPermanent(err), "%v", err)
+				assert.ErrorContains(t, err, firstTraceID(td, 1))
+				assert.ErrorContains(t, err, "which MLflow cannot store")
+				_, err = api.GetTrace(t.Context(), firstTraceID(td, 0))
+				assert.NoError(t, err)
+				sibling, err := api.GetTrace(t.Context(), firstTraceID(td, 1))
+				require.NoError(t, err)
+				assert.Equal(t, []string{"its sibling"}, names(sibling.Spans))
+			})
+		}
 	})
 
 	t.Run("unknown experiment is permanent, with MLflow's message", func(t *testing.T) {

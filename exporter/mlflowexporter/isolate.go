@@ -23,7 +23,7 @@ type failure struct {
 }
 
 // exportIsolating sends b and returns what failed. MLflow stores a request all or nothing: one
-// span it cannot take (an all-zero id, text that is not UTF-8, a session id over 250 characters,
+// span it cannot take (text that is not UTF-8, a session id over 250 characters,
 // malformed token usage) makes it refuse every trace in the request. So when it refuses a batch
 // of several traces for what it holds, the batch is sent again trace by trace, and only the
 // traces it refuses are lost. A refused trace is sent once more, repaired, when it holds values
@@ -71,15 +71,10 @@ func (e *mlflowExporter) exportIsolating(ctx context.Context, b batch) []failure
 
 // exportRepaired sends once more a trace MLflow refused, when it holds values that make MLflow
 // refuse it and that can be repaired (see withRepairs), with them repaired. It reports whether
-// it did, or found the trace cannot be stored, and what failed then. Only a refused trace is
+// it did, and what failed then. Only a refused trace is
 // scanned: the others are sent as they are, unscanned.
 func (e *mlflowExporter) exportRepaired(ctx context.Context, b batch, traceID pcommon.TraceID, refused error) ([]failure, bool) {
 	id := mlflow.TraceID(traceID)
-	if n := spansWithoutIDs(b.traces); n > 0 {
-		// MLflow refuses them whatever else the trace holds: sending it again cannot help.
-		err := fmt.Errorf("trace %s: MLflow cannot store spans with an all-zero trace or span id, and the trace has %d: %w", id, n, refused)
-		return []failure{{batch: b, err: err}}, true
-	}
 	td, done := withRepairs(b.traces)
 	if done.total() == 0 {
 		return nil, false

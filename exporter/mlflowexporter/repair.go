@@ -94,22 +94,6 @@ func (p *repairPass) span(span ptrace.Span) {
 	}
 }
 
-// spansWithoutIDs counts the spans of td whose trace or span id is all zeros: MLflow cannot
-// store them, and nothing can repair them.
-func spansWithoutIDs(td ptrace.Traces) int {
-	n := 0
-	for _, rs := range td.ResourceSpans().All() {
-		for _, ss := range rs.ScopeSpans().All() {
-			for _, span := range ss.Spans().All() {
-				if span.TraceID().IsEmpty() || span.SpanID().IsEmpty() {
-					n++
-				}
-			}
-		}
-	}
-	return n
-}
-
 // moveValue moves the value under key in m to the key to, replacing what to held.
 func moveValue(m pcommon.Map, key, to string) {
 	v, _ := m.Get(key)
