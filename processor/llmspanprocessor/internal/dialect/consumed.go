@@ -25,6 +25,9 @@ type Consumption struct {
 	// detailsEvent: the dialect reads the GenAI operation-details event, whose content keys
 	// (gen_ai.input.messages, ...) are content; its other attributes are not.
 	detailsEvent bool
+	// kept are keys the dialect reads a detail from but never removes, as they hold more than
+	// it takes: Uses does not report them.
+	kept map[string]bool
 }
 
 type consumedPrefix struct {
@@ -43,6 +46,12 @@ func (c *Consumption) Uses(key string) (used, content bool) {
 		}
 	}
 	return false, false
+}
+
+// Reads reports whether the dialect reads the attribute key, removed or kept.
+func (c *Consumption) Reads(key string) bool {
+	used, _ := c.Uses(key)
+	return used || c.kept[key]
 }
 
 // RemoveContentEvents removes the events the dialect reads content from, and the content
@@ -185,6 +194,17 @@ func contentKeys(keys ...string) consumes {
 	}
 }
 
+func keptKeys(keys ...string) consumes {
+	return func(c *Consumption) {
+		if c.kept == nil {
+			c.kept = map[string]bool{}
+		}
+		for _, k := range keys {
+			c.kept[k] = true
+		}
+	}
+}
+
 func plainKeys(keys ...string) consumes {
 	return func(c *Consumption) {
 		for _, k := range keys {
@@ -242,6 +262,7 @@ var openInferenceReader = []consumes{
 	contentKeys("input.value", "output.value", oiRerankQuery),
 	plainKeys("input.mime_type", "output.mime_type"),
 	plainKeys("llm.finish_reason"),
+	keptKeys(oiInvocationParams),
 	contentPrefixes(oiInputMessages, oiOutputMessages, oiPrompts, oiChoices, oiDocuments, oiEmbeddings,
 		oiRerankInput, oiRerankOutput),
 	plainPrefixes(oiTools),

@@ -115,6 +115,20 @@ func readGenAI(span ptrace.Span, rec *Record) {
 // GenAI plus extras: build keys once with withKeys. other, when not nil, receives every span
 // attribute that keys does not hold, in the same single pass. f is left filled for the caller.
 func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, other func(k string, v pcommon.Value)) {
+	readGenAIEvents(span, rec, f, keys, other, &genAIEventReaders)
+}
+
+// eventReaders read the message of a message event, whose role its name gives, and of a
+// choice event.
+type eventReaders struct {
+	message func(attrs pcommon.Map, role string) Message
+	choice  func(attrs pcommon.Map) Message
+}
+
+var genAIEventReaders = eventReaders{message: eventMessage, choice: choiceMessage}
+
+// readGenAIEvents is readGenAIWith for a dialect that reads the message events its own way.
+func readGenAIEvents(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, other func(k string, v pcommon.Value), events *eventReaders) {
 	prompts, completions := indexedMessages{jsonContent: true}, indexedMessages{}
 	for k, v := range span.Attributes().All() {
 		if key, ok := keys.Get(k); ok {
@@ -138,10 +152,10 @@ func readGenAIWith(span ptrace.Span, rec *Record, f *Fields, keys *KeyTable, oth
 				}
 			}
 		case name == genAIEventChoice:
-			eventOutput = append(eventOutput, choiceMessage(ev.Attributes()))
+			eventOutput = append(eventOutput, events.choice(ev.Attributes()))
 		default:
 			if role, ok := genAIMessageEvents[name]; ok {
-				eventInput = append(eventInput, eventMessage(ev.Attributes(), role))
+				eventInput = append(eventInput, events.message(ev.Attributes(), role))
 			}
 		}
 	}

@@ -46,7 +46,10 @@ var openInferenceKeys = strtab.New(Keys{
 // "anthropic".
 var oiSystem = Key{FieldProvider, 1}
 
-const oiAnthropic = "anthropic"
+const (
+	oiAnthropic = "anthropic"
+	oiMistral   = "mistralai"
+)
 
 // openInferenceKinds maps openinference.span.kind (upper case) to MLflow span types. LLM is
 // refined to CHAT_MODEL when the span holds chat messages, as MLflow's own autolog types chat
@@ -90,6 +93,7 @@ type openInferenceSpan struct {
 	outputValue           Any
 	inputText, outputText bool // input.mime_type, output.mime_type: text/plain
 	finishReason          string
+	params                Any    // llm.invocation_parameters
 	system                string // llm.system
 	genAI                 bool
 }
@@ -119,6 +123,9 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 		rec.Output.Messages = anthropicReplyMessage(rec.Output.Messages)
 	}
 	anthropicReply(rec.Output.Messages, s.outputValue, anthropic && s.finishReason == "")
+	if s.system == oiMistral || rec.Provider == oiMistral {
+		mistralCallIDs(rec.Output.Messages, s.outputValue)
+	}
 	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
 		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
 			rec.Input.Value = Some(stringList(texts))
@@ -130,6 +137,9 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 	rec.Output.fill(s.reranked.documents(), kind == "RERANKER")
 	if len(rec.Output.Messages) == 1 && rec.Output.Messages[0].FinishReason == "" {
 		rec.Output.Messages[0].FinishReason = s.finishReason
+		if s.finishReason == "" && s.params.Set && isBedrock(span, rec) {
+			rec.Output.Messages[0].FinishReason = bedrockStopReason(s.params)
+		}
 	}
 	if kind == "TOOL" {
 		rec.Output.Value = langChainToolResult(rec.Output.Value)
@@ -173,6 +183,8 @@ func (s *openInferenceSpan) put(k string, v pcommon.Value) {
 		s.outputText = scalarString(v) == mimeTextPlain
 	case k == "llm.finish_reason":
 		s.finishReason = scalarString(v)
+	case k == oiInvocationParams:
+		s.params = Some(v)
 	case k == oiRerankQuery:
 		s.rerankQuery = Some(v)
 	case strings.HasPrefix(k, oiInputMessages):
@@ -438,6 +450,24 @@ func anthropicReplyMessage(msgs []Message) []Message {
 	return msgs[:1]
 }
 
+// oiInvocationParams is read for the Bedrock Converse stop reason only, and never removed: it
+// holds the request's parameters.
+const oiInvocationParams = "llm.invocation_parameters"
+
+// isBedrock tells openinference-instrumentation-bedrock's spans: llm.provider "aws", which
+// its first Converse releases did not write, or its span names (bedrock.converse, ...).
+func isBedrock(span ptrace.Span, rec *Record) bool {
+	return rec.Provider == "aws" || strings.HasPrefix(span.Name(), "bedrock.")
+}
+
+// bedrockStopReason is the Converse response's stopReason that openinference-instrumentation-
+// bedrock adds to llm.invocation_parameters as stop_reason (_converse_attributes.py
+// get_attributes_from_response_data); its releases before llm.finish_reason (Arize-ai/
+// openinference#3631) write it nowhere else.
+func bedrockStopReason(params Any) string {
+	return str(jsonMembers(params, "stop_reason"), "stop_reason")
+}
+
 // anthropicReplyKeys are the members of output.value that anthropicReply reads: a Message's
 // content and stop_reason, and the messages of the Python instrumentation's stream accumulator.
 var anthropicReplyKeys = []string{"content", "stop_reason", "messages"}
@@ -470,22 +500,67 @@ func anthropicReply(msgs []Message, output Any, reason bool) {
 	}
 }
 
-// anthropicCallIDs gives the calls without an id those of the reply's tool_use blocks, one for
-// one in order when their names agree.
+// anthropicCallIDs gives the calls without an id those of the reply's tool_use blocks.
 func anthropicCallIDs(calls []ToolCall, reply pcommon.Map) {
-	content, ok := reply.Get("content")
-	if !ok || content.Type() != pcommon.ValueTypeSlice {
+	if content, ok := reply.Get("content"); ok && content.Type() == pcommon.ValueTypeSlice {
+		fillCallIDs(calls, content.Slice(), func(b pcommon.Map) (id, name string, ok bool) {
+			return str(b, "id"), str(b, "name"), str(b, "type") == oiToolUse
+		})
+	}
+}
+
+// mistralCallIDs gives the reply's calls without an id those of output.value, the
+// ChatCompletionResponse as JSON: openinference-instrumentation-mistralai writes each call's
+// function name and arguments but not its id (_response_attributes_extractor.py
+// _get_attributes_from_chat_completion_message). Choice N is output message N.
+func mistralCallIDs(msgs []Message, output Any) {
+	if !slices.ContainsFunc(msgs, func(m Message) bool {
+		return slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
+	}) {
 		return
 	}
-	ids := make([]string, 0, len(calls))
-	for _, b := range content.Slice().All() {
-		if b.Type() != pcommon.ValueTypeMap || str(b.Map(), "type") != oiToolUse {
+	choices, ok := jsonMembers(output, "choices").Get("choices")
+	if !ok || choices.Type() != pcommon.ValueTypeSlice || choices.Slice().Len() != len(msgs) {
+		return
+	}
+	for i, c := range choices.Slice().All() {
+		if c.Type() != pcommon.ValueTypeMap {
 			continue
 		}
-		if len(ids) == len(calls) || str(b.Map(), "name") != calls[len(ids)].Name {
+		if m, ok := c.Map().Get("message"); ok && m.Type() == pcommon.ValueTypeMap {
+			if calls, ok := m.Map().Get("tool_calls"); ok && calls.Type() == pcommon.ValueTypeSlice {
+				fillCallIDs(msgs[i].ToolCalls, calls.Slice(), mistralCallID)
+			}
+		}
+	}
+}
+
+// mistralCallID reads a Mistral ToolCall, {id, function: {name, arguments}}.
+func mistralCallID(c pcommon.Map) (id, name string, ok bool) {
+	fn, _ := c.Get("function")
+	if fn.Type() != pcommon.ValueTypeMap {
+		return "", "", false
+	}
+	return str(c, "id"), str(fn.Map(), "name"), true
+}
+
+// fillCallIDs gives the calls without an id those of the source's calls, one for one in order
+// when their names agree. call reads the id and name of an item of items, ok false for an item
+// that is not a call.
+func fillCallIDs(calls []ToolCall, items pcommon.Slice, call func(pcommon.Map) (id, name string, ok bool)) {
+	ids := make([]string, 0, len(calls))
+	for _, item := range items.All() {
+		if item.Type() != pcommon.ValueTypeMap {
+			continue
+		}
+		id, name, ok := call(item.Map())
+		if !ok {
+			continue
+		}
+		if len(ids) == len(calls) || name != calls[len(ids)].Name {
 			return
 		}
-		ids = append(ids, str(b.Map(), "id"))
+		ids = append(ids, id)
 	}
 	if len(ids) != len(calls) {
 		return

@@ -46,8 +46,7 @@ const semanticKernelEventContent = "gen_ai.event.content"
 
 func readSemanticKernel(span ptrace.Span, rec *Record) {
 	var f Fields
-	readGenAIWith(span, rec, &f, semanticKernelKeys, nil)
-	semanticKernelEvents(span, rec, &f)
+	readGenAIEvents(span, rec, &f, semanticKernelKeys, nil, &semanticKernelEvents)
 	for i := range rec.Output.Messages {
 		if m := &rec.Output.Messages[i]; m.FinishReason == "N/A" { // what gen_ai.response.finish_reason says of none
 			m.FinishReason = ""
@@ -68,53 +67,18 @@ func readSemanticKernel(span ptrace.Span, rec *Record) {
 	}
 }
 
-// semanticKernelEvents reads the messages of the message and choice events again from their
-// gen_ai.event.content, where the .NET SDK puts the message that genai looks for in the events'
-// own attributes. It does nothing on spans whose events hold no gen_ai.event.content, and leaves
-// a side that a messages attribute gave.
-func semanticKernelEvents(span ptrace.Span, rec *Record, f *Fields) {
-	if !hasEventContent(span.Events()) {
-		return
-	}
-	in, out := rec.Input.Messages[:0], rec.Output.Messages[:0]
-	for _, ev := range span.Events().All() {
-		attrs := ev.Attributes()
-		content, ok := attrs.Get(semanticKernelEventContent)
-		role, isMessage := genAIMessageEvents[ev.Name()]
-		switch {
-		case ev.Name() == genAIEventChoice && ok:
-			out = append(out, semanticKernelChoice(content))
-		case ev.Name() == genAIEventChoice:
-			out = append(out, choiceMessage(attrs))
-		case isMessage && ok:
-			in = append(in, semanticKernelMessage(content, role))
-		case isMessage:
-			in = append(in, eventMessage(attrs, role))
-		}
-	}
-	if len(in) > 0 && !f.Has(FieldInput) {
-		rec.Input = Payload{Messages: in}
-	}
-	if len(out) > 0 && !f.Has(FieldOutput) {
-		rec.Output = Payload{Messages: out}
-		if reasons, ok := f.Get(FieldFinishReasons); ok {
-			fillFinishReasons(rec.Output.Messages, reasons)
-		}
-	}
-}
-
-func hasEventContent(events ptrace.SpanEventSlice) bool {
-	for _, ev := range events.All() {
-		if _, ok := ev.Attributes().Get(semanticKernelEventContent); ok {
-			return true
-		}
-	}
-	return false
-}
+// semanticKernelEvents read the .NET SDK's message and choice events from their
+// gen_ai.event.content, where it puts the message that genai looks for in the events' own
+// attributes; events without one are read as genai reads them.
+var semanticKernelEvents = eventReaders{message: semanticKernelMessage, choice: semanticKernelChoice}
 
 // semanticKernelMessage reads a message event's content: {role, content, tool_calls} as JSON,
 // or, for a text completion, the prompt itself.
-func semanticKernelMessage(content pcommon.Value, role string) Message {
+func semanticKernelMessage(attrs pcommon.Map, role string) Message {
+	content, ok := attrs.Get(semanticKernelEventContent)
+	if !ok {
+		return eventMessage(attrs, role)
+	}
 	if m := anyjson.Value(content); m.Type() == pcommon.ValueTypeMap && str(m.Map(), "role") != "" {
 		return eventMessage(m.Map(), role)
 	}
@@ -124,7 +88,11 @@ func semanticKernelMessage(content pcommon.Value, role string) Message {
 // semanticKernelChoice reads a gen_ai.choice event's content, {index, message, tool_calls,
 // finish_reason}, as genai reads those members on the event itself; message is the reply's
 // text for a text completion.
-func semanticKernelChoice(content pcommon.Value) Message {
+func semanticKernelChoice(attrs pcommon.Map) Message {
+	content, ok := attrs.Get(semanticKernelEventContent)
+	if !ok {
+		return choiceMessage(attrs)
+	}
 	if m := anyjson.Value(content); m.Type() == pcommon.ValueTypeMap {
 		if _, ok := m.Map().Get("message"); ok {
 			return choiceMessage(m.Map())

@@ -90,3 +90,45 @@ func TestSemanticKernelEventContent(t *testing.T) {
 	readSemanticKernel(text, &rec)
 	assert.Equal(t, "Write a haiku.", rec.Input.Messages[0].Parts[0].Text)
 }
+
+// A side that a messages attribute gave stays as that attribute says, even when the events
+// hold messages in gen_ai.event.content too: the events are read once, into the side they fill.
+func TestSemanticKernelEventContentKeepsMessagesAttribute(t *testing.T) {
+	span := ptrace.NewSpan()
+	span.Attributes().PutStr("gen_ai.operation.name", "chat.completions")
+	span.Attributes().PutStr("gen_ai.input.messages", `[{"role":"user","parts":[{"type":"text","content":"From the attribute."}]}]`)
+	ev := span.Events().AppendEmpty()
+	ev.SetName("gen_ai.user.message")
+	ev.Attributes().PutStr("gen_ai.event.content", `{"role": "user", "content": "From the event."}`)
+	ev = span.Events().AppendEmpty()
+	ev.SetName("gen_ai.choice")
+	ev.Attributes().PutStr("gen_ai.event.content", `{"index": 0, "message": {"role": "assistant", "content": "Reply."}, "tool_calls": []}`)
+	var rec Record
+	readSemanticKernel(span, &rec)
+	if assert.Len(t, rec.Input.Messages, 1) && assert.Len(t, rec.Input.Messages[0].Parts, 1) {
+		assert.Equal(t, "From the attribute.", rec.Input.Messages[0].Parts[0].decoded())
+	}
+	if assert.Len(t, rec.Output.Messages, 1) && assert.Len(t, rec.Output.Messages[0].Parts, 1) {
+		assert.Equal(t, "Reply.", rec.Output.Messages[0].Parts[0].decoded())
+	}
+}
+
+func BenchmarkSemanticKernelEventContent(b *testing.B) {
+	span := ptrace.NewSpan()
+	span.Attributes().PutStr("gen_ai.operation.name", "chat.completions")
+	span.Attributes().PutStr("gen_ai.request.model", "gpt-4o-mini")
+	for _, c := range []string{`{"role": "system", "content": "You are a poet."}`, `{"role": "user", "content": "Write a haiku."}`} {
+		ev := span.Events().AppendEmpty()
+		ev.SetName("gen_ai.user.message")
+		ev.Attributes().PutStr("gen_ai.event.content", c)
+	}
+	ev := span.Events().AppendEmpty()
+	ev.SetName("gen_ai.choice")
+	ev.Attributes().PutStr("gen_ai.event.content", `{"index": 0, "message": {"role": "assistant", "content": "Autumn moonlight..."}, "tool_calls": []}`)
+	var rec Record
+	b.ReportAllocs()
+	for b.Loop() {
+		rec.Reset()
+		readSemanticKernel(span, &rec)
+	}
+}
