@@ -37,6 +37,11 @@ type Config struct {
 	// trace info; past it the least recently active one is released early.
 	MaxPendingTraces int `mapstructure:"max_pending_traces"`
 
+	// LateTagWait bounds how long a tag call for a trace whose root span went on is retried
+	// against the upstream while the upstream does not have the trace yet (the pipeline delays
+	// it). 0 relays such a call once.
+	LateTagWait time.Duration `mapstructure:"late_tag_wait"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -63,6 +68,9 @@ func (cfg *Config) Validate() error {
 	}
 	if cfg.MaxPendingTraces <= 0 {
 		errs = append(errs, fmt.Errorf("max_pending_traces: must be positive, got %d", cfg.MaxPendingTraces))
+	}
+	if cfg.LateTagWait < 0 {
+		errs = append(errs, fmt.Errorf("late_tag_wait: must not be negative, got %s", cfg.LateTagWait))
 	}
 	if cfg.Upstream.HasValue() {
 		switch e := cfg.Upstream.Get().Endpoint; {

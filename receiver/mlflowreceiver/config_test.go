@@ -35,6 +35,7 @@ func TestLoadConfig(t *testing.T) {
 		assert.Empty(t, cfg.RegistryFile)
 		assert.Equal(t, 30*time.Second, cfg.TraceTimeout)
 		assert.Equal(t, 10000, cfg.MaxPendingTraces)
+		assert.Equal(t, 30*time.Second, cfg.LateTagWait)
 	})
 	t.Run("full", func(t *testing.T) {
 		cfg := load(t, "full")
@@ -53,6 +54,7 @@ func TestLoadConfig(t *testing.T) {
 		require.True(t, cfg.Upstream.HasValue())
 		assert.Equal(t, "http://mlflow:5000", cfg.Upstream.Get().Endpoint)
 		assert.Equal(t, 30*time.Second, cfg.Upstream.Get().Timeout, "defaults apply")
+		assert.Equal(t, 10*time.Second, cfg.LateTagWait)
 	})
 	t.Run("upstream without a scheme", func(t *testing.T) {
 		assert.EqualError(t, confmap.Validate(load(t, "upstream_no_scheme")),
@@ -67,7 +69,7 @@ func TestLoadConfig(t *testing.T) {
 	t.Run("invalid", func(t *testing.T) {
 		err := confmap.Validate(load(t, "bad"))
 		require.Error(t, err)
-		for _, field := range []string{"endpoint:", "trace_timeout:", "max_pending_traces:", "upstream::endpoint:", "registry_file:"} {
+		for _, field := range []string{"endpoint:", "trace_timeout:", "max_pending_traces:", "late_tag_wait:", "upstream::endpoint:", "registry_file:"} {
 			assert.ErrorContains(t, err, field)
 		}
 	})

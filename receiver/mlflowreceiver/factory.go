@@ -21,6 +21,11 @@ const (
 	// mid-trace delays its root span only briefly.
 	defaultTraceTimeout     = 30 * time.Second
 	defaultMaxPendingTraces = 10000
+	// defaultLateTagWait covers the default pipeline's delays before a trace is stored
+	// (llmtrace's 1 s grace period, the batch processor's 1 s, the exporter's queue) and the
+	// exporter's first retries (5 s, then about 7.5 s); with the upstream timeout for the last
+	// attempt it stays under the client's 120 s request timeout.
+	defaultLateTagWait = 30 * time.Second
 	// defaultUpstreamTimeout keeps an unresponsive upstream from holding client calls for the
 	// client's own 120 s.
 	defaultUpstreamTimeout = 30 * time.Second
@@ -45,6 +50,7 @@ func createDefaultConfig() component.Config {
 		Upstream:         configoptional.Default(upstream),
 		TraceTimeout:     defaultTraceTimeout,
 		MaxPendingTraces: defaultMaxPendingTraces,
+		LateTagWait:      defaultLateTagWait,
 	}
 }
 

@@ -189,33 +189,38 @@ func (r *mlflowReceiver) writeTraceInfoV2(w http.ResponseWriter, id string, time
 	}})
 }
 
-// setTraceTag is SetTraceTag (v2 and v3 paths). A tag reaches the trace only while its root
-// span is still held here; the SDK calls this for traces that already ended, which usually
-// were sent on already.
+// setTraceTag is SetTraceTag (v2 and v3 paths). The tag rides on the trace's root span while
+// the receiver holds it (or it is still to come). The SDK calls this for traces that already
+// ended, whose root usually went on: see lateTag.
 func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
 	id := req.PathValue("id")
+	b, ok := readBody(w, req)
+	if !ok {
+		return
+	}
 	var body keyValue
-	if !decodeJSON(w, req, &body) {
+	if err := json.Unmarshal(b, &body); err != nil {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, "malformed JSON body: "+err.Error())
 		return
 	}
 	if body.Key == "" {
 		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
 		return
 	}
-	if !r.pending.addInfo(id, traceInfo{tags: map[string]string{body.Key: body.Value}}) {
-		r.settings.Logger.Warn("Trace tag set after the trace was sent on; it is not propagated", zap.String("trace_id", id), zap.String("key", body.Key))
-	}
-	writeJSON(w, http.StatusOK, struct{}{})
+	reach := r.pending.setTag(id, body.Key, body.Value, r.relay == nil)
+	r.lateTag(w, req, b, reach, id, body.Key, "Trace tag set after the trace was sent on; it is not propagated")
 }
 
 // deleteTraceTag is DeleteTraceTag, with the same reach as setTraceTag.
 func (r *mlflowReceiver) deleteTraceTag(w http.ResponseWriter, req *http.Request) {
 	id, key := req.PathValue("id"), req.URL.Query().Get("key")
+	b, ok := readBody(w, req)
+	if !ok {
+		return
+	}
 	if key == "" {
-		var body keyValue // some clients send the key in a body
-		if b, ok := readBody(w, req); !ok {
-			return
-		} else if len(b) > 0 && json.Unmarshal(b, &body) == nil {
+		var body keyValue // the SDK sends the key in a body
+		if len(b) > 0 && json.Unmarshal(b, &body) == nil {
 			key = body.Key
 		}
 	}
@@ -223,8 +228,23 @@ func (r *mlflowReceiver) deleteTraceTag(w http.ResponseWriter, req *http.Request
 		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
 		return
 	}
-	if !r.pending.deleteTag(id, key) {
-		r.settings.Logger.Warn("Trace tag deleted after the trace was sent on; it is not propagated", zap.String("trace_id", id), zap.String("key", key))
+	reach := r.pending.deleteTag(id, key, r.relay == nil)
+	r.lateTag(w, req, b, reach, id, key, "Trace tag deleted after the trace was sent on; it is not propagated")
+}
+
+// lateTag answers a tag call by where it reached. One that can no longer reach the root goes to
+// the upstream, where the pipeline stores the trace (relayLateTag), unless the trace is one of
+// MLflow 2's, whose id the receiver issued: the trace is stored under its OTel trace id. Without
+// upstream, such a tag is lost, as warned.
+func (r *mlflowReceiver) lateTag(w http.ResponseWriter, req *http.Request, body []byte, reach tagReach, id, key, lost string) {
+	_, mlflow3ID := otelTraceID(id)
+	switch {
+	case reach == tagOnRoot:
+	case r.relay != nil && (reach == tagUntracked || mlflow3ID):
+		r.relayLateTag(w, req, body, id, key)
+		return
+	default:
+		r.settings.Logger.Warn(lost, zap.String("trace_id", id), zap.String("key", key))
 	}
 	writeJSON(w, http.StatusOK, struct{}{})
 }

@@ -372,15 +372,48 @@ func (p *pending) addInfo(id string, info traceInfo) bool {
 	return !e.rootGone
 }
 
-// deleteTag removes a tag from a trace whose root has not gone yet; false if it has.
-func (p *pending) deleteTag(id, key string) bool {
+// tagReach is whether a tag call can still reach the trace's root span.
+type tagReach int
+
+const (
+	// tagOnRoot: the tag was recorded; the root is held or still to come.
+	tagOnRoot tagReach = iota
+	// tagRootGone: the root went on, the tag cannot reach it.
+	tagRootGone
+	// tagUntracked: the trace is not tracked (sent on and forgotten, or not seen yet); nothing
+	// was recorded.
+	tagUntracked
+)
+
+// setTag records a tag for the trace's root. An untracked trace is tracked for it only with
+// track: without upstream, the tag may be for a trace still to come; with one, it is relayed.
+func (p *pending) setTag(id, key, value string, track bool) tagReach {
+	return p.changeTags(id, track, func(tags map[string]string) { tags[key] = value })
+}
+
+// deleteTag removes a tag from the trace's info, with setTag's reach.
+func (p *pending) deleteTag(id, key string, track bool) tagReach {
+	return p.changeTags(id, track, func(tags map[string]string) { delete(tags, key) })
+}
+
+func (p *pending) changeTags(id string, track bool, change func(map[string]string)) tagReach {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	e := p.entry(id)
-	if e.info != nil {
-		delete(e.info.tags, key)
+	if _, tracked := p.byID[id]; !tracked && !track {
+		return tagUntracked
 	}
-	return !e.rootGone
+	e := p.entry(id)
+	if e.rootGone {
+		return tagRootGone
+	}
+	if e.info == nil {
+		e.info = &traceInfo{}
+	}
+	if e.info.tags == nil {
+		e.info.tags = map[string]string{}
+	}
+	change(e.info.tags)
+	return tagOnRoot
 }
 
 // info returns a copy of what is known about the trace; its maps are never nil.

@@ -216,11 +216,13 @@ func (r *mlflowReceiver) sweepLoop() {
 
 // Shutdown stops serving, then sends every root span still held, so nothing is lost.
 func (r *mlflowReceiver) Shutdown(ctx context.Context) error {
+	// stop first: it also ends the waits of tag calls being retried (relayLateTag), which
+	// the server's shutdown waits for.
+	r.stopOnce.Do(func() { close(r.stop) })
 	var err error
 	if r.server != nil {
 		err = r.server.Shutdown(ctx)
 	}
-	r.stopOnce.Do(func() { close(r.stop) })
 	r.wg.Wait()
 	r.pending.sweep(time.UnixMilli(math.MaxInt64))
 	r.sendReleased()

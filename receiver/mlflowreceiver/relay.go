@@ -76,15 +76,23 @@ func (rl *relay) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if !ok {
 		return
 	}
-	// The body is as decoded by the server (Content-Encoding removed), so its length is new.
-	req.Body, req.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	req.Header.Del("Content-Length")
+	rl.forward(w, req, body)
+}
+
+// forward relays req with body, read from it already: the tag calls read it first, and may
+// send it more than once (see relayLateTag).
+func (rl *relay) forward(w http.ResponseWriter, req *http.Request, body []byte) {
+	ctx := req.Context()
 	if rl.timeout > 0 {
-		ctx, cancel := context.WithTimeout(req.Context(), rl.timeout)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, rl.timeout)
 		defer cancel()
-		req = req.WithContext(ctx)
 	}
-	rl.proxy.ServeHTTP(w, req)
+	out := req.WithContext(ctx)
+	// The body is as decoded by the server (Content-Encoding removed), so its length is new.
+	out.Body, out.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+	out.Header.Del("Content-Length")
+	rl.proxy.ServeHTTP(w, out)
 }
 
 // warnRefusedUpstream logs a 413 the upstream answered (its own limit, or a proxy's in front of
