@@ -129,7 +129,7 @@ func (b *buffer) add(td ptrace.Traces, meta clientMetadata, now time.Time) []rel
 				size := int64(b.sizer.SpanSize(span))
 				e.bytes += size
 				b.bytes += size
-				if !e.ready && b.completes(span) {
+				if !e.ready && b.completes(span, e) {
 					e.ready, e.readyAt = true, now.Add(b.grace)
 					b.ready = append(b.ready, e)
 				}
@@ -151,15 +151,20 @@ const (
 	flagIsRemote    uint32 = 0x200
 )
 
-// completes reports whether span's arrival completes its trace, after the grace period: it is
-// the root span, or the top span of this process's part of the trace, whose parent is in
-// another process and never reaches this collector.
-func (b *buffer) completes(span ptrace.Span) bool {
+// completes reports whether span's arrival completes its trace e, after the grace period: it
+// is the root span, or the top span of this process's part of the trace, whose parent is in
+// another process and never reaches this collector. A parent e already holds did reach it: the
+// caller exports here too, so the trace waits for its real root.
+func (b *buffer) completes(span ptrace.Span, e *entry) bool {
 	if span.ParentSpanID().IsEmpty() {
 		return true
 	}
 	remote := flagHasIsRemote | flagIsRemote
-	return b.remoteRoots && span.Flags()&remote == remote
+	if !b.remoteRoots || span.Flags()&remote != remote {
+		return false
+	}
+	_, parentHeld := e.ids[span.ParentSpanID()]
+	return !parentHeld
 }
 
 // appendScope appends to e an empty copy of rs and ss, counting their size, and returns where

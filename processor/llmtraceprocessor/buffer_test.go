@@ -268,6 +268,26 @@ func TestBufferReleasesOnRemoteParentAfterGrace(t *testing.T) {
 	}
 }
 
+func TestBufferRemoteParentAlreadyHeldDoesNotComplete(t *testing.T) {
+	sink := new(consumertest.TracesSink)
+	cfg := defaultConfig()
+	cfg.CompleteOnRemoteParent = true
+	p, clock := newTestProcessor(t, cfg, sink)
+	// The caller exports here too, and its client span came first: the callee's top span is
+	// not the top of what this collector sees.
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, child(99, 1))))
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1,
+		sp{id: 2, parent: 99, name: "POST /chat", kind: ptrace.SpanKindServer, flags: 0x301}, child(3, 2))))
+	clock.advance(2 * time.Second)
+	p.releaseDue(t.Context())
+	assert.Empty(t, received(sink), "waits for the real root")
+
+	require.NoError(t, p.ConsumeTraces(t.Context(), newTrace(1, root(1, "GET /", nil))))
+	clock.advance(time.Second)
+	p.releaseDue(t.Context())
+	assert.Equal(t, []map[byte]int{{1: 4}}, received(sink), "sent on whole")
+}
+
 func TestBufferDropsRetryAfterRelease(t *testing.T) {
 	sink := new(consumertest.TracesSink)
 	cfg := defaultConfig()
