@@ -3,6 +3,7 @@ package mlflow // import "github.com/otelcol-mlflow/otelcol-mlflow/internal/mlfl
 import (
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 )
@@ -13,12 +14,29 @@ import (
 func ValueText(v pcommon.Value) string {
 	s := v.AsString()
 	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
+		if plain, ok := plainQuoted(s); ok {
+			return plain // most values, such as "CHAT_MODEL": no decoding needed
+		}
 		var unquoted string
 		if json.Unmarshal([]byte(s), &unquoted) == nil {
 			return unquoted
 		}
 	}
 	return s
+}
+
+// plainQuoted returns the text of s, a JSON string without escapes, and whether it is one.
+func plainQuoted(s string) (string, bool) {
+	if len(s) < 2 || s[len(s)-1] != '"' {
+		return "", false
+	}
+	inner := s[1 : len(s)-1]
+	for i := 0; i < len(inner); i++ {
+		if c := inner[i]; c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
+			return "", false // escapes, or bytes json.Unmarshal may replace: decode
+		}
+	}
+	return inner, true
 }
 
 // JSONText returns s as JSON text, the way mlflow.* string values are written.

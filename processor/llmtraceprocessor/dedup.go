@@ -2,6 +2,7 @@ package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/pr
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -198,27 +199,30 @@ type tokenUsage struct {
 }
 
 // usageOf reads a span's mlflow.chat.tokenUsage: JSON text, or a map; ok is false when the span
-// has none, or only zeros.
+// has none, or only zeros. A count that is not a number counts 0.
 func usageOf(span ptrace.Span) (tokenUsage, bool) {
 	v, ok := span.Attributes().Get(mlflow.AttrChatTokenUsage)
 	if !ok {
 		return tokenUsage{}, false
 	}
-	var raw map[string]any
+	var u tokenUsage
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
-		if json.Unmarshal([]byte(v.Str()), &raw) != nil {
+		var counts struct {
+			Input  float64 `json:"input_tokens"`
+			Output float64 `json:"output_tokens"`
+			Total  float64 `json:"total_tokens"`
+		}
+		// A count of another type is left 0, and the others still read (an UnmarshalTypeError).
+		if err := json.Unmarshal([]byte(v.Str()), &counts); err != nil && !isTypeError(err) {
 			return tokenUsage{}, false
 		}
+		u = tokenUsage{input: int64(counts.Input), output: int64(counts.Output), total: int64(counts.Total)}
 	case pcommon.ValueTypeMap:
-		raw = v.Map().AsRaw()
+		m := v.Map()
+		u = tokenUsage{input: count(m, mlflow.UsageInputTokens), output: count(m, mlflow.UsageOutputTokens), total: count(m, mlflow.UsageTotalTokens)}
 	default:
 		return tokenUsage{}, false
-	}
-	u := tokenUsage{
-		input:  count(raw[mlflow.UsageInputTokens]),
-		output: count(raw[mlflow.UsageOutputTokens]),
-		total:  count(raw[mlflow.UsageTotalTokens]),
 	}
 	if u.total == 0 {
 		u.total = u.input + u.output
@@ -226,12 +230,19 @@ func usageOf(span ptrace.Span) (tokenUsage, bool) {
 	return u, u.total > 0
 }
 
-func count(v any) int64 {
-	switch n := v.(type) {
-	case float64:
-		return int64(n)
-	case int64:
-		return n
+func isTypeError(err error) bool {
+	_, ok := errors.AsType[*json.UnmarshalTypeError](err)
+	return ok
+}
+
+// count reads a count of a token usage map: an int or a double; 0 for other values.
+func count(m pcommon.Map, key string) int64 {
+	v, _ := m.Get(key)
+	switch v.Type() {
+	case pcommon.ValueTypeInt:
+		return v.Int()
+	case pcommon.ValueTypeDouble:
+		return int64(v.Double())
 	}
 	return 0
 }
