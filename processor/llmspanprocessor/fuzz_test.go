@@ -99,6 +99,12 @@ func FuzzProcessDialects(f *testing.F) {
 	f.Add("not json \xff", "", uint64(0))
 	f.Add("", `[{"role":"user"}]`, ^uint64(0)) // events without content, no other keys
 	f.Add(`{"model":"m"}`, `{"model":"m"}`, uint64(0))
+	// AI SDK 4 and 5 provider metadata (bits 16 and 26 leave out vercel_ai's
+	// ai.usage.inputTokenDetails.noCacheTokens and gen_ai.provider.name), and Mistral's
+	// ChatCompletionResponse (bit 21 leaves out openinference's llm.finish_reason).
+	f.Add(`{"anthropic":{"cacheCreationInputTokens":200,"cacheReadInputTokens":null},"bedrock":{"usage":[]}}`, "anthropic.messages", uint64(1<<16|1<<26))
+	f.Add(`{"bedrock":{"usage":{"cacheWriteInputTokens":2.5,"cacheReadInputTokens":"3"}}}`, "amazon-bedrock", uint64(1<<16|1<<26))
+	f.Add(`{"choices":[{"finish_reason":"stop","message":{"tool_calls":[{"id":"a","function":{"name":"f"}}]}}]}`, "mistralai", uint64(1<<21))
 	f.Fuzz(func(t *testing.T, content, other string, omit uint64) {
 		td := ptrace.NewTraces()
 		rs := td.ResourceSpans().AppendEmpty()
@@ -135,7 +141,9 @@ func fillDialectSpan(span ptrace.Span, name, content, other string, omit uint64)
 			attrs.PutStr(key(k), other)
 		}
 	}
-	for _, k := range keysContent {
+	// Kept keys hold JSON payloads read for a detail (llm.invocation_parameters,
+	// ai.response.providerMetadata), as content keys do.
+	for _, k := range append(keysContent, dialect.ConsumptionOf(name).Kept()...) {
 		attrs.PutStr(key(k), content)
 	}
 	for _, e := range events {

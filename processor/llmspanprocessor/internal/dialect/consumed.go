@@ -1,6 +1,7 @@
 package dialect // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmspanprocessor/internal/dialect"
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -72,6 +73,11 @@ func (c *Consumption) RemoveContentEvents(events ptrace.SpanEventSlice) {
 		}
 		return false
 	})
+}
+
+// Kept lists, sorted, the keys the dialect reads but never removes.
+func (c *Consumption) Kept() []string {
+	return slices.Sorted(maps.Keys(c.kept))
 }
 
 // Describe lists the consumed keys (prefixes end with "*") and events, content first, sorted:
@@ -279,7 +285,9 @@ var consumptions = map[string]*Consumption{
 	),
 	"gemini_cli": consumption(genAIReader(genAIKeys)),
 	"vercel_ai": consumption(genAIReader(vercelKeys),
-		plainKeys("ai.operationId", "operation.name", "ai.response.finishReason", "ai.finishReason", "ai.usage.reasoningTokens"),
+		plainKeys("ai.operationId", "operation.name", "ai.response.finishReason", "ai.finishReason", "ai.usage.reasoningTokens",
+			"ai.usage.inputTokenDetails.noCacheTokens"),
+		keptKeys("ai.response.providerMetadata"), // cache counts, among the provider's other data
 		contentKeys("ai.prompt", "ai.prompt.messages", "ai.response.text", "ai.result.text", "ai.response.reasoning",
 			"ai.response.toolCalls", "ai.result.toolCalls", "ai.response.object", "ai.result.object",
 			"ai.embedding", "ai.embeddings", "ai.value", "ai.values"),

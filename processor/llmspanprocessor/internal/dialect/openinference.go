@@ -124,7 +124,7 @@ func readOpenInference(span ptrace.Span, rec *Record) {
 	}
 	anthropicReply(rec.Output.Messages, s.outputValue, anthropic && s.finishReason == "")
 	if s.system == oiMistral || rec.Provider == oiMistral {
-		mistralCallIDs(rec.Output.Messages, s.outputValue)
+		mistralReply(rec.Output.Messages, s.outputValue, s.finishReason == "")
 	}
 	if !rec.Input.Value.Set && len(rec.Input.Messages) == 0 {
 		if texts := s.embeddings.texts("embedding.text"); len(texts) > 0 {
@@ -509,13 +509,14 @@ func anthropicCallIDs(calls []ToolCall, reply pcommon.Map) {
 	}
 }
 
-// mistralCallIDs gives the reply's calls without an id those of output.value, the
-// ChatCompletionResponse as JSON: openinference-instrumentation-mistralai writes each call's
-// function name and arguments but not its id (_response_attributes_extractor.py
-// _get_attributes_from_chat_completion_message). Choice N is output message N.
-func mistralCallIDs(msgs []Message, output Any) {
+// mistralReply completes the reply messages from output.value, the ChatCompletionResponse as
+// JSON, choice N for output message N: openinference-instrumentation-mistralai writes each
+// call's function name and arguments but not its id, and no llm.finish_reason
+// (_response_attributes_extractor.py _get_attributes_from_chat_completion_response): the ids
+// come from there, and, when reason is set, each choice's finish_reason.
+func mistralReply(msgs []Message, output Any, reason bool) {
 	if !slices.ContainsFunc(msgs, func(m Message) bool {
-		return slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
+		return reason && m.FinishReason == "" || slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
 	}) {
 		return
 	}
@@ -526,6 +527,9 @@ func mistralCallIDs(msgs []Message, output Any) {
 	for i, c := range choices.Slice().All() {
 		if c.Type() != pcommon.ValueTypeMap {
 			continue
+		}
+		if reason && msgs[i].FinishReason == "" {
+			msgs[i].FinishReason = str(c.Map(), "finish_reason")
 		}
 		if m, ok := c.Map().Get("message"); ok && m.Type() == pcommon.ValueTypeMap {
 			if calls, ok := m.Map().Get("tool_calls"); ok && calls.Type() == pcommon.ValueTypeSlice {

@@ -86,6 +86,8 @@ type vercelSpan struct {
 	text, toolCalls, finishReason, object, values Any
 	reasoning                                     string
 	reasoningTokens                               Count
+	providerMetadata                              Any
+	inputDetails                                  bool // AI SDK 6's ai.usage.inputTokenDetails
 }
 
 func (s *vercelSpan) put(k string, v pcommon.Value) {
@@ -116,6 +118,10 @@ func (s *vercelSpan) put(k string, v pcommon.Value) {
 		s.values = Some(v)
 	case "ai.usage.reasoningTokens":
 		s.reasoningTokens = countOf(v)
+	case "ai.usage.inputTokenDetails.noCacheTokens":
+		s.inputDetails = true
+	case "ai.response.providerMetadata":
+		s.providerMetadata = Some(v)
 	}
 }
 
@@ -149,6 +155,12 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 		// AI SDK 5 passes Gemini's output count on without the thinking tokens, which its
 		// stream spans report apart and in the total.
 		u.includeReasoning(s.reasoningTokens)
+		// AI SDK 4 and 5 pass Anthropic's and Bedrock's input counts on, without the cache.
+		if !s.inputDetails && f.rank[FieldProvider] > 0 {
+			if m, ok := vercelCacheExclusive[rec.Provider]; ok {
+				m.includeCache(u, s.providerMetadata)
+			}
+		}
 	}
 	// "openai.chat" names the provider and the API, in ai.model.provider and the gen_ai.system
 	// of AI SDK 4 to 6; gen_ai.provider.name (rank 0, AI SDK 7) holds GenAI's names, whose dots
@@ -178,6 +190,69 @@ func readVercelAI(span ptrace.Span, rec *Record) {
 	if !known && rec.SpanType == "" {
 		rec.SpanType = genAISpanType(&f, rec)
 	}
+}
+
+// vercelCacheMeta says where an AI SDK 4 or 5 provider's ai.response.providerMetadata keeps the
+// cache counts: in the object at the first of paths that holds one, as members read and write.
+type vercelCacheMeta struct {
+	paths       [][]string
+	read, write string
+}
+
+// vercelCacheExclusive holds the providers (ai.model.provider) whose input count AI SDK 4 and 5
+// pass on as the API reports it, without the cache: @ai-sdk/anthropic 1.x and 2.x
+// (anthropic-messages-language-model.ts: inputTokens is usage.input_tokens, cache writes only in
+// providerMetadata.anthropic.cacheCreationInputTokens, AI SDK 4's reads in cacheReadInputTokens)
+// and @ai-sdk/amazon-bedrock (bedrock-chat-language-model.ts: Converse's inputTokens, writes in
+// providerMetadata.bedrock.usage.cacheWriteInputTokens). AI SDK 5 writes the reads as
+// ai.usage.cachedInputTokens. AI SDK 6 counts the cache in ai.usage.inputTokens and writes
+// ai.usage.inputTokenDetails.* (convert-anthropic-messages-usage.ts), so spans with those are
+// left as they are.
+//
+// The Vertex provider's Anthropic models report under "vertex" in the releases whose metadata
+// key comes from the provider name (as third-party cost code reading AI SDK spans expects),
+// under "anthropic" before.
+var vercelCacheExclusive = map[string]vercelCacheMeta{
+	"anthropic.messages":        {[][]string{{"anthropic"}}, "cacheReadInputTokens", "cacheCreationInputTokens"},
+	"vertex.anthropic.messages": {[][]string{{"vertex"}, {"anthropic"}}, "cacheReadInputTokens", "cacheCreationInputTokens"},
+	"amazon-bedrock":            {[][]string{{"bedrock", "usage"}}, "cacheReadInputTokens", "cacheWriteInputTokens"},
+}
+
+// includeCache fills the cache counts that ai.usage lacks from the provider metadata, then adds
+// the cache to the input.
+func (m vercelCacheMeta) includeCache(u *Usage, metadata Any) {
+	if metadata.Set && (!u.CacheRead.Set || !u.CacheCreation.Set) {
+		counts := m.counts(metadata)
+		if v, ok := counts.Get(m.read); ok && !u.CacheRead.Set {
+			u.CacheRead = countOf(v)
+		}
+		if v, ok := counts.Get(m.write); ok && !u.CacheCreation.Set {
+			u.CacheCreation = countOf(v)
+		}
+	}
+	u.IncludeCache()
+}
+
+// counts returns the object holding the cache counts in metadata, empty when none does.
+func (m vercelCacheMeta) counts(metadata Any) pcommon.Map {
+	tops := make([]string, len(m.paths))
+	for i, p := range m.paths {
+		tops[i] = p[0]
+	}
+	members := jsonMembers(metadata, tops...)
+paths:
+	for _, path := range m.paths {
+		counts := members
+		for _, k := range path {
+			v, ok := counts.Get(k)
+			if !ok || v.Type() != pcommon.ValueTypeMap {
+				continue paths
+			}
+			counts = v.Map()
+		}
+		return counts
+	}
+	return pcommon.NewMap()
 }
 
 // vercelPayload reads AI SDK messages, or passes v on when it holds something else.
