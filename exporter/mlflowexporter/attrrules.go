@@ -35,8 +35,9 @@ type attrRule struct {
 	key string
 	// rootOnly: MLflow reads the key on root spans only.
 	rootOnly bool
-	// did says what repair does, for logs and errors.
-	did string
+	// did says what repair does, for logs and errors; metric names it in
+	// otelcol_exporter_mlflow_values_repaired's repair attribute.
+	did, metric string
 	// repair changes v, the value of key in attrs, if it needs to, and reports whether it did.
 	repair func(attrs pcommon.Map, v pcommon.Value) bool
 }
@@ -44,26 +45,27 @@ type attrRule struct {
 // attrRules are the span attributes MLflow's OTLP ingestion (SqlAlchemyStore.log_spans) reads and
 // fails on, each with its repair.
 var attrRules = []attrRule{
-	truncated(mlflow.AttrSessionID, maxSessionIDChars, false),
-	truncated(attrConversationID, maxSessionIDChars, false),
-	truncated(mlflow.AttrTraceTagPrefix+tagTraceName, maxTraceNameChars, true),
+	truncated(mlflow.AttrSessionID, maxSessionIDChars, false, "session_id_truncated"),
+	truncated(attrConversationID, maxSessionIDChars, false, "session_id_truncated"),
+	truncated(mlflow.AttrTraceTagPrefix+tagTraceName, maxTraceNameChars, true, "trace_name_truncated"),
 	// MLflow adds up the counts of each span's token usage and cost into the trace's; a count
 	// that is not a number fails that, with a 422. It also reads each cost's fields without
 	// checking that it is an object (token usage that is not one, it skips).
-	movedAside(mlflow.AttrChatTokenUsage, false,
+	movedAside(mlflow.AttrChatTokenUsage, false, "token_usage_moved_aside",
 		mlflow.UsageInputTokens, mlflow.UsageOutputTokens, mlflow.UsageTotalTokens,
 		mlflow.UsageCacheReadTokens, mlflow.UsageCacheCreationTokens, usageCacheCreationAbove1hTokens),
-	movedAside(mlflow.AttrLLMCost, true, mlflow.CostInput, mlflow.CostOutput, mlflow.CostTotal),
+	movedAside(mlflow.AttrLLMCost, true, "cost_moved_aside", mlflow.CostInput, mlflow.CostOutput, mlflow.CostTotal),
 }
 
 // truncated is the rule that truncates a string value of key over limit characters to limit.
 // As MLflow does, a value holding a JSON string (the way mlflow.* values are written) is measured
 // unquoted; it is truncated unquoted too, and stays JSON text.
-func truncated(key string, limit int, rootOnly bool) attrRule {
+func truncated(key string, limit int, rootOnly bool, metric string) attrRule {
 	return attrRule{
 		key:      key,
 		rootOnly: rootOnly,
 		did:      key + " over " + strconv.Itoa(limit) + " characters truncated",
+		metric:   metric,
 		repair: func(_ pcommon.Map, v pcommon.Value) bool {
 			if v.Type() != pcommon.ValueTypeStr {
 				return false
@@ -103,10 +105,11 @@ func truncate(s string, limit int) (string, bool) {
 // movedAside is the rule that moves a malformed value of key, a JSON object of numbers under
 // fields, to key+malformedSuffix, where MLflow does not read it. With objectOnly, a value
 // that is no JSON object is malformed too.
-func movedAside(key string, objectOnly bool, fields ...string) attrRule {
+func movedAside(key string, objectOnly bool, metric string, fields ...string) attrRule {
 	return attrRule{
-		key: key,
-		did: "malformed " + key + " moved to " + key + malformedSuffix,
+		key:    key,
+		did:    "malformed " + key + " moved to " + key + malformedSuffix,
+		metric: metric,
 		repair: func(attrs pcommon.Map, v pcommon.Value) bool {
 			if !malformed(v, objectOnly, fields) {
 				return false

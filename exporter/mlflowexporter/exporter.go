@@ -90,7 +90,11 @@ func (e *mlflowExporter) shutdown(context.Context) error {
 // experiments (or, in a batch MLflow refused, some traces) fail and may be retried, only their
 // spans are handed back for retry.
 func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error {
-	td, unstorable := withoutUnstorable(td)
+	td, dropped, unstorable := withoutUnstorable(td)
+	for reason, n := range dropped {
+		e.telemetry.ExporterMlflowSpansUnstorable.Add(ctx, int64(n),
+			metric.WithAttributeSet(attribute.NewSet(attribute.String("reason", reason))))
+	}
 	if td.SpanCount() == 0 {
 		return unstorable
 	}

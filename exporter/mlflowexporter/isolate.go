@@ -9,6 +9,8 @@ import (
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/metric"
 	"go.uber.org/zap"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
@@ -78,6 +80,10 @@ func (e *mlflowExporter) exportRepaired(ctx context.Context, b batch, traceID pc
 	td, done := withRepairs(b.traces)
 	if done.total() == 0 {
 		return nil, false
+	}
+	for repair, n := range done.byMetric() {
+		e.telemetry.ExporterMlflowValuesRepaired.Add(ctx, int64(n),
+			metric.WithAttributeSet(attribute.NewSet(attribute.String("repair", repair))))
 	}
 	e.logger.Warn("MLflow refused a trace; sending it again with the values it refuses repaired",
 		zap.String("trace_id", id), zap.Strings("repaired", done.list()), zap.Int("repaired_values", done.total()),

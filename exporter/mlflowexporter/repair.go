@@ -62,6 +62,21 @@ func (r repairs) list() []string {
 	return out
 }
 
+// byMetric counts the values repaired by the repair attribute of
+// otelcol_exporter_mlflow_values_repaired.
+func (r repairs) byMetric() map[string]int {
+	out := map[string]int{}
+	if n := r[didUTF8]; n > 0 {
+		out[metricUTF8] += n
+	}
+	for _, rule := range attrRules {
+		if n := r[rule.did]; n > 0 {
+			out[rule.metric] += n
+		}
+	}
+	return out
+}
+
 // repairPass walks the data, repairing as it goes.
 type repairPass struct {
 	done repairs

@@ -13,8 +13,8 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
 
-// withoutUnstorable returns td without the spans MLflow can never store, and a permanent error
-// naming them; sending them would only make MLflow refuse the whole request, every time:
+// withoutUnstorable returns td without the spans MLflow can never store, how many it dropped
+// by reason (zero_id, time_out_of_range), and a permanent error naming them; sending them would only make MLflow refuse the whole request, every time:
 //   - a span whose trace or span id is all zeros (MLflow answers 422 "Cannot convert
 //     OpenTelemetry span to MLflow span");
 //   - a span whose start or end time is past 2^63 ns (the year 2262): MLflow stores span times
@@ -22,12 +22,14 @@ import (
 //
 // Both come from instrumentation bugs. The span's siblings are sent. td itself is not changed:
 // when a span is dropped, the result is a copy.
-func withoutUnstorable(td ptrace.Traces) (ptrace.Traces, error) {
+func withoutUnstorable(td ptrace.Traces) (ptrace.Traces, map[string]int, error) {
 	var errs []error
+	dropped := map[string]int{}
 	for _, rs := range td.ResourceSpans().All() {
 		for _, ss := range rs.ScopeSpans().All() {
 			for _, span := range ss.Spans().All() {
-				if why := unstorable(span); why != "" {
+				if reason, why := unstorable(span); why != "" {
+					dropped[reason]++
 					id := span.SpanID() // String() writes no digits for zeros
 					errs = append(errs, fmt.Errorf("span %s %q of trace %s %s, which MLflow cannot store",
 						hex.EncodeToString(id[:]), span.Name(), mlflow.TraceID(span.TraceID()), why))
@@ -36,29 +38,30 @@ func withoutUnstorable(td ptrace.Traces) (ptrace.Traces, error) {
 		}
 	}
 	if len(errs) == 0 {
-		return td, nil
+		return td, nil, nil
 	}
 	out := ptrace.NewTraces()
 	td.CopyTo(out)
 	out.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
-			ss.Spans().RemoveIf(func(span ptrace.Span) bool { return unstorable(span) != "" })
+			ss.Spans().RemoveIf(func(span ptrace.Span) bool { _, why := unstorable(span); return why != "" })
 			return ss.Spans().Len() == 0
 		})
 		return rs.ScopeSpans().Len() == 0
 	})
-	return out, consumererror.NewPermanent(errors.Join(errs...))
+	return out, dropped, consumererror.NewPermanent(errors.Join(errs...))
 }
 
-// unstorable says why MLflow cannot store span, or "" when it can.
-func unstorable(span ptrace.Span) string {
+// unstorable says why MLflow cannot store span, as a reason of
+// otelcol_exporter_mlflow_spans_unstorable and in words; why is "" when it can.
+func unstorable(span ptrace.Span) (reason, why string) {
 	switch {
 	case span.TraceID().IsEmpty() || span.SpanID().IsEmpty():
-		return "has an all-zero id"
+		return "zero_id", "has an all-zero id"
 	case !storable(span.StartTimestamp()) || !storable(span.EndTimestamp()):
-		return fmt.Sprintf("starts at %d ns and ends at %d ns, past the year 2262", span.StartTimestamp(), span.EndTimestamp())
+		return "time_out_of_range", fmt.Sprintf("starts at %d ns and ends at %d ns, past the year 2262", span.StartTimestamp(), span.EndTimestamp())
 	}
-	return ""
+	return "", ""
 }
 
 func storable(ts pcommon.Timestamp) bool {

@@ -9,7 +9,10 @@ import (
 
 // didUTF8 is what the repair pass does to text that is not valid UTF-8. MLflow parses OTLP
 // strictly: a protobuf string that is not UTF-8, in any field, makes it refuse the request.
-const didUTF8 = "invalid UTF-8 replaced by U+FFFD"
+const (
+	didUTF8    = "invalid UTF-8 replaced by U+FFFD"
+	metricUTF8 = "invalid_utf8"
+)
 
 // text repairs the text get returns, through set: each run of invalid bytes becomes U+FFFD.
 func (p *repairPass) text(get func() string, set func(string)) {

@@ -29,6 +29,8 @@ type TelemetryBuilder struct {
 	ExporterMlflowExperimentsCreated metric.Int64Counter
 	ExporterMlflowRequests           metric.Int64Counter
 	ExporterMlflowSpans              metric.Int64Counter
+	ExporterMlflowSpansUnstorable    metric.Int64Counter
+	ExporterMlflowValuesRepaired     metric.Int64Counter
 }
 
 // TelemetryBuilderOption applies changes to default builder.
@@ -76,6 +78,18 @@ func NewTelemetryBuilder(settings component.TelemetrySettings, options ...Teleme
 		"otelcol_exporter_mlflow_spans",
 		metric.WithDescription("Number of spans sent to MLflow, by experiment and outcome. [Alpha]"),
 		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMlflowSpansUnstorable, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mlflow_spans_unstorable",
+		metric.WithDescription("Number of spans dropped before sending because MLflow can never store them, by reason. [Alpha]"),
+		metric.WithUnit("{span}"),
+	)
+	errs = errors.Join(errs, err)
+	builder.ExporterMlflowValuesRepaired, err = builder.meter.Int64Counter(
+		"otelcol_exporter_mlflow_values_repaired",
+		metric.WithDescription("Number of values repaired in traces MLflow refused, which were then sent again, by repair. [Alpha]"),
+		metric.WithUnit("{value}"),
 	)
 	errs = errors.Join(errs, err)
 	return &builder, errs

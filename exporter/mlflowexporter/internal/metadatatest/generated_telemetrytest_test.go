@@ -22,6 +22,8 @@ func TestSetupTelemetry(t *testing.T) {
 	tb.ExporterMlflowExperimentsCreated.Add(context.Background(), 1)
 	tb.ExporterMlflowRequests.Add(context.Background(), 1)
 	tb.ExporterMlflowSpans.Add(context.Background(), 1)
+	tb.ExporterMlflowSpansUnstorable.Add(context.Background(), 1)
+	tb.ExporterMlflowValuesRepaired.Add(context.Background(), 1)
 	AssertEqualExporterMlflowExperimentsCreated(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
@@ -29,6 +31,12 @@ func TestSetupTelemetry(t *testing.T) {
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 	AssertEqualExporterMlflowSpans(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMlflowSpansUnstorable(t, testTel,
+		[]metricdata.DataPoint[int64]{{Value: 1}},
+		metricdatatest.IgnoreTimestamp())
+	AssertEqualExporterMlflowValuesRepaired(t, testTel,
 		[]metricdata.DataPoint[int64]{{Value: 1}},
 		metricdatatest.IgnoreTimestamp())
 
