@@ -214,6 +214,7 @@ func usageOf(span ptrace.Span) (tokenUsage, bool) {
 			Total  float64 `json:"total_tokens"`
 		}
 		// A count of another type is left 0, and the others still read (an UnmarshalTypeError).
+		// Keys match case-insensitively, unlike MLflow's reading; its writers use lower case.
 		if err := json.Unmarshal([]byte(v.Str()), &counts); err != nil && !isTypeError(err) {
 			return tokenUsage{}, false
 		}

@@ -233,14 +233,15 @@ func (r *mlflowReceiver) deleteTraceTag(w http.ResponseWriter, req *http.Request
 }
 
 // lateTag answers a tag call by where it reached. One that can no longer reach the root goes to
-// the upstream, where the pipeline stores the trace (relayLateTag), unless the trace is one of
-// MLflow 2's, whose id the receiver issued: the trace is stored under its OTel trace id. Without
-// upstream, such a tag is lost, as warned.
+// the upstream, where the pipeline stores the trace (relayLateTag), unless the id is an MLflow 2
+// one, which the receiver issued, tracked or forgotten: the trace is stored under its OTel trace
+// id, so the upstream would refuse it for all of late_tag_wait. Without upstream, such a tag is
+// lost, as warned.
 func (r *mlflowReceiver) lateTag(w http.ResponseWriter, req *http.Request, body []byte, reach tagReach, id, key, lost string) {
 	_, mlflow3ID := otelTraceID(id)
 	switch {
 	case reach == tagOnRoot:
-	case r.relay != nil && (reach == tagUntracked || mlflow3ID):
+	case r.relay != nil && mlflow3ID:
 		r.relayLateTag(w, req, body, id, key)
 		return
 	default:

@@ -320,6 +320,13 @@ func TestLateTagReach(t *testing.T) {
 	assert.Len(t, up.recorded(), 3, "not relayed")
 	require.Equal(t, 1, logs.FilterMessageSnippet("not propagated").Len(), "%v", logs.All())
 	assert.Equal(t, v2ID, logs.All()[0].ContextMap()["trace_id"])
+
+	// Nor once the receiver forgot it: MLflow 2 ids are never the upstream's.
+	const forgottenV2 = "0123456789abcdef0123456789abcdef"
+	a = tr.do(t, http.MethodPatch, "/api/2.0/mlflow/traces/"+forgottenV2+"/tags", "application/json", []byte(tagBody))
+	require.Equal(t, http.StatusOK, a.status, string(a.body))
+	assert.Len(t, up.recorded(), 3, "not relayed")
+	assert.Equal(t, 2, logs.FilterMessageSnippet("not propagated").Len(), "%v", logs.All())
 }
 
 // TestLateTagUpstreamRefuses: a permanent refusal of the upstream reaches the client as it is,

@@ -359,8 +359,8 @@ func decoratedRoot(e *traceEntry) ptrace.Traces {
 	return root
 }
 
-// addInfo merges partial info (v2 StartTrace, tag updates) into the trace. It reports false
-// when the root was already handed on: the info can no longer reach it.
+// addInfo merges partial info (v2 StartTrace; tag calls use setTag and deleteTag) into the
+// trace. It reports false when the root was already handed on: the info can no longer reach it.
 func (p *pending) addInfo(id string, info traceInfo) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
