@@ -194,13 +194,9 @@ func (r *mlflowReceiver) writeTraceInfoV2(w http.ResponseWriter, id string, time
 // ended, whose root usually went on: see lateTag.
 func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
 	id := req.PathValue("id")
-	b, ok := readBody(w, req)
-	if !ok {
-		return
-	}
 	var body keyValue
-	if err := json.Unmarshal(b, &body); err != nil {
-		writeError(w, http.StatusBadRequest, codeInvalidParameter, "malformed JSON body: "+err.Error())
+	b, ok := readJSON(w, req, &body)
+	if !ok {
 		return
 	}
 	if body.Key == "" {

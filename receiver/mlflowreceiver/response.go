@@ -87,15 +87,21 @@ func readBody(w http.ResponseWriter, r *http.Request) ([]byte, bool) {
 
 // decodeJSON reads a JSON request body into v, answering the error itself when it fails.
 func decodeJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	_, ok := readJSON(w, r, v)
+	return ok
+}
+
+// readJSON is decodeJSON that also returns the body, for a call that may be relayed.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) ([]byte, bool) {
 	body, ok := readBody(w, r)
 	if !ok {
-		return false
+		return nil, false
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		writeError(w, http.StatusBadRequest, codeInvalidParameter, "malformed JSON body: "+err.Error())
-		return false
+		return nil, false
 	}
-	return true
+	return body, true
 }
 
 // endpointNotFound is MLflow's answer for a route it does not serve.
