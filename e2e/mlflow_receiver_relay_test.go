@@ -17,9 +17,10 @@ import (
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflowtest"
 )
 
-// TestMLflowSDKRelayThroughReceiver: an app pointed at the collector logs a trace, then reads it
-// back, searches it and logs a feedback on it: calls the mlflow receiver does not serve, relayed
-// to its upstream, the real server, where the feedback lands.
+// TestMLflowSDKRelayThroughReceiver: an app pointed at the collector logs a trace and tags it
+// at once (a tag call on an ended trace, relayed once the trace landed), then reads it back,
+// searches it and logs a feedback on it: calls the mlflow receiver does not serve, relayed to
+// its upstream, the real server, where the tag and the feedback land.
 func TestMLflowSDKRelayThroughReceiver(t *testing.T) {
 	srv := mlflowtest.Start(t)
 	col := startCollector(t, map[string]string{"MLFLOW_TRACKING_URI": srv.URL})
@@ -55,6 +56,7 @@ func TestMLflowSDKRelayThroughReceiver(t *testing.T) {
 	var stored struct {
 		Trace struct {
 			TraceInfo struct {
+				Tags        map[string]string `json:"tags"`
 				Assessments []struct {
 					ID       string         `json:"assessment_id"`
 					Name     string         `json:"assessment_name"`
@@ -71,4 +73,6 @@ func TestMLflowSDKRelayThroughReceiver(t *testing.T) {
 	assert.Equal(t, "quality", assessments[0].Name)
 	assert.Equal(t, true, assessments[0].Feedback["value"])
 	assert.Equal(t, "alice", assessments[0].Source["source_id"])
+	// The tag set on the ended trace, before it landed, is in the server too.
+	assert.Equal(t, "yes", stored.Trace.TraceInfo.Tags["reviewed"], string(body))
 }

@@ -1,7 +1,9 @@
 """An app that logs a trace and then reads and rates it (end-to-end test app).
 
 Pointed at the collector (MLFLOW_TRACKING_URI), it logs an `@mlflow.trace` trace, which reaches
-MLflow through the pipeline. It waits for the trace to land, asking the tracking server itself
+MLflow through the pipeline, and tags it at once with reviewed=yes (mlflow.set_trace_tag on the
+ended trace, which the collector relays, waiting while the pipeline still holds the trace). It
+waits for the trace to land, asking the tracking server itself
 (SERVER_URI): calls about the trace are relayed by the collector to that server, which answers
 404 until the trace is there. Then, still through the collector, it reads the trace back,
 searches the experiment and logs a feedback on the trace.
@@ -28,6 +30,7 @@ experiment_id = mlflow.set_experiment(os.environ["MLFLOW_EXPERIMENT_NAME"]).expe
 answer("What is the answer?")
 trace_id = mlflow.get_last_active_trace_id()
 mlflow.flush_trace_async_logging()
+mlflow.set_trace_tag(trace_id, "reviewed", "yes")
 
 server = MlflowClient(tracking_uri=os.environ["SERVER_URI"])
 deadline = time.monotonic() + 60
