@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 	"go.opentelemetry.io/collector/pdata/ptrace"
@@ -208,14 +209,24 @@ func usageOf(span ptrace.Span) (tokenUsage, bool) {
 	var u tokenUsage
 	switch v.Type() {
 	case pcommon.ValueTypeStr:
+		text := v.Str()
+		if !isLowerASCII(text) {
+			// Go matches JSON keys to struct fields ignoring case (folding some non-ASCII
+			// letters too), where MLflow matches them exactly: such text is read through a map.
+			var raw map[string]any
+			if json.Unmarshal([]byte(text), &raw) != nil {
+				return tokenUsage{}, false
+			}
+			u = tokenUsage{input: rawCount(raw[mlflow.UsageInputTokens]), output: rawCount(raw[mlflow.UsageOutputTokens]), total: rawCount(raw[mlflow.UsageTotalTokens])}
+			break
+		}
 		var counts struct {
 			Input  float64 `json:"input_tokens"`
 			Output float64 `json:"output_tokens"`
 			Total  float64 `json:"total_tokens"`
 		}
 		// A count of another type is left 0, and the others still read (an UnmarshalTypeError).
-		// Keys match case-insensitively, unlike MLflow's reading; its writers use lower case.
-		if err := json.Unmarshal([]byte(v.Str()), &counts); err != nil && !isTypeError(err) {
+		if err := json.Unmarshal([]byte(text), &counts); err != nil && !isTypeError(err) {
 			return tokenUsage{}, false
 		}
 		u = tokenUsage{input: int64(counts.Input), output: int64(counts.Output), total: int64(counts.Total)}
@@ -229,6 +240,23 @@ func usageOf(span ptrace.Span) (tokenUsage, bool) {
 		u.total = u.input + u.output
 	}
 	return u, u.total > 0
+}
+
+// isLowerASCII reports whether s has no upper-case letter and no byte outside ASCII, as the
+// token usage every writer writes: keys then match struct fields exactly.
+func isLowerASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// rawCount reads a count decoded into an any: a JSON number; 0 for other values.
+func rawCount(v any) int64 {
+	n, _ := v.(float64)
+	return int64(n)
 }
 
 func isTypeError(err error) bool {

@@ -44,3 +44,19 @@ func TestTotalsDeepTree(t *testing.T) {
 	finishTwice(t, &Config{Deduplicate: true, Totals: true}, td)
 	assert.EqualValues(t, 150, attr(t, td, 1, AttrTraceTotalTokens), "the agent's usage includes the nested call")
 }
+
+// TestUsageKeysMatchExactly: token usage keys are read as MLflow reads them, case and all.
+func TestUsageKeysMatchExactly(t *testing.T) {
+	for text, want := range map[string]tokenUsage{
+		`{"input_tokens":10,"output_tokens":5,"total_tokens":15}`: {input: 10, output: 5, total: 15},
+		`{"INPUT_TOKENS":10,"output_tokens":5}`:                   {output: 5, total: 5},
+		`{"input_toKens":10,"output_tokens":5}`:                   {output: 5, total: 5},
+		"{\"input_to\u212ans\":10,\"output_tokens\":5}":           {output: 5, total: 5}, // Kelvin sign
+		`{"input_tokens":"10","output_tokens":5,"note":"é"}`:      {output: 5, total: 5},
+	} {
+		td := newTrace(1, sp{id: 1, parent: 1, name: "chat", attrs: map[string]any{"mlflow.chat.tokenUsage": text}})
+		got, ok := usageOf(td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0))
+		assert.True(t, ok, text)
+		assert.Equal(t, want, got, text)
+	}
+}
