@@ -3,7 +3,6 @@ package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/expor
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
 
@@ -70,12 +69,10 @@ func truncated(key string, limit int, rootOnly bool, metric string) attrRule {
 			if v.Type() != pcommon.ValueTypeStr {
 				return false
 			}
-			s, quoted := v.Str(), false
-			if strings.HasPrefix(s, `"`) {
-				var unquoted string
-				if json.Unmarshal([]byte(s), &unquoted) == nil {
-					s, quoted = unquoted, true
-				}
+			s := v.Str()
+			unquoted, quoted := mlflow.Unquote(s)
+			if quoted {
+				s = unquoted
 			}
 			cut, ok := truncate(s, limit)
 			if !ok {

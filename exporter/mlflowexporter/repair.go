@@ -48,32 +48,30 @@ func (r repairs) total() int {
 	return n
 }
 
-// list names what was done, in the order of the rules, for logs and errors.
-func (r repairs) list() []string {
-	var out []string
-	if r[didUTF8] > 0 {
-		out = append(out, didUTF8)
-	}
-	for _, rule := range attrRules {
-		if r[rule.did] > 0 {
-			out = append(out, rule.did)
-		}
-	}
-	return out
-}
-
-// byMetric counts the values repaired by the repair attribute of
-// otelcol_exporter_mlflow_values_repaired.
-func (r repairs) byMetric() map[string]int {
-	out := map[string]int{}
+// each calls f for every kind of repair done, in the order of the rules: what was done, its
+// name in otelcol_exporter_mlflow_values_repaired's repair attribute, and how many values.
+func (r repairs) each(f func(did, metric string, n int)) {
 	if n := r[didUTF8]; n > 0 {
-		out[metricUTF8] += n
+		f(didUTF8, metricUTF8, n)
 	}
 	for _, rule := range attrRules {
 		if n := r[rule.did]; n > 0 {
-			out[rule.metric] += n
+			f(rule.did, rule.metric, n)
 		}
 	}
+}
+
+// list names what was done, for logs and errors.
+func (r repairs) list() []string {
+	var out []string
+	r.each(func(did, _ string, _ int) { out = append(out, did) })
+	return out
+}
+
+// byMetric counts the values repaired by the metric's repair attribute.
+func (r repairs) byMetric() map[string]int {
+	out := map[string]int{}
+	r.each(func(_, metric string, n int) { out[metric] += n })
 	return out
 }
 

@@ -13,16 +13,28 @@ import (
 // gives it.
 func ValueText(v pcommon.Value) string {
 	s := v.AsString()
-	if v.Type() == pcommon.ValueTypeStr && strings.HasPrefix(s, `"`) {
-		if plain, ok := plainQuoted(s); ok {
-			return plain // most values, such as "CHAT_MODEL": no decoding needed
-		}
-		var unquoted string
-		if json.Unmarshal([]byte(s), &unquoted) == nil {
+	if v.Type() == pcommon.ValueTypeStr {
+		if unquoted, ok := Unquote(s); ok {
 			return unquoted
 		}
 	}
 	return s
+}
+
+// Unquote returns the text of s when s is JSON string text, the way mlflow.* string values are
+// written, and whether it is.
+func Unquote(s string) (string, bool) {
+	if !strings.HasPrefix(s, `"`) {
+		return "", false
+	}
+	if plain, ok := plainQuoted(s); ok {
+		return plain, true // most values, such as "CHAT_MODEL": no decoding needed
+	}
+	var unquoted string
+	if json.Unmarshal([]byte(s), &unquoted) != nil {
+		return "", false
+	}
+	return unquoted, true
 }
 
 // plainQuoted returns the text of s, a JSON string without escapes, and whether it is one.

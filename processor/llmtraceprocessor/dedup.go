@@ -36,8 +36,8 @@ const (
 // and similar attributes only when that key is absent; an empty value is a present key without
 // usage, so the duplicate contributes nothing and hides nothing below it. Cost is computed from
 // usage, so none is computed for the duplicate.
-func dedupe(v *traceView) int {
-	c := newCalls(v)
+func dedupe(c *calls) int {
+	v := c.v
 	order := v.deepestFirst()
 	// repeats[i] lists the ancestors marked as duplicates of span i, innermost first.
 	repeats := map[int][]int{}
@@ -93,9 +93,9 @@ func repeatedSpans(v *traceView) []bool {
 	return out
 }
 
-// calls holds what deduplication reads of each span of a trace, read once: usage is parsed
-// JSON, and every call is compared with the spans of equal usage only, so that the work grows
-// with the spans, not with calls times spans.
+// calls holds what deduplication and the totals read of each span of a trace, read once: usage
+// is parsed JSON. Every call is compared with the spans of equal usage only, so that the work
+// grows with the spans, not with calls times spans.
 type calls struct {
 	v    *traceView
 	info []callInfo
@@ -105,7 +105,7 @@ type calls struct {
 
 type callInfo struct {
 	usage    tokenUsage
-	hasUsage bool
+	hasUsage bool // any span; the rest is read of LLM spans only
 	model    string
 	llm      bool
 	fromSDK  bool // recorded by MLflow's SDK: mlflow.traceRequestId on every span
@@ -115,15 +115,15 @@ type callInfo struct {
 func newCalls(v *traceView) *calls {
 	c := &calls{v: v, info: make([]callInfo, len(v.spans)), byUsage: map[tokenUsage][]int{}}
 	for i, span := range v.spans {
+		in := &c.info[i]
+		in.usage, in.hasUsage = usageOf(span)
 		if !isLLM(span) {
 			continue
 		}
-		attrs := span.Attributes()
-		_, fromSDK := attrs.Get(mlflow.AttrTraceRequestID)
-		usage, hasUsage := usageOf(span)
-		c.info[i] = callInfo{usage: usage, hasUsage: hasUsage, model: modelOf(span), llm: true, fromSDK: fromSDK, dup: isDuplicate(span)}
-		if hasUsage && c.markable(i) {
-			c.byUsage[usage] = append(c.byUsage[usage], i)
+		_, in.fromSDK = span.Attributes().Get(mlflow.AttrTraceRequestID)
+		in.model, in.llm, in.dup = modelOf(span), true, isDuplicate(span)
+		if in.hasUsage && c.markable(i) {
+			c.byUsage[in.usage] = append(c.byUsage[in.usage], i)
 		}
 	}
 	return c
@@ -132,8 +132,15 @@ func newCalls(v *traceView) *calls {
 // callUsage returns the usage of an LLM span not marked as a duplicate; ok is false for other
 // spans and for LLM spans without usage.
 func (c *calls) callUsage(i int) (tokenUsage, bool) {
+	usage, ok := c.counted(i)
+	return usage, ok && c.info[i].llm
+}
+
+// counted returns the usage span i adds to the trace's: none once it is marked a duplicate,
+// whose usage the mark empties.
+func (c *calls) counted(i int) (tokenUsage, bool) {
 	in := c.info[i]
-	return in.usage, in.llm && !in.dup && in.hasUsage
+	return in.usage, in.hasUsage && !in.dup
 }
 
 // markable reports whether span i may be marked as a duplicate: an LLM span not marked yet, and

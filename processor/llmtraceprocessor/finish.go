@@ -30,9 +30,13 @@ func newFinisher(cfg *Config) finisher {
 // duplicates. It only adds what is missing, so finishing a trace again changes nothing.
 func (f finisher) finish(td ptrace.Traces) int {
 	v := newTraceView(td)
+	var c *calls
+	if f.cfg.Deduplicate || f.cfg.Totals {
+		c = newCalls(v)
+	}
 	marked := 0
 	if f.cfg.Deduplicate {
-		marked = dedupe(v)
+		marked = dedupe(c)
 	}
 	if v.root < 0 {
 		return marked // what follows is written on the root span
@@ -53,7 +57,7 @@ func (f finisher) finish(td ptrace.Traces) int {
 		copyUp(v, mlflow.AttrSpanOutputs, true)
 	}
 	if f.cfg.Totals {
-		writeTotals(v)
+		writeTotals(c)
 	}
 	return marked
 }

@@ -21,7 +21,8 @@ const (
 // writeTotals sums the trace's usage and cost the way MLflow sums its trace totals: a span
 // counts when no ancestor of it already counts (a parent's usage includes its children's), and
 // a duplicate marked by dedupe counts nothing (its usage is empty).
-func writeTotals(v *traceView) {
+func writeTotals(c *calls) {
+	v := c.v
 	if v.root < 0 {
 		return
 	}
@@ -31,8 +32,8 @@ func writeTotals(v *traceView) {
 	}
 	usages := make([]tokenUsage, len(v.spans))
 	counts := make([]bool, len(v.spans))
-	for i, span := range v.spans {
-		usages[i], counts[i] = usageOf(span)
+	for i := range v.spans {
+		usages[i], counts[i] = c.counted(i)
 	}
 	// covered[i]: an ancestor of span i counts, at any depth. Parents come first, so each span
 	// looks at its parent only.

@@ -111,7 +111,7 @@ func (a *bufferedAnswer) Write(p []byte) (int, error) {
 
 func (a *bufferedAnswer) writeTo(w http.ResponseWriter) {
 	if a.overflow {
-		writeError(w, http.StatusBadGateway, codeInternalError, "upstream MLflow server: answer over 1 MiB")
+		writeError(w, http.StatusBadGateway, codeInternalError, "upstream MLflow server: "+answerTooLarge)
 		return
 	}
 	if a.status == 0 {

@@ -337,10 +337,7 @@ func (p *pending) endTrace(id string, info traceInfo) (root ptrace.Traces, hande
 // finish merges the trace's complete info into e and, when e's root is held, hands on a
 // decorated copy of it. Callers hold mu.
 func finish(e *traceEntry, info traceInfo) (ptrace.Traces, []handedSpan) {
-	if e.info == nil {
-		e.info = &traceInfo{}
-	}
-	e.info.merge(info)
+	e.knownInfo().merge(info)
 	e.final = true
 	if !e.held {
 		return ptrace.Traces{}, nil
@@ -348,6 +345,14 @@ func finish(e *traceEntry, info traceInfo) (ptrace.Traces, []handedSpan) {
 	root := decoratedRoot(e)
 	e.held, e.rootGone = false, true
 	return root, []handedSpan{handOn(e, e.rootID)}
+}
+
+// knownInfo returns e's info, empty while nothing is known of it. Callers hold mu.
+func (e *traceEntry) knownInfo() *traceInfo {
+	if e.info == nil {
+		e.info = &traceInfo{}
+	}
+	return e.info
 }
 
 // decoratedRoot is a copy of e's root with the trace's info: the copy goes to the next
@@ -365,10 +370,7 @@ func (p *pending) addInfo(id string, info traceInfo) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	if e.info == nil {
-		e.info = &traceInfo{}
-	}
-	e.info.merge(info)
+	e.knownInfo().merge(info)
 	return !e.rootGone
 }
 
@@ -406,13 +408,11 @@ func (p *pending) changeTags(id string, track bool, change func(map[string]strin
 	if e.rootGone {
 		return tagRootGone
 	}
-	if e.info == nil {
-		e.info = &traceInfo{}
+	info := e.knownInfo()
+	if info.tags == nil {
+		info.tags = map[string]string{}
 	}
-	if e.info.tags == nil {
-		e.info.tags = map[string]string{}
-	}
-	change(e.info.tags)
+	change(info.tags)
 	return tagOnRoot
 }
 

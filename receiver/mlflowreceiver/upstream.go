@@ -15,6 +15,10 @@ import (
 // a few hundred bytes.
 const maxUpstreamAnswer = 1 << 20
 
+// answerTooLarge is the reason given for an upstream answer over maxUpstreamAnswer, which cut
+// would be broken JSON.
+const answerTooLarge = "answer over 1 MiB"
+
 // upstreamExperiments relays experiment calls to a real tracking server, so the ids clients
 // get are MLflow's own. Its answers, errors included, go back to the client unchanged.
 type upstreamExperiments struct {
@@ -64,7 +68,7 @@ func (u *upstreamExperiments) relay(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(answer) > maxUpstreamAnswer {
 		// Cut, it would be broken JSON: say what happened instead.
-		u.fail(w, r, http.StatusBadGateway, codeInternalError, "answer over 1 MiB")
+		u.fail(w, r, http.StatusBadGateway, codeInternalError, answerTooLarge)
 		return
 	}
 	if ct := resp.Header.Get(headerContentType); ct != "" {

@@ -482,7 +482,7 @@ func anthropicReply(msgs []Message, output Any, reason bool) {
 		return
 	}
 	m := &msgs[0]
-	ids := slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
+	ids := lacksCallIDs(m.ToolCalls)
 	if !ids && (!reason || m.FinishReason != "") {
 		return
 	}
@@ -516,7 +516,7 @@ func anthropicCallIDs(calls []ToolCall, reply pcommon.Map) {
 // come from there, and, when reason is set, each choice's finish_reason.
 func mistralReply(msgs []Message, output Any, reason bool) {
 	if !slices.ContainsFunc(msgs, func(m Message) bool {
-		return reason && m.FinishReason == "" || slices.ContainsFunc(m.ToolCalls, func(c ToolCall) bool { return c.ID == "" })
+		return reason && m.FinishReason == "" || lacksCallIDs(m.ToolCalls)
 	}) {
 		return
 	}
@@ -546,6 +546,11 @@ func mistralCallID(c pcommon.Map) (id, name string, ok bool) {
 		return "", "", false
 	}
 	return str(c, "id"), str(fn.Map(), "name"), true
+}
+
+// lacksCallIDs reports whether one of calls has no id.
+func lacksCallIDs(calls []ToolCall) bool {
+	return slices.ContainsFunc(calls, func(c ToolCall) bool { return c.ID == "" })
 }
 
 // fillCallIDs gives the calls without an id those of the source's calls, one for one in order
