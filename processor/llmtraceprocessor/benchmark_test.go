@@ -73,41 +73,50 @@ func BenchmarkBuffer(b *testing.B) {
 
 // BenchmarkFinish measures the finishing stage on one agent trace of n model calls, each
 // recorded twice: a framework span in an agent step with the SDK's span below it, or (every
-// other call) below the root, as a framework that does not make its span current leaves it. The cost per span should
-// not grow with n.
+// other call) below the root, as a framework that does not make its span current leaves it;
+// with each call's own token counts, and with the same counts for all (one prompt template over
+// many inputs). The cost per span should not grow with n.
 func BenchmarkFinish(b *testing.B) {
-	for _, calls := range []int{10, 100, 1000} {
-		b.Run(fmt.Sprintf("calls=%d", calls), func(b *testing.B) {
-			spans := []sp{root(1, "POST /agent", map[string]any{"http.route": "/agent"})}
-			for c := range calls {
-				chain, framework, sdk := uint64(2+3*c), uint64(3+3*c), uint64(4+3*c)
-				start := time.Duration(c) * time.Second
-				step := sp{id: chain, parent: 1, name: "step", start: start, end: start + time.Second,
-					attrs: map[string]any{"mlflow.spanType": `"CHAIN"`}}
-				fw := llmSpan(framework, chain, "ChatOpenAI", "gpt-4o", 100+c, 20)
-				fw.start, fw.end = start, start+time.Second
-				parent := framework
-				if c%2 == 1 {
-					parent = 1
-				}
-				call := llmSpan(sdk, parent, "chat gpt-4o", "gpt-4o-2024-08-06", 100+c, 20)
-				call.start, call.end = start+time.Millisecond, start+time.Second-time.Millisecond
-				spans = append(spans, step, fw, call)
-			}
-			td := newTrace(1, spans...)
-			f := newFinisher(defaultConfig())
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				b.StopTimer()
-				work := ptrace.NewTraces()
-				td.CopyTo(work)
-				b.StartTimer()
-				if marked := f.finish(work); marked != calls {
-					b.Fatalf("marked %d duplicates, want %d", marked, calls)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(spans)), "ns/span")
-		})
+	for _, same := range []bool{false, true} {
+		for _, calls := range []int{10, 100, 1000} {
+			b.Run(fmt.Sprintf("same_usage=%t/calls=%d", same, calls), func(b *testing.B) { benchmarkFinish(b, calls, same) })
+		}
 	}
+}
+
+func benchmarkFinish(b *testing.B, calls int, sameUsage bool) {
+	spans := []sp{root(1, "POST /agent", map[string]any{"http.route": "/agent"})}
+	for c := range calls {
+		chain, framework, sdk := uint64(2+3*c), uint64(3+3*c), uint64(4+3*c)
+		start := time.Duration(c) * time.Second
+		step := sp{id: chain, parent: 1, name: "step", start: start, end: start + time.Second,
+			attrs: map[string]any{"mlflow.spanType": `"CHAIN"`}}
+		input := 100 + c
+		if sameUsage {
+			input = 100
+		}
+		fw := llmSpan(framework, chain, "ChatOpenAI", "gpt-4o", input, 20)
+		fw.start, fw.end = start, start+time.Second
+		parent := framework
+		if c%2 == 1 {
+			parent = 1
+		}
+		call := llmSpan(sdk, parent, "chat gpt-4o", "gpt-4o-2024-08-06", input, 20)
+		call.start, call.end = start+time.Millisecond, start+time.Second-time.Millisecond
+		spans = append(spans, step, fw, call)
+	}
+	td := newTrace(1, spans...)
+	f := newFinisher(defaultConfig())
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		b.StopTimer()
+		work := ptrace.NewTraces()
+		td.CopyTo(work)
+		b.StartTimer()
+		if marked := f.finish(work); marked != calls {
+			b.Fatalf("marked %d duplicates, want %d", marked, calls)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(spans)), "ns/span")
 }

@@ -1,8 +1,11 @@
 package llmtraceprocessor // import "github.com/otelcol-mlflow/otelcol-mlflow/processor/llmtraceprocessor"
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
+	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -94,13 +97,33 @@ func repeatedSpans(v *traceView) []bool {
 }
 
 // calls holds what deduplication and the totals read of each span of a trace, read once: usage
-// is parsed JSON. Every call is compared with the spans of equal usage only, so that the work
-// grows with the spans, not with calls times spans.
+// is parsed JSON. Every call is compared only with the spans of equal usage that may contain it
+// in time, so that the work grows with the spans, not with calls times spans, also when many
+// calls report the same counts (one prompt template over many inputs).
 type calls struct {
 	v    *traceView
 	info []callInfo
-	// byUsage lists, in trace order, the markable spans with each usage.
-	byUsage map[tokenUsage][]int
+	// byUsage holds the markable spans with each usage.
+	byUsage map[tokenUsage]byStart
+}
+
+// byStart holds spans ordered by start time, each with the latest end among it and the spans
+// before it, so that the spans that may contain a time range are found without reading others.
+type byStart []startEntry
+
+type startEntry struct {
+	span   int
+	maxEnd pcommon.Timestamp
+}
+
+// containing calls f with each span of s whose time range may hold span i's (its start is not
+// later), latest start first, and stops after the spans that all end before span i does.
+func (s byStart) containing(v *traceView, i int, f func(j int)) {
+	start, end := v.spans[i].StartTimestamp(), v.spans[i].EndTimestamp()
+	k := sort.Search(len(s), func(n int) bool { return v.spans[s[n].span].StartTimestamp() > start })
+	for k--; k >= 0 && s[k].maxEnd >= end; k-- {
+		f(s[k].span)
+	}
 }
 
 type callInfo struct {
@@ -113,7 +136,7 @@ type callInfo struct {
 }
 
 func newCalls(v *traceView) *calls {
-	c := &calls{v: v, info: make([]callInfo, len(v.spans)), byUsage: map[tokenUsage][]int{}}
+	c := &calls{v: v, info: make([]callInfo, len(v.spans)), byUsage: map[tokenUsage]byStart{}}
 	for i, span := range v.spans {
 		in := &c.info[i]
 		in.usage, in.hasUsage = usageOf(span)
@@ -123,7 +146,20 @@ func newCalls(v *traceView) *calls {
 		_, in.fromSDK = span.Attributes().Get(mlflow.AttrTraceRequestID)
 		in.model, in.llm, in.dup = modelOf(span), true, isDuplicate(span)
 		if in.hasUsage && c.markable(i) {
-			c.byUsage[in.usage] = append(c.byUsage[in.usage], i)
+			s := c.byUsage[in.usage]
+			s = append(s, startEntry{span: i})
+			c.byUsage[in.usage] = s
+		}
+	}
+	for _, s := range c.byUsage {
+		slices.SortStableFunc(s, func(a, b startEntry) int {
+			return cmp.Compare(v.spans[a.span].StartTimestamp(), v.spans[b.span].StartTimestamp())
+		})
+		for k := range s {
+			s[k].maxEnd = v.spans[s[k].span].EndTimestamp()
+			if k > 0 {
+				s[k].maxEnd = max(s[k].maxEnd, s[k-1].maxEnd)
+			}
 		}
 	}
 	return c
@@ -165,16 +201,16 @@ func (c *calls) mark(i, kept int) {
 // taken for one; a span with duplicates of its own is a call too.
 func (c *calls) dedupeDetached(layer, kept int, usage tokenUsage, repeated []bool) int {
 	v, marked := c.v, 0
-	for _, j := range c.byUsage[usage] {
+	c.byUsage[usage].containing(v, layer, func(j int) {
 		if j == kept || repeated[j] || !c.markable(j) ||
 			v.depth[j] <= v.depth[layer] || !contains(v.spans[j], v.spans[layer]) || !v.below(j, v.parent[layer]) {
-			continue
+			return
 		}
 		if sameModel(c.info[kept].model, c.info[j].model) {
 			c.mark(j, kept)
 			marked++
 		}
-	}
+	})
 	return marked
 }
 

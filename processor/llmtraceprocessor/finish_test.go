@@ -124,6 +124,18 @@ func TestDedupe(t *testing.T) {
 			want: map[uint64]uint64{30: 31},
 		},
 		{
+			// Equal-usage spans are looked up by start time: the search must go on past a
+			// later-starting span that does not contain the call to one that does.
+			name: "detached framework span around a shorter call of equal usage",
+			spans: []sp{
+				{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 9 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},
+				{id: 3, parent: 2, name: "ChatOpenAI", start: time.Second, end: 8 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				{id: 4, parent: 2, name: "chat", start: 2 * time.Second, end: 3 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o", 10, 5).attrs},
+				{id: 5, parent: 1, name: "chat gpt-4o", start: 4 * time.Second, end: 6 * time.Second, attrs: llmSpan(0, 0, "", "gpt-4o-2024-08-06", 10, 5).attrs},
+			},
+			want: map[uint64]uint64{3: 5},
+		},
+		{
 			name: "a detached look-alike that does not contain the call",
 			spans: []sp{
 				{id: 2, parent: 1, name: "agent", start: time.Second / 2, end: 4 * time.Second, attrs: map[string]any{mlflow.AttrSpanType: `"AGENT"`}},
