@@ -50,15 +50,24 @@ var attrRules = []attrRule{
 	// MLflow adds up the counts of each span's token usage and cost into the trace's; a count
 	// that is not a number fails that, with a 422. It also reads each cost's fields without
 	// checking that it is an object (token usage that is not one, it skips).
-	movedAside(mlflow.AttrChatTokenUsage, false, "token_usage_moved_aside",
-		mlflow.UsageInputTokens, mlflow.UsageOutputTokens, mlflow.UsageTotalTokens,
-		mlflow.UsageCacheReadTokens, mlflow.UsageCacheCreationTokens, usageCacheCreationAbove1hTokens),
-	movedAside(mlflow.AttrLLMCost, true, "cost_moved_aside", mlflow.CostInput, mlflow.CostOutput, mlflow.CostTotal),
+	movedAside(mlflow.AttrChatTokenUsage, "token_usage_moved_aside", func(v pcommon.Value) bool {
+		return malformed(v, false, mlflow.UsageInputTokens, mlflow.UsageOutputTokens, mlflow.UsageTotalTokens,
+			mlflow.UsageCacheReadTokens, mlflow.UsageCacheCreationTokens, usageCacheCreationAbove1hTokens)
+	}),
+	movedAside(mlflow.AttrLLMCost, "cost_moved_aside", func(v pcommon.Value) bool {
+		return malformed(v, true, mlflow.CostInput, mlflow.CostOutput, mlflow.CostTotal)
+	}),
+	// MLflow stores the span type in a column of its own, which takes no list or map (SQLite
+	// refuses to bind one: 400 BAD_REQUEST).
+	movedAside(mlflow.AttrSpanType, "span_type_moved_aside", func(v pcommon.Value) bool {
+		return v.Type() == pcommon.ValueTypeSlice || v.Type() == pcommon.ValueTypeMap
+	}),
 }
 
-// truncated is the rule that truncates a string value of key over limit characters to limit.
-// As MLflow does, a value holding a JSON string (the way mlflow.* values are written) is measured
-// unquoted; it is truncated unquoted too, and stays JSON text.
+// truncated is the rule that truncates a value of key over limit characters to limit. As MLflow
+// does, a string holding a JSON string (the way mlflow.* values are written) is measured
+// unquoted; it is truncated unquoted too, and stays JSON text. A list or map is measured as the
+// text MLflow makes of it (mlflowText), which replaces it, truncated.
 func truncated(key string, limit int, rootOnly bool, metric string) attrRule {
 	return attrRule{
 		key:      key,
@@ -66,7 +75,19 @@ func truncated(key string, limit int, rootOnly bool, metric string) attrRule {
 		did:      key + " over " + strconv.Itoa(limit) + " characters truncated",
 		metric:   metric,
 		repair: func(_ pcommon.Map, v pcommon.Value) bool {
-			if v.Type() != pcommon.ValueTypeStr {
+			switch v.Type() {
+			case pcommon.ValueTypeStr:
+			case pcommon.ValueTypeSlice, pcommon.ValueTypeMap:
+				text, ok := mlflowText(v)
+				if !ok {
+					return false
+				}
+				cut, long := truncate(text, limit)
+				if long {
+					v.SetStr(cut)
+				}
+				return long
+			default: // a number or boolean is never that long
 				return false
 			}
 			s := v.Str()
@@ -99,16 +120,15 @@ func truncate(s string, limit int) (string, bool) {
 	return s, false
 }
 
-// movedAside is the rule that moves a malformed value of key, a JSON object of numbers under
-// fields, to key+malformedSuffix, where MLflow does not read it. With objectOnly, a value
-// that is no JSON object is malformed too.
-func movedAside(key string, objectOnly bool, metric string, fields ...string) attrRule {
+// movedAside is the rule that moves a value of key that isMalformed to key+malformedSuffix,
+// where MLflow does not read it.
+func movedAside(key, metric string, isMalformed func(pcommon.Value) bool) attrRule {
 	return attrRule{
 		key:    key,
 		did:    "malformed " + key + " moved to " + key + malformedSuffix,
 		metric: metric,
 		repair: func(attrs pcommon.Map, v pcommon.Value) bool {
-			if !malformed(v, objectOnly, fields) {
+			if !isMalformed(v) {
 				return false
 			}
 			moveValue(attrs, key, key+malformedSuffix)
@@ -118,8 +138,9 @@ func movedAside(key string, objectOnly bool, metric string, fields ...string) at
 }
 
 // malformed reports whether v, a JSON object as text or a map, has a field of fields that is not
-// a number: MLflow adds them up with Python's +, for which a boolean is a number too.
-func malformed(v pcommon.Value, objectOnly bool, fields []string) bool {
+// a number: MLflow adds them up with Python's +, for which a boolean is a number too. With
+// objectOnly, a value that is no JSON object is malformed too.
+func malformed(v pcommon.Value, objectOnly bool, fields ...string) bool {
 	switch v.Type() {
 	case pcommon.ValueTypeMap:
 		for _, f := range fields {

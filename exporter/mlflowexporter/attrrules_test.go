@@ -37,6 +37,46 @@ var attrCases = func() []attrCase {
 		{name: "session id of 251 characters on a child", child: true, set: putStr(mlflow.AttrSessionID, rep("s", 251)), refused: true},
 		{name: "conversation id of 251 characters", set: putStr(attrConversationID, rep("s", 251)), refused: true},
 		{name: "integer session id", set: func(m pcommon.Map) { m.PutInt(mlflow.AttrSessionID, 12345) }},
+		{name: "double session id", set: func(m pcommon.Map) { m.PutDouble(mlflow.AttrSessionID, 1.5) }},
+		{name: "boolean session id", set: func(m pcommon.Map) { m.PutBool(mlflow.AttrSessionID, true) }},
+		{name: "list session id", set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSessionID).AppendEmpty().SetStr("a") }},
+		{name: "long list session id", refused: true, set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSessionID).AppendEmpty().SetStr(rep("s", 300)) }},
+		{name: "map session id", set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrSessionID).PutStr("id", "a") }},
+		{name: "bytes session id", set: func(m pcommon.Map) { m.PutEmptyBytes(mlflow.AttrSessionID).FromRaw([]byte("abc")) }},
+		{name: "list conversation id", set: func(m pcommon.Map) { m.PutEmptySlice(attrConversationID).AppendEmpty().SetStr("a") }},
+		{name: "JSON list session id", set: putStr(mlflow.AttrSessionID, `["a"]`)},
+		{name: "long JSON list session id", set: putStr(mlflow.AttrSessionID, `["`+rep("s", 300)+`"]`), refused: true},
+		{name: "integer trace name", set: func(m pcommon.Map) { m.PutInt(name, 7) }},
+		{name: "list trace name", set: func(m pcommon.Map) { m.PutEmptySlice(name).AppendEmpty().SetStr("a") }},
+		{name: "map trace name", set: func(m pcommon.Map) { m.PutEmptyMap(name).PutStr("a", "b") }},
+		{name: "integer user id", set: func(m pcommon.Map) { m.PutInt("user.id", 7) }},
+		{name: "list user id", set: func(m pcommon.Map) { m.PutEmptySlice("user.id").AppendEmpty().SetStr("a") }},
+		{name: "list model", set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrLLMModel).AppendEmpty().SetStr("a") }},
+		{name: "map model", set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrLLMModel).PutStr("a", "b") }},
+		{name: "list provider", set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrLLMProvider).AppendEmpty().SetStr("a") }},
+		{name: "list span type", refused: true, set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSpanType).AppendEmpty().SetStr("a") }},
+		{name: "integer span type", set: func(m pcommon.Map) { m.PutInt(mlflow.AttrSpanType, 3) }},
+		{name: "map span type", refused: true, set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrSpanType).PutStr("a", "b") }},
+		{name: "JSON list span type", set: putStr(mlflow.AttrSpanType, `["a"]`)},
+		{name: "JSON object span type", set: putStr(mlflow.AttrSpanType, `{"a":1}`)},
+		{name: "JSON number span type", set: putStr(mlflow.AttrSpanType, `3`)},
+		{name: "JSON null span type", set: putStr(mlflow.AttrSpanType, `null`)},
+		{name: "list span type on a child", child: true, refused: true, set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSpanType).AppendEmpty().SetStr("a") }},
+		{name: "long list trace name", refused: true, set: func(m pcommon.Map) { m.PutEmptySlice(name).AppendEmpty().SetStr(rep("n", 4100)) }},
+		{name: "list session id of 250 characters", set: func(m pcommon.Map) {
+			l := m.PutEmptySlice(mlflow.AttrSessionID)
+			l.AppendEmpty().SetStr(rep("s", 119))
+			l.AppendEmpty().SetStr(rep("s", 119)) // ["s...", "s..."]: 2*121 + 2 + 2 = 246
+			l.AppendEmpty().SetInt(12)            // + ", 12" = 250
+		}},
+		{name: "list session id of 251 characters", refused: true, set: func(m pcommon.Map) {
+			l := m.PutEmptySlice(mlflow.AttrSessionID)
+			l.AppendEmpty().SetStr(rep("s", 119))
+			l.AppendEmpty().SetStr(rep("s", 119))
+			l.AppendEmpty().SetInt(123)
+		}},
+		{name: "map session id of 251 characters", refused: true, set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrSessionID).PutStr("k", rep("é", 242)) }}, // {"k": "é..."}: 9 + 242
+		{name: "map session id of 250 characters", set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrSessionID).PutStr("k", rep("é", 241)) }},
 		{name: "trace name of 4096 characters", set: putStr(name, rep("n", 4096))},
 		{name: "trace name of 4097 characters", set: putStr(name, rep("n", 4097)), refused: true},
 		{name: "JSON trace name of 4097 characters", set: putStr(name, mlflow.JSONText(rep("n", 4097))), refused: true},

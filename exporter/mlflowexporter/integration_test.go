@@ -257,13 +257,11 @@ func TestIntegration(t *testing.T) {
 	// The server stores a request all or nothing: one span it cannot take must not cost the
 	// other traces of the batch.
 	const sessionIDTooLong = "HTTP 400 INVALID_PARAMETER_VALUE: 'Session ID' exceeds the maximum length of 250 characters"
-	// A session id that is not a string: MLflow measures its JSON text, the exporter truncates
-	// only strings.
+	// A session id list holding bytes: MLflow measures its Python repr, which the exporter does
+	// not (README), so it is not repaired.
 	longSessionIDList := func(s ptrace.Span) {
 		list := s.Attributes().PutEmptySlice(mlflow.AttrSessionID)
-		for range 30 {
-			list.AppendEmpty().SetStr("ten chars!")
-		}
+		list.AppendEmpty().SetEmptyBytes().FromRaw([]byte(strings.Repeat("b", 300)))
 	}
 	t.Run("a trace the server refuses does not lose the others in its batch", func(t *testing.T) {
 		tests := []struct {
@@ -272,9 +270,9 @@ func TestIntegration(t *testing.T) {
 			says string
 		}{
 			{"empty span id", func(s ptrace.Span) { s.SetSpanID(pcommon.SpanID{}) }, `"bad" of trace ` /* then its id */},
-			{"session id list over 250 characters", longSessionIDList, sessionIDTooLong},
+			{"session id list of bytes over 250 characters", longSessionIDList, sessionIDTooLong},
 			// Repaired and sent again, then refused for the session id.
-			{"text that is not UTF-8 and a session id list over 250 characters", func(s ptrace.Span) {
+			{"text that is not UTF-8 and a session id list of bytes over 250 characters", func(s ptrace.Span) {
 				s.Attributes().PutStr("note", "caf\xe9")
 				longSessionIDList(s)
 			}, "(sent again with invalid UTF-8 replaced by U+FFFD, values repaired: 1): Permanent error: MLflow refused spans for experiment 0: mlflow: " + sessionIDTooLong},
@@ -328,7 +326,8 @@ func TestIntegration(t *testing.T) {
 		tests := []struct {
 			name   string
 			attrs  map[string]string
-			says   string // in MLflow's answer to the trace as it is
+			set    func(pcommon.Map) // more attributes, of other types
+			says   string            // in MLflow's answer to the trace as it is
 			did    []string
 			stored func(t *testing.T, tr *mlflow.Trace)
 		}{
@@ -387,6 +386,31 @@ func TestIntegration(t *testing.T) {
 				},
 			},
 			{
+				name: "session id list whose text is over 250 characters",
+				set: func(m pcommon.Map) {
+					l := m.PutEmptySlice(mlflow.AttrSessionID)
+					l.AppendEmpty().SetStr(rep("s", 200))
+					l.AppendEmpty().SetStr(rep("t", 100))
+				},
+				says: "'Session ID' exceeds the maximum length of 250 characters",
+				did:  []string{"session.id over 250 characters truncated"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					want := `["` + rep("s", 200) + `", "` + rep("t", 250-206) // MLflow's own text of the list, cut
+					assert.Equal(t, want, tr.Info.TraceMetadata[mlflow.MetadataSession])
+					assert.Equal(t, want, tr.Spans[0].Attributes[mlflow.AttrSessionID])
+				},
+			},
+			{
+				name: "span type that is a list",
+				set:  func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSpanType).AppendEmpty().SetStr(mlflow.SpanTypeLLM) },
+				says: "type 'list' is not supported",
+				did:  []string{"malformed mlflow.spanType moved to mlflow.spanType.malformed"},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					assert.NotContains(t, tr.Spans[0].Attributes, mlflow.AttrSpanType)
+					assert.Equal(t, []any{mlflow.SpanTypeLLM}, tr.Spans[0].Attributes[mlflow.AttrSpanType+malformedSuffix])
+				},
+			},
+			{
 				name: "all of them, and text that is not UTF-8",
 				attrs: map[string]string{
 					"note":                                      "caf\xe9",
@@ -422,6 +446,9 @@ func TestIntegration(t *testing.T) {
 					resource{spans: []span{{name: "refused as it is", trace: 1, attrs: tt.attrs}}},
 					resource{spans: []span{{name: "good", trace: 2}}},
 				)
+				if tt.set != nil {
+					tt.set(td.ResourceSpans().At(0).ScopeSpans().At(0).Spans().At(0).Attributes())
+				}
 				badTrace := newTraces()
 				td.ResourceSpans().At(0).CopyTo(badTrace.ResourceSpans().AppendEmpty())
 				status, body := postAsIs(t, srv.URL, badTrace)
