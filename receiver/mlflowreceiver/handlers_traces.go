@@ -204,7 +204,7 @@ func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	reach := r.pending.setTag(id, body.Key, body.Value, r.relay == nil)
-	r.lateTag(w, req, b, reach, id, body.Key, "Trace tag set after the trace was sent on; it is not propagated")
+	r.lateTag(w, req, b, reach, true, id, body.Key, "Trace tag set after the trace was sent on; it is not propagated")
 }
 
 // deleteTraceTag is DeleteTraceTag, with the same reach as setTraceTag.
@@ -225,20 +225,25 @@ func (r *mlflowReceiver) deleteTraceTag(w http.ResponseWriter, req *http.Request
 		return
 	}
 	reach := r.pending.deleteTag(id, key, r.relay == nil)
-	r.lateTag(w, req, b, reach, id, key, "Trace tag deleted after the trace was sent on; it is not propagated")
+	// A tag the trace's root went on without never reaches the upstream through the pipeline:
+	// the upstream's 404 for it is final, also while it still lacks the trace. The trace name
+	// comes with the trace info the exporter sends after the spans.
+	mayCome := key == mlflow.TagTraceName || !r.pending.rootLacksTag(id, key)
+	r.lateTag(w, req, b, reach, mayCome, id, key, "Trace tag deleted after the trace was sent on; it is not propagated")
 }
 
 // lateTag answers a tag call by where it reached. One that can no longer reach the root goes to
 // the upstream, where the pipeline stores the trace (relayLateTag), unless the id is an MLflow 2
 // one, which the receiver issued, tracked or forgotten: the trace is stored under its OTel trace
 // id, so the upstream would refuse it for all of late_tag_wait. Without upstream, such a tag is
-// lost, as warned.
-func (r *mlflowReceiver) lateTag(w http.ResponseWriter, req *http.Request, body []byte, reach tagReach, id, key, lost string) {
+// lost, as warned. waitForTrace says whether the upstream's refusal for want of the trace is
+// retried.
+func (r *mlflowReceiver) lateTag(w http.ResponseWriter, req *http.Request, body []byte, reach tagReach, waitForTrace bool, id, key, lost string) {
 	_, mlflow3ID := otelTraceID(id)
 	switch {
 	case reach == tagOnRoot:
 	case r.relay != nil && mlflow3ID:
-		r.relayLateTag(w, req, body, id, key)
+		r.relayLateTag(w, req, body, waitForTrace, id, key)
 		return
 	default:
 		r.settings.Logger.Warn(lost, zap.String("trace_id", id), zap.String("key", key))

@@ -23,9 +23,9 @@ const codeBadRequest = "BAD_REQUEST"
 // not track) to the upstream, with the client's credentials, as a tracking server would store
 // the tag. The pipeline may not have stored the trace there yet (llmtrace's grace period,
 // batching, the exporter's queue and retries), and MLflow refuses a tag for a trace it does
-// not have; so that refusal is retried, for up to late_tag_wait, and the client gets the
-// upstream's last answer.
-func (r *mlflowReceiver) relayLateTag(w http.ResponseWriter, req *http.Request, body []byte, id, key string) {
+// not have; so that refusal is retried (if waitForTrace), for up to late_tag_wait, and the
+// client gets the upstream's last answer.
+func (r *mlflowReceiver) relayLateTag(w http.ResponseWriter, req *http.Request, body []byte, waitForTrace bool, id, key string) {
 	deadline := time.Now().Add(r.cfg.LateTagWait)
 	backoff := lateTagFirstBackoff
 	for {
@@ -34,7 +34,7 @@ func (r *mlflowReceiver) relayLateTag(w http.ResponseWriter, req *http.Request, 
 		if req.Context().Err() != nil {
 			return // the client went away
 		}
-		if !traceMissing(req.Method, ans) {
+		if !waitForTrace || !traceMissing(req.Method, ans) {
 			ans.writeTo(w)
 			return
 		}
@@ -64,7 +64,8 @@ func (r *mlflowReceiver) relayLateTag(w http.ResponseWriter, req *http.Request, 
 
 // traceMissing tells whether the upstream refused a tag call because it does not have the
 // trace. DeleteTraceTag answers 404 RESOURCE_DOES_NOT_EXIST (also for a tag the trace lacks,
-// which is retried too: the pipeline may not have stored the trace's own tags yet).
+// which is retried too, unless the trace's root went on without it: the pipeline may not have
+// stored the trace's own tags yet).
 // SetTraceTag answers 400 BAD_REQUEST, MLflow 3.17.2's SQL store refusing a tag without its
 // trace (a foreign key), or 404 RESOURCE_DOES_NOT_EXIST as a store checking first would.
 func traceMissing(method string, ans *bufferedAnswer) bool {

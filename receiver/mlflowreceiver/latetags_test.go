@@ -353,7 +353,10 @@ func TestLateTagTraceNeverStored(t *testing.T) {
 	}{
 		"set":    {method: http.MethodPatch, body: tagBody, code: http.StatusBadRequest, answer: `{"error_code": "BAD_REQUEST", "message": "FOREIGN KEY constraint failed"}`},
 		"set404": {method: http.MethodPatch, body: tagBody, code: http.StatusNotFound, answer: `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "Trace not found."}`},
-		"delete": {method: http.MethodDelete, body: deleteBody, code: http.StatusNotFound, answer: `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No trace tag with key 'draft'"}`},
+		// A tag the trace's root carried (sdk_start_trace_v3.json's "team").
+		"delete": {method: http.MethodDelete, body: `{"key":"team"}`, code: http.StatusNotFound, answer: `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No trace tag with key 'team'"}`},
+		// The exporter sends the trace name with the trace info, after the spans.
+		"delete name": {method: http.MethodDelete, body: `{"key":"mlflow.traceName"}`, code: http.StatusNotFound, answer: `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No trace tag with key 'mlflow.traceName'"}`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			for _, wait := range []time.Duration{0, 600 * time.Millisecond} {
@@ -384,6 +387,31 @@ func TestLateTagTraceNeverStored(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLateTagNeverCarried: deleting a tag the trace's root went on without is answered with
+// the upstream's first 404: the pipeline will not bring that tag, so waiting for it is useless.
+// Of a trace the receiver does not track, nothing is known: that is retried.
+func TestLateTagNeverCarried(t *testing.T) {
+	const noTag = `{"error_code": "RESOURCE_DOES_NOT_EXIST", "message": "No trace tag with key 'draft'"}`
+	up := startTagUpstream(t, http.StatusNotFound, noTag)
+	core, logs := observer.New(zap.WarnLevel)
+	tr := startReceiverWithLogger(t, zap.New(core), func(cfg *Config) {
+		cfg.Upstream.GetOrInsertDefault().Endpoint = up.url
+		cfg.LateTagWait = 600 * time.Millisecond
+	}, nil)
+	sendSDKTrace(t, tr)
+
+	a := tr.do(t, http.MethodDelete, tagPathV2, "application/json", []byte(deleteBody))
+	assert.Equal(t, http.StatusNotFound, a.status)
+	assert.Equal(t, noTag, string(a.body))
+	assert.Len(t, up.recorded(), 1, "not retried")
+	assert.Zero(t, logs.Len(), "%v", logs.All())
+
+	const untracked = "/api/2.0/mlflow/traces/tr-0123456789abcdef0123456789abcdef/tags"
+	a = tr.do(t, http.MethodDelete, untracked, "application/json", []byte(deleteBody))
+	assert.Equal(t, http.StatusNotFound, a.status)
+	assert.Greater(t, len(up.recorded()), 2, "retried")
 }
 
 // TestLateTagBodyLimit: the receiver's body limit applies before anything is relayed.

@@ -416,6 +416,23 @@ func (p *pending) changeTags(id string, track bool, change func(map[string]strin
 	return tagOnRoot
 }
 
+// rootLacksTag reports whether the trace's root went on without a tag key: then the pipeline
+// will not bring it to the upstream. It is false while the root is held or still to come, and
+// for a trace the receiver does not track, of which nothing is known.
+func (p *pending) rootLacksTag(id, key string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	e, tracked := p.byID[id]
+	if !tracked || !e.rootGone {
+		return false
+	}
+	if e.info == nil {
+		return true
+	}
+	_, carried := e.info.tags[key]
+	return !carried
+}
+
 // info returns a copy of what is known about the trace; its maps are never nil.
 func (p *pending) info(id string) traceInfo {
 	p.mu.Lock()
