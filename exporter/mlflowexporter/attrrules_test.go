@@ -56,6 +56,14 @@ var attrCases = func() []attrCase {
 		{name: "list provider", set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrLLMProvider).AppendEmpty().SetStr("a") }},
 		{name: "list span type", refused: true, set: func(m pcommon.Map) { m.PutEmptySlice(mlflow.AttrSpanType).AppendEmpty().SetStr("a") }},
 		{name: "integer span type", set: func(m pcommon.Map) { m.PutInt(mlflow.AttrSpanType, 3) }},
+		{name: "maps nested 32 deep", set: func(m pcommon.Map) { nestedMaps(m.PutEmptyMap("deep"), 32) }},
+		{name: "maps nested 33 deep", set: func(m pcommon.Map) { nestedMaps(m.PutEmptyMap("deep"), 33) }, refused: true},
+		{name: "maps nested 32 deep holding a string", set: func(m pcommon.Map) { nestedMaps(m.PutEmptyMap("deep"), 32).PutStr("k", "v") }, refused: true},
+		{name: "maps nested 31 deep holding a string", set: func(m pcommon.Map) { nestedMaps(m.PutEmptyMap("deep"), 31).PutStr("k", "v") }},
+		{name: "lists nested 47 deep holding a string", set: func(m pcommon.Map) { nestedSlices(m.PutEmptySlice("deep"), 47).AppendEmpty().SetStr("x") }},
+		{name: "lists nested 48 deep", set: func(m pcommon.Map) { nestedSlices(m.PutEmptySlice("deep"), 48) }},
+		{name: "lists nested 49 deep", set: func(m pcommon.Map) { nestedSlices(m.PutEmptySlice("deep"), 49) }, refused: true},
+		{name: "lists nested 48 deep holding a string", set: func(m pcommon.Map) { nestedSlices(m.PutEmptySlice("deep"), 48).AppendEmpty().SetStr("x") }, refused: true},
 		{name: "map span type", refused: true, set: func(m pcommon.Map) { m.PutEmptyMap(mlflow.AttrSpanType).PutStr("a", "b") }},
 		{name: "JSON list span type", set: putStr(mlflow.AttrSpanType, `["a"]`)},
 		{name: "JSON object span type", set: putStr(mlflow.AttrSpanType, `{"a":1}`)},
@@ -109,6 +117,24 @@ var attrCases = func() []attrCase {
 		{name: "cost as a map", set: func(m pcommon.Map) { m.PutEmptyMap(cost).PutDouble("input_cost", 0.5) }},
 	}
 }()
+
+// nestedMaps nests maps in m until depth maps (m counted) are nested, and returns the innermost,
+// empty.
+func nestedMaps(m pcommon.Map, depth int) pcommon.Map {
+	for range depth - 1 {
+		m = m.PutEmptyMap("d")
+	}
+	return m
+}
+
+// nestedSlices nests slices in s until depth slices (s counted) are nested, and returns the
+// innermost, empty.
+func nestedSlices(s pcommon.Slice, depth int) pcommon.Slice {
+	for range depth - 1 {
+		s = s.AppendEmpty().SetEmptySlice()
+	}
+	return s
+}
 
 // newAttrCaseTraces is a trace of a root and its child, with c's attribute.
 func newAttrCaseTraces(c attrCase) ptrace.Traces {

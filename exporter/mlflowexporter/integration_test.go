@@ -2,6 +2,7 @@ package mlflowexporter
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -321,6 +322,42 @@ func TestIntegration(t *testing.T) {
 		}
 	})
 
+	t.Run("the nesting repair changes exactly what MLflow refuses, in every part of a trace", func(t *testing.T) {
+		holding := func(m pcommon.Map, depth int) { nestedMaps(m.PutEmptyMap("deep"), depth).PutStr("k", "v") }
+		listHolding := func(m pcommon.Map, depth int) { nestedSlices(m.PutEmptySlice("deep"), depth).AppendEmpty().SetStr("x") }
+		tests := []struct {
+			name    string
+			attrs   func(rs ptrace.ResourceSpans) pcommon.Map
+			set     func(pcommon.Map)
+			refused bool
+		}{
+			{"resource, maps 32 deep", resourceAttrs, func(m pcommon.Map) { holding(m, 32) }, false},
+			{"resource, maps 33 deep", resourceAttrs, func(m pcommon.Map) { holding(m, 33) }, true},
+			{"scope, maps 31 deep", scopeAttrs, func(m pcommon.Map) { holding(m, 31) }, false},
+			{"scope, maps 32 deep", scopeAttrs, func(m pcommon.Map) { holding(m, 32) }, true},
+			{"event, maps 31 deep", eventAttrs, func(m pcommon.Map) { holding(m, 31) }, false},
+			{"event, maps 32 deep", eventAttrs, func(m pcommon.Map) { holding(m, 32) }, true},
+			{"link, lists 47 deep", linkAttrs, func(m pcommon.Map) { listHolding(m, 47) }, false},
+			{"link, lists 48 deep", linkAttrs, func(m pcommon.Map) { listHolding(m, 48) }, true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				td := newTraces(resource{spans: []span{{name: "root", trace: 1}}})
+				tt.set(tt.attrs(td.ResourceSpans().At(0)))
+
+				status, body := postAsIs(t, srv.URL, td)
+
+				assert.Equal(t, tt.refused, status != http.StatusOK, "HTTP %d %s", status, body)
+				repaired, done := withRepairs(td)
+				assert.Equal(t, tt.refused, done[didNesting] > 0, "repaired: %v", done)
+				if done.total() > 0 {
+					status, body := postAsIs(t, srv.URL, repaired)
+					assert.Equal(t, http.StatusOK, status, "repaired: HTTP %d %s", status, body)
+				}
+			})
+		}
+	})
+
 	t.Run("values MLflow refuses are stored repaired", func(t *testing.T) {
 		rep := strings.Repeat
 		tests := []struct {
@@ -398,6 +435,19 @@ func TestIntegration(t *testing.T) {
 					want := `["` + rep("s", 200) + `", "` + rep("t", 250-206) // MLflow's own text of the list, cut
 					assert.Equal(t, want, tr.Info.TraceMetadata[mlflow.MetadataSession])
 					assert.Equal(t, want, tr.Spans[0].Attributes[mlflow.AttrSessionID])
+				},
+			},
+			{
+				name: "maps nested too deep",
+				set:  func(m pcommon.Map) { nestedMaps(m.PutEmptyMap("deep"), 33) },
+				says: "Invalid OpenTelemetry format",
+				did:  []string{didNesting},
+				stored: func(t *testing.T, tr *mlflow.Trace) {
+					// The 32nd map, whose contents were too deep, is its JSON text; the maps
+					// above it stay maps.
+					got, err := json.Marshal(tr.Spans[0].Attributes["deep"])
+					require.NoError(t, err)
+					assert.Equal(t, strings.Repeat(`{"d":`, 31)+`"{\"d\":{}}"`+strings.Repeat("}", 31), string(got))
 				},
 			},
 			{
@@ -593,4 +643,22 @@ func deleteForGood(t *testing.T, srv *mlflowtest.Server, dir, id string) {
 	out, err := exec.CommandContext(t.Context(), mlflowtest.Bin(t), "gc", "--experiment-ids", id, "--tracking-uri", srv.URL,
 		"--backend-store-uri", "sqlite:///"+filepath.Join(dir, "mlflow.db")).CombinedOutput()
 	require.NoError(t, err, string(out))
+}
+
+func resourceAttrs(rs ptrace.ResourceSpans) pcommon.Map { return rs.Resource().Attributes() }
+
+func scopeAttrs(rs ptrace.ResourceSpans) pcommon.Map {
+	return rs.ScopeSpans().At(0).Scope().Attributes()
+}
+
+func eventAttrs(rs ptrace.ResourceSpans) pcommon.Map {
+	return rs.ScopeSpans().At(0).Spans().At(0).Events().AppendEmpty().Attributes()
+}
+
+func linkAttrs(rs ptrace.ResourceSpans) pcommon.Map {
+	span := rs.ScopeSpans().At(0).Spans().At(0)
+	link := span.Links().AppendEmpty()
+	link.SetTraceID(span.TraceID())
+	link.SetSpanID(span.SpanID())
+	return link.Attributes()
 }

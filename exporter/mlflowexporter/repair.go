@@ -6,8 +6,8 @@ import (
 )
 
 // withRepairs returns a copy of td with every value repaired that makes MLflow refuse a request
-// (text that is not valid UTF-8, see utf8.go, and the span attributes of attrRules, see
-// attrrules.go), and what it repaired. When nothing needs repair, td itself is returned. td is
+// (text that is not valid UTF-8, see utf8.go; values nested too deep, see nesting.go; and the
+// span attributes of attrRules, see attrrules.go), and what it repaired. When nothing needs repair, td itself is returned. td is
 // not changed.
 //
 // It walks every text of the data, so it is for a trace the server refused, not for every
@@ -18,13 +18,13 @@ func withRepairs(td ptrace.Traces) (ptrace.Traces, repairs) {
 	p := repairPass{done: repairs{}}
 	for _, rs := range out.ResourceSpans().All() {
 		p.text(rs.SchemaUrl, rs.SetSchemaUrl)
-		p.attributes(rs.Resource().Attributes())
+		p.attributes(rs.Resource().Attributes(), resourceValueLevel)
 		for _, ss := range rs.ScopeSpans().All() {
 			p.text(ss.SchemaUrl, ss.SetSchemaUrl)
 			scope := ss.Scope()
 			p.text(scope.Name, scope.SetName)
 			p.text(scope.Version, scope.SetVersion)
-			p.attributes(scope.Attributes())
+			p.attributes(scope.Attributes(), scopeValueLevel)
 			for _, span := range ss.Spans().All() {
 				p.span(span)
 			}
@@ -53,6 +53,9 @@ func (r repairs) total() int {
 func (r repairs) each(f func(did, metric string, n int)) {
 	if n := r[didUTF8]; n > 0 {
 		f(didUTF8, metricUTF8, n)
+	}
+	if n := r[didNesting]; n > 0 {
+		f(didNesting, metricNesting, n)
 	}
 	for _, rule := range attrRules {
 		if n := r[rule.did]; n > 0 {
@@ -83,16 +86,16 @@ type repairPass struct {
 func (p *repairPass) span(span ptrace.Span) {
 	p.text(span.Name, span.SetName)
 	p.traceState(span.TraceState())
-	p.attributes(span.Attributes())
+	p.attributes(span.Attributes(), spanValueLevel)
 	status := span.Status()
 	p.text(status.Message, status.SetMessage)
 	for _, event := range span.Events().All() {
 		p.text(event.Name, event.SetName)
-		p.attributes(event.Attributes())
+		p.attributes(event.Attributes(), eventValueLevel)
 	}
 	for _, link := range span.Links().All() {
 		p.traceState(link.TraceState())
-		p.attributes(link.Attributes())
+		p.attributes(link.Attributes(), eventValueLevel)
 	}
 	// After the UTF-8 repair, so that the rules read valid text.
 	root := span.ParentSpanID().IsEmpty()

@@ -26,8 +26,15 @@ func (p *repairPass) traceState(ts pcommon.TraceState) {
 	p.text(ts.AsRaw, ts.FromRaw)
 }
 
-// attributes repairs keys and values, also those nested in maps and slices.
-func (p *repairPass) attributes(m pcommon.Map) {
+// attributes repairs the keys and values of an attribute map whose values are at level (see
+// nesting.go): text, also nested in maps and slices, then nesting.
+func (p *repairPass) attributes(m pcommon.Map, level int) {
+	p.utf8Attributes(m)
+	p.nesting(m, level)
+}
+
+// utf8Attributes repairs the text of keys and values, also those nested in maps and slices.
+func (p *repairPass) utf8Attributes(m pcommon.Map) {
 	var badKeys []string
 	for k, v := range m.All() {
 		if !utf8.ValidString(k) {
@@ -48,7 +55,7 @@ func (p *repairPass) value(v pcommon.Value) {
 	case pcommon.ValueTypeStr:
 		p.text(v.Str, v.SetStr)
 	case pcommon.ValueTypeMap:
-		p.attributes(v.Map())
+		p.utf8Attributes(v.Map())
 	case pcommon.ValueTypeSlice:
 		for _, item := range v.Slice().All() {
 			p.value(item)
