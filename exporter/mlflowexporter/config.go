@@ -36,6 +36,11 @@ type Config struct {
 	// Routing sends traces to experiments by the value of a resource or span attribute.
 	Routing RoutingConfig `mapstructure:"routing"`
 
+	// MaxSpansPerRequest caps the spans of one request to the tracking server: a larger batch
+	// is sent in several requests of whole traces (a trace of more spans goes alone), so that
+	// a request is stored within timeout. 0: no cap.
+	MaxSpansPerRequest int `mapstructure:"max_spans_per_request"`
+
 	// prevent unkeyed literal initialization
 	_ struct{}
 }
@@ -75,6 +80,9 @@ func (cfg *Config) Validate() error {
 	}
 	errs = append(errs, validateExperiment("", cfg.ExperimentID, cfg.ExperimentName)...)
 	errs = append(errs, cfg.Routing.validate()...)
+	if cfg.MaxSpansPerRequest < 0 {
+		errs = append(errs, fmt.Errorf("max_spans_per_request must not be negative, got %d (0: no cap)", cfg.MaxSpansPerRequest))
+	}
 	return errors.Join(errs...)
 }
 

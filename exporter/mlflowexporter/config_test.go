@@ -55,6 +55,11 @@ func TestLoadConfig(t *testing.T) {
 		{name: "blank_name", wantErr: "experiment_name must not be blank"},
 		{name: "experiment_header", wantErr: "headers must not set X-MLflow-Experiment-Id: the exporter sets it per request from experiment_id, experiment_name and routing"},
 		{name: "zstd", wantErr: `compression "zstd" is not one the tracking server reads: use gzip, deflate or none`},
+		{name: "no_request_cap", want: func(c *Config) {
+			c.ClientConfig.Endpoint = "http://mlflow:5000"
+			c.MaxSpansPerRequest = 0
+		}},
+		{name: "negative_request_cap", wantErr: "max_spans_per_request must not be negative, got -1 (0: no cap)"},
 		{name: "routing", want: func(c *Config) {
 			c.ClientConfig.Endpoint = "http://mlflow:5000"
 			c.ExperimentID = "3"

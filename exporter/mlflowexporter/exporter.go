@@ -98,7 +98,7 @@ func (e *mlflowExporter) pushTraces(ctx context.Context, td ptrace.Traces) error
 	if td.SpanCount() == 0 {
 		return unstorable
 	}
-	batches := route(withoutRepeats(td), e.cfg.experiment(), e.routing)
+	batches := chunked(route(withoutRepeats(td), e.cfg.experiment(), e.routing), e.cfg.MaxSpansPerRequest)
 	var failed []failure
 	for _, b := range batches {
 		failed = append(failed, e.exportIsolating(ctx, b)...)

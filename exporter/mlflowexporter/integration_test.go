@@ -45,6 +45,25 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, mlflow.DefaultExperimentID, tr.Info.ExperimentID)
 	})
 
+	t.Run("a batch over max_spans_per_request lands whole", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *Config) { c.MaxSpansPerRequest = 2 })
+		td := chunkTestTraces()
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		// Sent as three requests (three POSTs in the server's log), one trace each.
+		traceOf := map[string]string{}
+		for _, rs := range td.ResourceSpans().All() {
+			for _, s := range rs.ScopeSpans().At(0).Spans().All() {
+				traceOf[s.Name()] = mlflow.TraceID(s.TraceID())
+			}
+		}
+		for _, want := range [][]string{{"a1", "a2", "a3"}, {"b1"}, {"c1", "c2", "c3", "c4"}} {
+			tr := srv.WaitForTrace(t, traceOf[want[0]])
+			assert.ElementsMatch(t, want, names(tr.Spans))
+		}
+	})
+
 	t.Run("experiment by id", func(t *testing.T) {
 		id, err := api.CreateExperiment(t.Context(), "it-by-id")
 		require.NoError(t, err)
