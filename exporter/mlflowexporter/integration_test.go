@@ -7,9 +7,13 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,6 +66,54 @@ func TestIntegration(t *testing.T) {
 			tr := srv.WaitForTrace(t, traceOf[want[0]])
 			assert.ElementsMatch(t, want, names(tr.Spans))
 		}
+	})
+
+	t.Run("a tag set between the spans and the trace info stays", func(t *testing.T) {
+		// A proxy sets the tag on the stored trace, as a late SetTraceTag relayed by the
+		// receiver may, between the exporter's spans and its StartTraceV3.
+		target, err := url.Parse(srv.URL)
+		require.NoError(t, err)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		var tagged atomic.Bool
+		front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost && r.URL.Path == mlflow.PathStartTraceV3 && !tagged.Swap(true) {
+				var body struct {
+					Trace struct {
+						TraceInfo struct {
+							TraceID string `json:"trace_id"`
+						} `json:"trace_info"`
+					} `json:"trace"`
+				}
+				raw, err := io.ReadAll(r.Body)
+				require.NoError(t, err)
+				require.NoError(t, json.Unmarshal(raw, &body))
+				r.Body = io.NopCloser(bytes.NewReader(raw))
+				tag, err := http.NewRequestWithContext(r.Context(), http.MethodPatch,
+					srv.URL+"/api/2.0/mlflow/traces/"+body.Trace.TraceInfo.TraceID+"/tags", strings.NewReader(`{"key":"review","value":"approved"}`))
+				require.NoError(t, err)
+				resp, err := http.DefaultClient.Do(tag)
+				require.NoError(t, err)
+				resp.Body.Close()
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+			}
+			proxy.ServeHTTP(w, r)
+		}))
+		t.Cleanup(front.Close)
+		exp := newTestExporter(t, front.URL, nil)
+		td := newTraces(resource{spans: []span{{name: "agent", trace: 1, attrs: map[string]string{
+			mlflow.AttrTraceMetadataPrefix + "app.version": "1.2",
+			mlflow.AttrTraceTagPrefix + "review":           "pending",
+			mlflow.AttrTraceTagPrefix + "team":             "search",
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		require.True(t, tagged.Load(), "the trace info was sent")
+		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
+		assert.Equal(t, "approved", info.Tags["review"], "not undone by the trace info")
+		assert.Equal(t, "search", info.Tags["team"], "the root's tags, stored with the spans")
+		assert.Equal(t, "agent", info.Tags[tagTraceName], "the name, sent with the trace info")
+		assert.Equal(t, "1.2", info.TraceMetadata["app.version"])
 	})
 
 	t.Run("experiment by id", func(t *testing.T) {

@@ -61,15 +61,16 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 	if len(metadata) == 0 && info.ClientRequestID+info.RequestPreview+info.ResponsePreview+info.State == "" {
 		return mlflow.TraceInfo{}, false
 	}
-	// Tags are read as the server reads them from the spans, unquoting JSON strings: the tags
-	// sent here replace those, and the llmtrace processor writes the trace name as JSON text.
-	tags := prefixed(attrs, mlflow.AttrTraceTagPrefix, mlflow.ValueText)
-	if _, ok := tags[tagTraceName]; !ok {
-		tags[tagTraceName] = span.Name()
+	// The server stores the root's mlflow.traceTag.* attributes as tags with the spans, and
+	// merges the tags StartTraceV3 sends into the stored trace's: sending those again would undo
+	// a tag set in between (mlflow.set_trace_tag right after the trace ended, relayed by the
+	// receiver). Only the name the SDK gives a trace without the tag, its root's name, is sent.
+	tags := map[string]string{}
+	if _, named := attrs.Get(mlflow.AttrTraceTagPrefix + tagTraceName); !named {
+		// The server refuses the whole trace info for a name over its limit; the SDK's root
+		// spans have no limit.
+		tags[tagTraceName], _ = truncate(span.Name(), maxTraceNameChars)
 	}
-	// The server refuses the whole trace info for a name over its limit; the SDK's root spans
-	// have no limit.
-	tags[tagTraceName], _ = truncate(tags[tagTraceName], maxTraceNameChars)
 	// A state the app set wins over the root's status, as it does sent to the server directly.
 	if info.State != mlflow.TraceStateOK && info.State != mlflow.TraceStateError {
 		info.State = mlflow.TraceStateOK

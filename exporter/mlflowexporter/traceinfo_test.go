@@ -37,26 +37,17 @@ func TestSDKTraceInfo(t *testing.T) {
 		assert.Equal(t, start, info.RequestTime)
 		assert.Equal(t, "1.500000000s", info.ExecutionDuration)
 		assert.Equal(t, map[string]string{"app.version": "1.2.3", "mlflow.trace.session": "s-1"}, info.TraceMetadata)
-		assert.Equal(t, map[string]string{"team": "search", "mlflow.traceName": "weather_agent"}, info.Tags)
+		// The server stores the root's tags with the spans.
+		assert.Equal(t, map[string]string{"mlflow.traceName": "weather_agent"}, info.Tags, "only the name no attribute carries")
 	})
 
-	t.Run("trace name from the tag wins", func(t *testing.T) {
-		s := newRoot()
-		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
-		s.Attributes().PutStr("mlflow.traceTag.mlflow.traceName", "renamed")
-		info, ok := sdkTraceInfo(s, "7")
-		require.True(t, ok)
-		assert.Equal(t, "renamed", info.Tags["mlflow.traceName"])
-	})
-
-	t.Run("tags in JSON text are unquoted, as the server reads them", func(t *testing.T) {
+	t.Run("a trace name tag is not sent again", func(t *testing.T) {
 		s := newRoot()
 		s.Attributes().PutStr("mlflow.traceMetadata.k", `"v"`)
 		s.Attributes().PutStr("mlflow.traceTag.mlflow.traceName", `"weather"`)
-		s.Attributes().PutStr("mlflow.traceTag.filters", `{"city":"Paris"}`)
 		info, ok := sdkTraceInfo(s, "7")
 		require.True(t, ok)
-		assert.Equal(t, map[string]string{"mlflow.traceName": "weather", "filters": `{"city":"Paris"}`}, info.Tags)
+		assert.Empty(t, info.Tags)
 		assert.Equal(t, map[string]string{"k": `"v"`}, info.TraceMetadata, "metadata is the receiver's, plain")
 	})
 
