@@ -256,24 +256,39 @@ func (p *pending) refused(spans []handedSpan) {
 func (p *pending) fromOTLP(ctx context.Context, td ptrace.Traces) []handedSpan {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	entryOf := func(span ptrace.Span) *traceEntry {
+		if id := traceRequestID(span); id != "" {
+			return p.entry(id)
+		}
+		return nil // not the SDK's: passes through
+	}
+	return handOnSpans(td, entryOf, func(e *traceEntry, root ptrace.Traces) {
+		if !e.rootSeen {
+			e.rootSeen = true
+			close(e.rootArrived)
+		}
+		e.root, e.client = root, client.FromContext(ctx)
+	})
+}
+
+// handOnSpans removes from td the spans of tracked traces that must not go on now (held roots,
+// spans handed on before) and decorates roots whose info is known; it returns the spans it
+// hands on. entryOf gives a span's trace, nil for a span not tracked, which stays. keepRoot
+// sees each root first, as a Traces of its own, to keep it for later. Callers hold mu.
+func handOnSpans(td ptrace.Traces, entryOf func(ptrace.Span) *traceEntry, keepRoot func(e *traceEntry, root ptrace.Traces)) []handedSpan {
 	var out []handedSpan
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
 			ss.Spans().RemoveIf(func(span ptrace.Span) bool {
-				id := traceRequestID(span)
-				if id == "" {
+				e := entryOf(span)
+				if e == nil {
 					return false
 				}
-				e := p.entry(id)
 				if e.isHanded(span.SpanID()) {
 					return true
 				}
 				if e.isRoot(span) {
-					if !e.rootSeen {
-						e.rootSeen = true
-						close(e.rootArrived)
-					}
-					e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
+					keepRoot(e, singleSpan(rs, ss, span))
 					if !e.final {
 						e.held = true
 						return true
@@ -454,32 +469,11 @@ func (p *pending) fromArtifact(ctx context.Context, id string, td ptrace.Traces)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	var out []handedSpan
-	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
-		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
-			ss.Spans().RemoveIf(func(span ptrace.Span) bool {
-				if e.isHanded(span.SpanID()) {
-					return true
-				}
-				if e.isRoot(span) {
-					if !e.held {
-						e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
-					}
-					if !e.final {
-						e.held = true
-						return true
-					}
-					e.held, e.rootGone = false, true
-					decorateRoot(span, e.info)
-				}
-				out = append(out, handOn(e, span.SpanID()))
-				return false
-			})
-			return ss.Spans().Len() == 0
-		})
-		return rs.ScopeSpans().Len() == 0
+	return handOnSpans(td, func(ptrace.Span) *traceEntry { return e }, func(e *traceEntry, root ptrace.Traces) {
+		if !e.held {
+			e.root, e.client = root, client.FromContext(ctx)
+		}
 	})
-	return out
 }
 
 // traceRequestID is the MLflow trace id the SDK stamps on each of its spans, or "".
