@@ -284,17 +284,25 @@ func appendOpenAIMessages(msgs []Message, v pcommon.Value, a *arena) (_ []Messag
 
 // appendOpenAIMessagesGeneral is appendOpenAIMessages on parsed values.
 func appendOpenAIMessagesGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
+	return appendMapList(msgs, v,
+		func(m pcommon.Map) bool { return str(m, "role") != "" },
+		func(msgs []Message, m pcommon.Map) []Message { return append(msgs, openAIMessage(m, "")) })
+}
+
+// appendMapList appends what each map of the non-empty list v holds (appendOne), when every
+// map is one (isOne); ok is false, and msgs unchanged, otherwise.
+func appendMapList(msgs []Message, v pcommon.Value, isOne func(pcommon.Map) bool, appendOne func([]Message, pcommon.Map) []Message) (_ []Message, ok bool) {
 	list, ok := mapList(v)
 	if !ok || list.Len() == 0 {
 		return msgs, false
 	}
 	for _, item := range list.All() {
-		if str(item.Map(), "role") == "" {
+		if !isOne(item.Map()) {
 			return msgs, false
 		}
 	}
 	for _, item := range list.All() {
-		msgs = append(msgs, openAIMessage(item.Map(), ""))
+		msgs = appendOne(msgs, item.Map())
 	}
 	return msgs, true
 }
@@ -314,19 +322,12 @@ func appendGeminiContents(msgs []Message, v pcommon.Value) (_ []Message, ok bool
 
 // appendGeminiContentsGeneral is appendGeminiContents on parsed values.
 func appendGeminiContentsGeneral(msgs []Message, v pcommon.Value) (_ []Message, ok bool) {
-	list, ok := mapList(v)
-	if !ok || list.Len() == 0 {
-		return msgs, false
-	}
-	for _, item := range list.All() {
-		if p, ok := item.Map().Get("parts"); !ok || p.Type() != pcommon.ValueTypeSlice {
-			return msgs, false
-		}
-	}
-	for _, item := range list.All() {
-		msgs = appendGeminiContent(msgs, item.Map(), "")
-	}
-	return msgs, true
+	return appendMapList(msgs, v,
+		func(m pcommon.Map) bool {
+			p, ok := m.Get("parts")
+			return ok && p.Type() == pcommon.ValueTypeSlice
+		},
+		func(msgs []Message, m pcommon.Map) []Message { return appendGeminiContent(msgs, m, "") })
 }
 
 // appendGeminiContent appends one Gemini content; role is used when it has none.
