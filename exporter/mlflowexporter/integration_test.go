@@ -286,6 +286,21 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, name[:2*maxTraceNameChars], info.Tags[mlflow.TagTraceName], "named after the root, truncated")
 	})
 
+	t.Run("MLflow SDK trace info with a session id over MLflow's limit", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		session := strings.Repeat("é", maxSessionIDChars+50)
+		td := newTraces(resource{spans: []span{{name: "agent", trace: 1, attrs: map[string]string{
+			mlflow.AttrTraceMetadataPrefix + "app.version":          "1.2.3",
+			mlflow.AttrTraceMetadataPrefix + mlflow.MetadataSession: session,
+		}}}})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
+		assert.Equal(t, "1.2.3", info.TraceMetadata["app.version"], "the trace info was recorded")
+		assert.Equal(t, session[:2*maxSessionIDChars], info.TraceMetadata[mlflow.MetadataSession], "truncated")
+	})
+
 	t.Run("trace info the app set replaces what the server derived from the spans", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(resource{spans: []span{{name: "agent", trace: 1, attrs: map[string]string{

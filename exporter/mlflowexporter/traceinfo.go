@@ -52,6 +52,11 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 		return ""
 	}
 	metadata := prefixed(attrs, mlflow.AttrTraceMetadataPrefix, pcommon.Value.AsString)
+	// The server refuses the whole trace info for a session id over its limit (it truncates
+	// other metadata values).
+	if session, ok := metadata[mlflow.MetadataSession]; ok {
+		metadata[mlflow.MetadataSession], _ = truncate(session, maxSessionIDChars)
+	}
 	info := mlflow.TraceInfo{
 		ClientRequestID: text(mlflow.AttrTraceClientRequestID),
 		RequestPreview:  text(mlflow.AttrTraceRequestPreview),

@@ -1,6 +1,7 @@
 package mlflowexporter
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,14 @@ func TestSDKTraceInfo(t *testing.T) {
 		assert.Equal(t, map[string]string{"app.version": "1.2.3", "mlflow.trace.session": "s-1"}, info.TraceMetadata)
 		// The server stores the root's tags with the spans.
 		assert.Equal(t, map[string]string{"mlflow.traceName": "weather_agent"}, info.Tags, "only the name no attribute carries")
+	})
+
+	t.Run("a session id over MLflow's limit is cut", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.mlflow.trace.session", strings.Repeat("é", 300))
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, strings.Repeat("é", 250), info.TraceMetadata["mlflow.trace.session"])
 	})
 
 	t.Run("a trace name tag is not sent again", func(t *testing.T) {
