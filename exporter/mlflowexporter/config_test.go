@@ -60,6 +60,7 @@ func TestLoadConfig(t *testing.T) {
 			c.MaxSpansPerRequest = 0
 		}},
 		{name: "negative_request_cap", wantErr: "max_spans_per_request must not be negative, got -1 (0: no cap)"},
+		{name: "long_name", wantErr: "experiment_name has 501 characters; MLflow takes at most 500"},
 		{name: "routing", want: func(c *Config) {
 			c.ClientConfig.Endpoint = "http://mlflow:5000"
 			c.ExperimentID = "3"
