@@ -116,6 +116,21 @@ func TestIntegration(t *testing.T) {
 		assert.Equal(t, "1.2", info.TraceMetadata["app.version"])
 	})
 
+	t.Run("an experiment name MLflow refuses fails its spans only", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, nil)
+		td := newTraces(
+			resource{attrs: map[string]string{mlflow.AttrExperimentName: strings.Repeat("n", maxExperimentNameChars+1)}, spans: []span{{name: "refused", trace: 1}}},
+			resource{spans: []span{{name: "stored", trace: 2}}},
+		)
+
+		err := exp.ConsumeTraces(t.Context(), td)
+
+		assert.True(t, consumererror.IsPermanent(err), "%v", err)
+		assert.ErrorContains(t, err, "'name' exceeds the maximum length of 500 characters", "MLflow's message")
+		tr := srv.WaitForTrace(t, firstTraceID(td, 1))
+		assert.Equal(t, []string{"stored"}, names(tr.Spans))
+	})
+
 	t.Run("experiment by id", func(t *testing.T) {
 		id, err := api.CreateExperiment(t.Context(), "it-by-id")
 		require.NoError(t, err)
