@@ -154,15 +154,11 @@ func validateExperiment(prefix, id, name string) []error {
 	if name != "" && strings.TrimSpace(name) == "" {
 		errs = append(errs, fmt.Errorf("%sexperiment_name must not be blank", prefix))
 	}
-	if n := utf8.RuneCountInString(name); n > maxExperimentNameChars {
-		errs = append(errs, fmt.Errorf("%sexperiment_name has %d characters; MLflow takes at most %d", prefix, n, maxExperimentNameChars))
+	if n := utf8.RuneCountInString(name); n > mlflow.MaxExperimentNameChars {
+		errs = append(errs, fmt.Errorf("%sexperiment_name has %d characters; MLflow takes at most %d", prefix, n, mlflow.MaxExperimentNameChars))
 	}
 	return errs
 }
-
-// maxExperimentNameChars is MLflow's limit on experiment names (MAX_EXPERIMENT_NAME_LENGTH),
-// in characters: over it, it refuses to create the experiment.
-const maxExperimentNameChars = 500
 
 func validateEndpoint(endpoint string) error {
 	u, err := url.Parse(endpoint)

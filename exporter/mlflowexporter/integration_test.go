@@ -119,7 +119,7 @@ func TestIntegration(t *testing.T) {
 	t.Run("an experiment name MLflow refuses fails its spans only", func(t *testing.T) {
 		exp := newTestExporter(t, srv.URL, nil)
 		td := newTraces(
-			resource{attrs: map[string]string{mlflow.AttrExperimentName: strings.Repeat("n", maxExperimentNameChars+1)}, spans: []span{{name: "refused", trace: 1}}},
+			resource{attrs: map[string]string{mlflow.AttrExperimentName: strings.Repeat("n", mlflow.MaxExperimentNameChars+1)}, spans: []span{{name: "refused", trace: 1}}},
 			resource{spans: []span{{name: "stored", trace: 2}}},
 		)
 

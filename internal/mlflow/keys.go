@@ -73,6 +73,10 @@ const (
 // routing key, resolved to an id (and created if missing) by the mlflow exporter.
 const AttrExperimentName = "mlflow.experimentName"
 
+// MaxExperimentNameChars is MLflow's limit on experiment names (MAX_EXPERIMENT_NAME_LENGTH), in
+// characters: over it, the tracking server refuses to create the experiment.
+const MaxExperimentNameChars = 500
+
 // DefaultExperimentID is the experiment ("Default") every tracking server creates at start.
 const DefaultExperimentID = "0"
 

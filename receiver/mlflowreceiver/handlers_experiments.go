@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"unicode/utf8"
 
 	"github.com/otelcol-mlflow/otelcol-mlflow/internal/mlflow"
 )
@@ -56,6 +57,11 @@ func (l *localExperiments) create(w http.ResponseWriter, r *http.Request) {
 	}
 	if req.Name == "" {
 		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'name'.")
+		return
+	}
+	if utf8.RuneCountInString(req.Name) > mlflow.MaxExperimentNameChars {
+		// As the tracking server words it: the exporter could never create it there.
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, fmt.Sprintf("'name' exceeds the maximum length of %d characters", mlflow.MaxExperimentNameChars))
 		return
 	}
 	id, err := l.reg.create(req.Name)

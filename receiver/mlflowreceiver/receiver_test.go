@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -382,6 +383,14 @@ func TestLocalExperiments(t *testing.T) {
 	}
 	e := tr.do(t, http.MethodGet, mlflow.PathGetExperiment+"?experiment_id=0", "", nil).json(t)["experiment"].(map[string]any)
 	assert.Equal(t, "Default", e["name"])
+
+	// A name the tracking server would refuse, refused as it words it: the exporter could
+	// never create that experiment. 500 characters (not bytes) are taken.
+	a = tr.do(t, http.MethodPost, mlflow.PathCreateExperiment, "application/json", []byte(`{"name":"`+strings.Repeat("n", 501)+`"}`))
+	assert.Equal(t, http.StatusBadRequest, a.status)
+	assert.Equal(t, "INVALID_PARAMETER_VALUE", a.json(t)["error_code"])
+	assert.Equal(t, "'name' exceeds the maximum length of 500 characters", a.json(t)["message"])
+	tr.createExperiment(t, strings.Repeat("é", 500))
 
 	// A registry restarted from its file knows the ids it issued.
 	reg, err := loadRegistry(file)
