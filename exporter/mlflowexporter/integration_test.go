@@ -104,6 +104,8 @@ func TestIntegration(t *testing.T) {
 			mlflow.AttrTraceMetadataPrefix + "app.version": "1.2",
 			mlflow.AttrTraceTagPrefix + "review":           "pending",
 			mlflow.AttrTraceTagPrefix + "team":             "search",
+			// Skipped on the spans, stored from StartTraceV3, as when the SDK sends it.
+			mlflow.AttrTraceTagPrefix + "reviewed!": "yes",
 		}}}})
 
 		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
@@ -112,6 +114,7 @@ func TestIntegration(t *testing.T) {
 		info := srv.WaitForTrace(t, firstTraceID(td, 0)).Info
 		assert.Equal(t, "approved", info.Tags["review"], "not undone by the trace info")
 		assert.Equal(t, "search", info.Tags["team"], "the root's tags, stored with the spans")
+		assert.Equal(t, "yes", info.Tags["reviewed!"], "a key the spans cannot carry")
 		assert.Equal(t, "agent", info.Tags[tagTraceName], "the name, sent with the trace info")
 		assert.Equal(t, "1.2", info.TraceMetadata["app.version"])
 	})

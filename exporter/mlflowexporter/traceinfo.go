@@ -3,6 +3,7 @@ package mlflowexporter // import "github.com/otelcol-mlflow/otelcol-mlflow/expor
 import (
 	"context"
 	"fmt"
+	"maps"
 	"strings"
 
 	"go.opentelemetry.io/collector/pdata/pcommon"
@@ -69,8 +70,12 @@ func sdkTraceInfo(span ptrace.Span, experimentID string) (mlflow.TraceInfo, bool
 	// The server stores the root's mlflow.traceTag.* attributes as tags with the spans, and
 	// merges the tags StartTraceV3 sends into the stored trace's: sending those again would undo
 	// a tag set in between (mlflow.set_trace_tag right after the trace ended, relayed by the
-	// receiver). Only the name the SDK gives a trace without the tag, its root's name, is sent.
-	tags := map[string]string{}
+	// receiver). Sent are the tags whose keys it skips on the spans but stores from StartTraceV3,
+	// as when the SDK sends them itself (keys no SetTraceTag can set, so none is undone; values
+	// read as it reads them, JSON strings unquoted), and the name the SDK gives a trace without
+	// the tag, its root's name.
+	tags := prefixed(attrs, mlflow.AttrTraceTagPrefix, mlflow.ValueText)
+	maps.DeleteFunc(tags, func(key, _ string) bool { return mlflow.TraceTagKeyProblem(key) == "" })
 	if _, named := attrs.Get(mlflow.AttrTraceTagPrefix + tagTraceName); !named {
 		// The server refuses the whole trace info for a name over its limit; the SDK's root
 		// spans have no limit.

@@ -50,6 +50,17 @@ func TestSDKTraceInfo(t *testing.T) {
 		assert.Equal(t, strings.Repeat("é", 250), info.TraceMetadata["mlflow.trace.session"])
 	})
 
+	t.Run("tags whose keys the server skips on the spans are sent", func(t *testing.T) {
+		s := newRoot()
+		s.Attributes().PutStr("mlflow.traceMetadata.k", "v")
+		s.Attributes().PutStr("mlflow.traceTag.team", "search")
+		s.Attributes().PutStr("mlflow.traceTag.bad!key", `"quoted"`)
+		s.Attributes().PutStr("mlflow.traceTag."+strings.Repeat("k", 251), "long")
+		info, ok := sdkTraceInfo(s, "7")
+		require.True(t, ok)
+		assert.Equal(t, map[string]string{"bad!key": "quoted", strings.Repeat("k", 251): "long", "mlflow.traceName": "weather_agent"}, info.Tags)
+	})
+
 	t.Run("a trace name tag is not sent again", func(t *testing.T) {
 		s := newRoot()
 		s.Attributes().PutStr("mlflow.traceMetadata.k", `"v"`)

@@ -199,8 +199,10 @@ func (r *mlflowReceiver) setTraceTag(w http.ResponseWriter, req *http.Request) {
 	if !ok {
 		return
 	}
-	if body.Key == "" {
-		writeError(w, http.StatusBadRequest, codeInvalidParameter, "Missing value for required parameter 'key'.")
+	// Refused as the tracking server refuses it: a tag riding on the root with such a key would
+	// be skipped there without a word.
+	if problem := mlflow.TraceTagKeyProblem(body.Key); problem != "" {
+		writeError(w, http.StatusBadRequest, codeInvalidParameter, problem)
 		return
 	}
 	reach := r.pending.setTag(id, body.Key, body.Value, r.relay == nil)

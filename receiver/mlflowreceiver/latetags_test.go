@@ -414,6 +414,28 @@ func TestLateTagNeverCarried(t *testing.T) {
 	assert.Greater(t, len(up.recorded()), 2, "retried")
 }
 
+// TestSetTraceTagKeyRefused: a tag key the tracking server refuses is refused as it refuses
+// it, neither kept for the root (where the server would skip it silently) nor relayed.
+func TestSetTraceTagKeyRefused(t *testing.T) {
+	up := startTagUpstream(t, http.StatusOK, `{}`)
+	tr := startReceiver(t, func(cfg *Config) { cfg.Upstream.GetOrInsertDefault().Endpoint = up.url }, nil)
+	require.Equal(t, http.StatusOK, tr.postSDKSpans(t, "1").status) // the root is held
+
+	for _, key := range []string{"bad!key", "a/../b", strings.Repeat("k", 251)} {
+		body, err := json.Marshal(map[string]string{"key": key, "value": "v"})
+		require.NoError(t, err)
+		a := tr.do(t, http.MethodPatch, tagPathV2, "application/json", body)
+		assert.Equal(t, http.StatusBadRequest, a.status, key)
+		assert.Equal(t, "INVALID_PARAMETER_VALUE", a.json(t)["error_code"])
+		assert.Equal(t, mlflow.TraceTagKeyProblem(key), a.json(t)["message"])
+	}
+	require.Equal(t, http.StatusOK, tr.do(t, http.MethodPost, pathStartV3, "application/json", testdata(t, "sdk_start_trace_v3.json")).status)
+	for k := range rootOf(t, tr).span.Attributes().All() {
+		assert.NotContains(t, k, "bad!key")
+	}
+	assert.Empty(t, up.recorded())
+}
+
 // TestLateTagBodyLimit: the receiver's body limit applies before anything is relayed.
 func TestLateTagBodyLimit(t *testing.T) {
 	up := startTagUpstream(t, http.StatusOK, `{}`)
