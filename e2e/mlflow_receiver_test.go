@@ -61,7 +61,8 @@ func TestMLflowSDKThroughReceiver(t *testing.T) {
 	for _, key := range []string{"app.version", "mlflow.trace.session", "mlflow.trace.user", "mlflow.trace.tokenUsage", "mlflow.source.name", "mlflow.source.type"} {
 		assert.Equal(t, direct.Info.TraceMetadata[key], collected.Info.TraceMetadata[key], "metadata %s", key)
 	}
-	for _, key := range []string{"team", "env", "mlflow.traceName"} {
+	for _, key := range []string{"team", "env", "reviewed!", "mlflow.traceName"} {
+		assert.NotEmpty(t, direct.Info.Tags[key], "tag %s", key)
 		assert.Equal(t, direct.Info.Tags[key], collected.Info.Tags[key], "tag %s", key)
 	}
 	assert.Equal(t, direct.Info.RequestPreview, collected.Info.RequestPreview)
