@@ -22,7 +22,7 @@ const (
 
 // nesting replaces each map or slice of m whose contents would sit deeper than maxMessageLevel,
 // its values being at level, by its JSON text (as pcommon.Value.AsString writes it): the data
-// stays, as text, one level up.
+// stays in its place, as text.
 func (p *repairPass) nesting(m pcommon.Map, level int) {
 	for _, v := range m.All() {
 		p.nestedValue(v, level)
