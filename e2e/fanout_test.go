@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"testing"
@@ -133,9 +132,7 @@ func assertSameNames(t *testing.T, names []string) {
 // runGenAIApp runs the openai-v2 instrumented app against the stub LLM, exporting to col.
 func runGenAIApp(t *testing.T, col *collector, stubURL string) appOutput {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	return parseAppOutput(t, python(t, ctx, "app_genai_openai.py", map[string]string{
+	return parseAppOutput(t, python(t, "app_genai_openai.py", map[string]string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT":                        "http://" + col.OTLPHTTP,
 		"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "SPAN_ONLY",
 		"OTEL_SEMCONV_STABILITY_OPT_IN":                      "gen_ai_latest_experimental",

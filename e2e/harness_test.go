@@ -196,9 +196,14 @@ func (c *collector) sendOTLP(t testing.TB, td ptrace.Traces) {
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 }
 
+// appTimeout bounds each app run by python.
+const appTimeout = 2 * time.Minute
+
 // python runs a script from e2e/python with the repo's venv and returns its stdout.
-func python(t testing.TB, ctx context.Context, script string, env map[string]string) []byte {
+func python(t testing.TB, script string, env map[string]string) []byte {
 	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), appTimeout)
+	defer cancel()
 	root := mlflowtest.RepoRoot(t)
 	py := filepath.Join(root, ".venv", "bin", "python")
 	_, err := os.Stat(py)

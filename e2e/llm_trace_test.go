@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -29,9 +28,7 @@ func TestDoubleInstrumentedLangChainApp(t *testing.T) {
 		"MLFLOW_EXPERIMENT_NAME": fmt.Sprintf("e2e-langchain-%d", time.Now().UnixNano()),
 		"JAEGER_OTLP_ENDPOINT":   jaeger.OTLPGRPC,
 	}, "configs/jaeger.yaml")
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	app := parseAppOutput(t, python(t, ctx, "app_langchain_double.py", map[string]string{
+	app := parseAppOutput(t, python(t, "app_langchain_double.py", map[string]string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT":                        "http://" + col.OTLPHTTP,
 		"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "SPAN_ONLY",
 		"OTEL_SEMCONV_STABILITY_OPT_IN":                      "gen_ai_latest_experimental",

@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -24,9 +23,7 @@ import (
 func TestMLflowSDKRelayThroughReceiver(t *testing.T) {
 	srv := mlflowtest.Start(t)
 	col := startCollector(t, map[string]string{"MLFLOW_TRACKING_URI": srv.URL})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out := python(t, ctx, "app_mlflow_relay.py", map[string]string{
+	out := python(t, "app_mlflow_relay.py", map[string]string{
 		"MLFLOW_TRACKING_URI":    "http://" + col.MLflow,
 		"SERVER_URI":             srv.URL,
 		"MLFLOW_EXPERIMENT_NAME": fmt.Sprintf("e2e-sdk-relay-%d", time.Now().UnixNano()),

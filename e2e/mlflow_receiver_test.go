@@ -29,9 +29,7 @@ func TestMLflowSDKThroughReceiver(t *testing.T) {
 	suffix := time.Now().UnixNano()
 
 	runApp := func(trackingURI, experiment string) (appOutput, *mlflow.Trace) {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		app := parseAppOutput(t, python(t, ctx, "app_mlflow_sdk.py", map[string]string{
+		app := parseAppOutput(t, python(t, "app_mlflow_sdk.py", map[string]string{
 			"MLFLOW_TRACKING_URI":    trackingURI,
 			"MLFLOW_EXPERIMENT_NAME": experiment,
 			"OPENAI_BASE_URL":        stub,
@@ -81,9 +79,7 @@ func TestMLflowSDKAppTraceInfoThroughReceiver(t *testing.T) {
 	suffix := time.Now().UnixNano()
 
 	runApp := func(trackingURI, experiment string) string {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		app := parseAppOutput(t, python(t, ctx, "app_mlflow_sdk.py", map[string]string{
+		app := parseAppOutput(t, python(t, "app_mlflow_sdk.py", map[string]string{
 			"MLFLOW_TRACKING_URI":    trackingURI,
 			"MLFLOW_EXPERIMENT_NAME": experiment,
 			"OPENAI_BASE_URL":        stub,
@@ -167,8 +163,6 @@ func TestMLflowReceiverBasicAuth(t *testing.T) {
 
 	env["MLFLOW_TRACKING_USERNAME"] = "agent"
 	env["MLFLOW_TRACKING_PASSWORD"] = "s3cret"
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	app := parseAppOutput(t, python(t, ctx, "app_mlflow_sdk.py", env))
+	app := parseAppOutput(t, python(t, "app_mlflow_sdk.py", env))
 	srv.WaitForSpans(t, "tr-"+app.TraceID, 3)
 }

@@ -22,9 +22,7 @@ import (
 func TestMLflowV2TraceThroughReceiver(t *testing.T) {
 	srv := mlflowtest.Start(t)
 	col := startCollector(t, map[string]string{"MLFLOW_TRACKING_URI": srv.URL})
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	app := parseAppOutput(t, python(t, ctx, "app_mlflow_v2.py", map[string]string{
+	app := parseAppOutput(t, python(t, "app_mlflow_v2.py", map[string]string{
 		"MLFLOW_TRACKING_URI":    "http://" + col.MLflow,
 		"MLFLOW_EXPERIMENT_NAME": fmt.Sprintf("e2e-sdk-v2-%d", time.Now().UnixNano()),
 	}))

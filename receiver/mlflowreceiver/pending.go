@@ -262,20 +262,20 @@ func (p *pending) fromOTLP(ctx context.Context, td ptrace.Traces) []handedSpan {
 		}
 		return nil // not the SDK's: passes through
 	}
-	return handOnSpans(td, entryOf, func(e *traceEntry, root ptrace.Traces) {
+	return handOnSpans(td, entryOf, func(e *traceEntry, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) {
 		if !e.rootSeen {
 			e.rootSeen = true
 			close(e.rootArrived)
 		}
-		e.root, e.client = root, client.FromContext(ctx)
+		e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
 	})
 }
 
 // handOnSpans removes from td the spans of tracked traces that must not go on now (held roots,
 // spans handed on before) and decorates roots whose info is known; it returns the spans it
 // hands on. entryOf gives a span's trace, nil for a span not tracked, which stays. keepRoot
-// sees each root first, as a Traces of its own, to keep it for later. Callers hold mu.
-func handOnSpans(td ptrace.Traces, entryOf func(ptrace.Span) *traceEntry, keepRoot func(e *traceEntry, root ptrace.Traces)) []handedSpan {
+// sees each root first, to keep a copy for later (singleSpan). Callers hold mu.
+func handOnSpans(td ptrace.Traces, entryOf func(ptrace.Span) *traceEntry, keepRoot func(e *traceEntry, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span)) []handedSpan {
 	var out []handedSpan
 	td.ResourceSpans().RemoveIf(func(rs ptrace.ResourceSpans) bool {
 		rs.ScopeSpans().RemoveIf(func(ss ptrace.ScopeSpans) bool {
@@ -288,7 +288,7 @@ func handOnSpans(td ptrace.Traces, entryOf func(ptrace.Span) *traceEntry, keepRo
 					return true
 				}
 				if e.isRoot(span) {
-					keepRoot(e, singleSpan(rs, ss, span))
+					keepRoot(e, rs, ss, span)
 					if !e.final {
 						e.held = true
 						return true
@@ -469,9 +469,9 @@ func (p *pending) fromArtifact(ctx context.Context, id string, td ptrace.Traces)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	e := p.entry(id)
-	return handOnSpans(td, func(ptrace.Span) *traceEntry { return e }, func(e *traceEntry, root ptrace.Traces) {
+	return handOnSpans(td, func(ptrace.Span) *traceEntry { return e }, func(e *traceEntry, rs ptrace.ResourceSpans, ss ptrace.ScopeSpans, span ptrace.Span) {
 		if !e.held {
-			e.root, e.client = root, client.FromContext(ctx)
+			e.root, e.client = singleSpan(rs, ss, span), client.FromContext(ctx)
 		}
 	})
 }
