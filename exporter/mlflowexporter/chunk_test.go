@@ -36,8 +36,10 @@ func TestChunked(t *testing.T) {
 		{limit: 8, want: [][]string{{"a1", "b1", "a2", "c1", "a3", "c2", "c3", "c4"}}},
 		{limit: 4, want: [][]string{{"a1", "b1", "a2", "a3"}, {"c1", "c2", "c3", "c4"}}},
 		{limit: 5, want: [][]string{{"a1", "b1", "a2", "a3"}, {"c1", "c2", "c3", "c4"}}},
-		// A trace of more spans than the limit goes alone.
-		{limit: 2, want: [][]string{{"a1", "a2", "a3"}, {"b1"}, {"c1", "c2", "c3", "c4"}}},
+		// A trace of more spans than the limit goes alone, in pieces, its root (a1, c1) in the
+		// last although it comes first.
+		{limit: 2, want: [][]string{{"a2", "a3"}, {"a1"}, {"b1"}, {"c2", "c3"}, {"c1", "c4"}}},
+		{limit: 1, want: [][]string{{"a2"}, {"a3"}, {"a1"}, {"b1"}, {"c2"}, {"c3"}, {"c4"}, {"c1"}}},
 	} {
 		td := chunkTestTraces()
 		want := ptrace.NewTraces()
@@ -49,16 +51,27 @@ func TestChunked(t *testing.T) {
 		for _, b := range out {
 			assert.Equal(t, ref, b.experiment)
 			got = append(got, spanNames(b.traces))
+			for name, service := range serviceOf(b.traces) {
+				assert.Equal(t, serviceOf(want)[name], service, "%s keeps its resource", name)
+			}
 		}
 		assert.Equal(t, tt.want, got, "limit %d", tt.limit)
 		assert.Equal(t, want, td, "the batch is not changed")
-		if len(out) > 1 {
-			back := out[0].traces.ResourceSpans()
-			assert.Equal(t, 2, back.Len(), "spans keep their resources")
-			service, _ := back.At(1).Resource().Attributes().Get("service.name")
-			assert.Equal(t, "back", service.Str())
+	}
+}
+
+// serviceOf maps each span's name to its resource's service.name.
+func serviceOf(td ptrace.Traces) map[string]string {
+	services := map[string]string{}
+	for _, rs := range td.ResourceSpans().All() {
+		service, _ := rs.Resource().Attributes().Get("service.name")
+		for _, ss := range rs.ScopeSpans().All() {
+			for _, span := range ss.Spans().All() {
+				services[span.Name()] = service.Str()
+			}
 		}
 	}
+	return services
 }
 
 // TestMaxSpansPerRequest: a batch over max_spans_per_request goes in several requests; when one

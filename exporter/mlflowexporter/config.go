@@ -38,8 +38,8 @@ type Config struct {
 	Routing RoutingConfig `mapstructure:"routing"`
 
 	// MaxSpansPerRequest caps the spans of one request to the tracking server: a larger batch
-	// is sent in several requests of whole traces (a trace of more spans goes alone), so that
-	// a request is stored within timeout. 0: no cap.
+	// is sent in several requests of whole traces (a trace of more spans in pieces, its root
+	// last), so that a request is stored within timeout. 0: no cap.
 	MaxSpansPerRequest int `mapstructure:"max_spans_per_request"`
 
 	// prevent unkeyed literal initialization

@@ -55,7 +55,7 @@ func TestIntegration(t *testing.T) {
 
 		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
 
-		// Sent as three requests (three POSTs in the server's log), one trace each.
+		// Sent as five requests, traces 1 and 3 in two pieces each.
 		traceOf := map[string]string{}
 		for _, rs := range td.ResourceSpans().All() {
 			for _, s := range rs.ScopeSpans().At(0).Spans().All() {
@@ -66,6 +66,28 @@ func TestIntegration(t *testing.T) {
 			tr := srv.WaitForTrace(t, traceOf[want[0]])
 			assert.ElementsMatch(t, want, names(tr.Spans))
 		}
+	})
+
+	t.Run("a trace over max_spans_per_request is stored as if sent whole", func(t *testing.T) {
+		exp := newTestExporter(t, srv.URL, func(c *Config) { c.MaxSpansPerRequest = 2 })
+		usage := `{"input_tokens": 1, "output_tokens": 2, "total_tokens": 3}`
+		spans := []span{{name: "agent", trace: 1, attrs: map[string]string{mlflow.AttrTraceTagPrefix + "team": "search"}}}
+		for i := range 5 {
+			spans = append(spans, span{name: fmt.Sprintf("llm %d", i), trace: 1, parent: true,
+				attrs: map[string]string{mlflow.AttrChatTokenUsage: usage}})
+		}
+		// The resource's team must not overwrite the root's tag, as in one request; it does
+		// when the root's piece goes first.
+		td := newTraces(resource{attrs: map[string]string{"team": "platform"}, spans: spans})
+
+		require.NoError(t, exp.ConsumeTraces(t.Context(), td))
+
+		tr := srv.WaitForSpans(t, firstTraceID(td, 0), len(spans))
+		assert.Len(t, tr.Spans, len(spans))
+		assert.Equal(t, "search", tr.Info.Tags["team"], "the root's tag")
+		assert.Equal(t, "OK", tr.Info.State)
+		assert.JSONEq(t, `{"input_tokens": 5, "output_tokens": 10, "total_tokens": 15}`,
+			tr.Info.TraceMetadata[mlflow.MetadataTokenUsage], "usage summed over every piece")
 	})
 
 	t.Run("a tag set between the spans and the trace info stays", func(t *testing.T) {
