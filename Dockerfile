@@ -13,6 +13,7 @@ COPY go.mod go.sum builder-config.yaml ./
 COPY processor processor
 COPY exporter exporter
 COPY receiver receiver
+COPY converter converter
 COPY internal internal
 RUN CGO_ENABLED=0 GOFLAGS="-e -mod=mod" builder --config builder-config.yaml
 

@@ -8,7 +8,7 @@ OCB         := $(TOOLS)/builder
 OCB_VERSION := v0.161.0
 VENV        := $(ROOT)/.venv
 BIN         := bin/otelcol-mlflow
-GO_SOURCES  := $(shell find processor exporter receiver internal -name '*.go' -not -name '*_test.go' 2>/dev/null)
+GO_SOURCES  := $(shell find processor exporter receiver converter internal -name '*.go' -not -name '*_test.go' 2>/dev/null)
 GO_DIRS     := $(wildcard cmd processor exporter receiver internal e2e tools deploy)
 COMPONENTS  := $(patsubst %/metadata.yaml,%,$(wildcard processor/*/metadata.yaml exporter/*/metadata.yaml receiver/*/metadata.yaml))
 

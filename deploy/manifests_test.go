@@ -450,6 +450,14 @@ func TestDockerfile(t *testing.T) {
 	// The binary is built in the image, static, by the ocb version `make build` uses.
 	assert.Regexp(t, `(?m)^COPY --from=build \S+/otelcol-mlflow /otelcol-mlflow$`, df)
 	assert.Regexp(t, `(?m)^RUN CGO_ENABLED=0 .*builder --config builder-config\.yaml$`, df)
+	// Every folder of this module that the manifest builds from is in the build context.
+	manifest, err := os.ReadFile(filepath.Join("..", "builder-config.yaml"))
+	require.NoError(t, err)
+	local := regexp.MustCompile(`(?m)^\s*import: github\.com/otelcol-mlflow/otelcol-mlflow/([^/\s]+)/`).FindAllStringSubmatch(string(manifest), -1)
+	require.NotEmpty(t, local)
+	for _, m := range append(local, []string{"", "internal"}) {
+		assert.Contains(t, df, "\nCOPY "+m[1]+" "+m[1]+"\n", "the image builds %s", m[1])
+	}
 	mk, err := os.ReadFile(filepath.Join("..", "Makefile"))
 	require.NoError(t, err)
 	ocb := regexp.MustCompile(`(?m)^OCB_VERSION\s*:=\s*(\S+)$`).FindStringSubmatch(string(mk))
