@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"testing"
 	"time"
@@ -132,14 +133,22 @@ func assertSameNames(t *testing.T, names []string) {
 // runGenAIApp runs the openai-v2 instrumented app against the stub LLM, exporting to col.
 func runGenAIApp(t *testing.T, col *collector, stubURL string) appOutput {
 	t.Helper()
-	return parseAppOutput(t, python(t, "app_genai_openai.py", map[string]string{
+	return runGenAIAppWith(t, col, stubURL, nil)
+}
+
+// runGenAIAppWith is runGenAIApp with more environment variables, which win.
+func runGenAIAppWith(t *testing.T, col *collector, stubURL string, more map[string]string) appOutput {
+	t.Helper()
+	env := map[string]string{
 		"OTEL_EXPORTER_OTLP_ENDPOINT":                        "http://" + col.OTLPHTTP,
 		"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "SPAN_ONLY",
 		"OTEL_SEMCONV_STABILITY_OPT_IN":                      "gen_ai_latest_experimental",
 		"OPENAI_BASE_URL":                                    stubURL,
 		"OPENAI_API_KEY":                                     "sk-stub",
 		"APP_SESSION_ID":                                     "session-42",
-	}))
+	}
+	maps.Copy(env, more)
+	return parseAppOutput(t, python(t, "app_genai_openai.py", env))
 }
 
 // assertNoContent: the APM destinations get the span shape, not the conversation

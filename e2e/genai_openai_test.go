@@ -124,3 +124,30 @@ func at(v any, path ...any) any {
 	}
 	return v
 }
+
+// TestGenAIOpenAIAppExportingAllSignals: an app that exports its instrumentation's metrics and
+// log records to the collector too, as OTel SDKs do with only OTEL_EXPORTER_OTLP_ENDPOINT set,
+// has every export accepted (config.yaml drops them: MLflow takes traces only; without those
+// pipelines each answered 404), and its trace lands in MLflow as without them.
+func TestGenAIOpenAIAppExportingAllSignals(t *testing.T) {
+	srv := mlflowtest.Start(t)
+	col := startCollector(t, map[string]string{
+		"MLFLOW_TRACKING_URI":    srv.URL,
+		"MLFLOW_EXPERIMENT_NAME": fmt.Sprintf("e2e-all-signals-%d", time.Now().UnixNano()),
+	})
+	app := runGenAIAppWith(t, col, startStubLLM(t), map[string]string{
+		"APP_EXPORT_ALL_SIGNALS": "1",
+		// Also as log records (events), not only on the spans.
+		"OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT": "SPAN_AND_EVENT",
+	})
+
+	for _, signal := range []string{"metrics", "logs"} {
+		require.NotEmpty(t, app.Exports[signal], "the app exported %s", signal)
+		for _, result := range app.Exports[signal] {
+			assert.Equal(t, "SUCCESS", result, "%s export", signal)
+		}
+	}
+	trace := srv.WaitForSpans(t, "tr-"+app.TraceID, 4)
+	chat := spansByName(t, trace)["chat gpt-4o-mini"][0]
+	assert.Equal(t, mlflow.SpanTypeChatModel, chat.Attributes[mlflow.AttrSpanType])
+}

@@ -253,6 +253,8 @@ type appOutput struct {
 	TraceID string           `json:"trace_id"`
 	Usage   []map[string]any `json:"usage"`
 	Answer  string           `json:"answer"`
+	// Exports holds each metrics and logs export's result, with APP_EXPORT_ALL_SIGNALS.
+	Exports map[string][]string `json:"exports"`
 }
 
 func parseAppOutput(t testing.TB, out []byte) appOutput {

@@ -11,6 +11,11 @@ Flow: invoke_agent weather_agent
         └─ chat gpt-4o-mini        (the model answers with the tool result)
 
 Prints one JSON line: {"trace_id": ..., "usage": [usage of each chat call as the stub returned it]}.
+
+With APP_EXPORT_ALL_SIGNALS=1 the app also exports the instrumentation's metrics and log records
+over OTLP/HTTP to the same endpoint, as an app configured with only OTEL_EXPORTER_OTLP_ENDPOINT
+does, and the line also holds "exports": {"metrics": [...], "logs": [...]}, the result of each
+export (SUCCESS or FAILURE; the SDK only logs a failure).
 """
 
 import json
@@ -24,6 +29,12 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.util.genai.handler import TelemetryHandler
+from opentelemetry.exporter.otlp.proto.http._log_exporter import OTLPLogExporter
+from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+from opentelemetry.sdk._logs import LoggerProvider
+from opentelemetry.sdk._logs.export import BatchLogRecordProcessor
+from opentelemetry.sdk.metrics import MeterProvider
+from opentelemetry.sdk.metrics.export import PeriodicExportingMetricReader
 
 MODEL = "gpt-4o-mini"
 SESSION_ID = os.environ.get("APP_SESSION_ID", "session-e2e-1")
@@ -41,12 +52,35 @@ def get_weather(city):
     return {"city": city, "forecast": "sunny", "celsius": 21}
 
 
+EXPORTS = {"metrics": [], "logs": []}
+
+
+def recorded(exporter, signal):
+    """Wraps exporter.export to note each result in EXPORTS[signal]."""
+    export = exporter.export
+
+    def record(*args, **kwargs):
+        result = export(*args, **kwargs)
+        EXPORTS[signal].append(result.name)
+        return result
+
+    exporter.export = record
+    return exporter
+
+
 def main():
-    provider = TracerProvider(resource=Resource.create({"service.name": "weather-agent-e2e"}))
+    resource = Resource.create({"service.name": "weather-agent-e2e"})
+    provider = TracerProvider(resource=resource)
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     trace.set_tracer_provider(provider)
-    OpenAIInstrumentor().instrument(tracer_provider=provider)
-    handler = TelemetryHandler(tracer_provider=provider)
+    others = {}
+    if os.environ.get("APP_EXPORT_ALL_SIGNALS"):
+        reader = PeriodicExportingMetricReader(recorded(OTLPMetricExporter(), "metrics"))
+        others["meter_provider"] = MeterProvider(resource=resource, metric_readers=[reader])
+        others["logger_provider"] = LoggerProvider(resource=resource)
+        others["logger_provider"].add_log_record_processor(BatchLogRecordProcessor(recorded(OTLPLogExporter(), "logs")))
+    OpenAIInstrumentor().instrument(tracer_provider=provider, **others)
+    handler = TelemetryHandler(tracer_provider=provider, **others)
 
     client = OpenAI()  # OPENAI_BASE_URL and OPENAI_API_KEY come from the environment
     messages = [
@@ -72,7 +106,12 @@ def main():
 
     provider.force_flush()
     provider.shutdown()
-    print(json.dumps({"trace_id": trace_id, "usage": usages, "answer": second.choices[0].message.content}))
+    out = {"trace_id": trace_id, "usage": usages, "answer": second.choices[0].message.content}
+    if others:
+        for p in others.values():
+            p.shutdown()  # exports what is left
+        out["exports"] = EXPORTS
+    print(json.dumps(out))
 
 
 if __name__ == "__main__":
